@@ -1,0 +1,66 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/requestid"
+)
+
+// presentError is the one place where errors become what clients see: a
+// code in extensions.code, the field at fault, and a safe message. Internal
+// errors are logged with the request id and shown only as that id.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// Parse and validation errors from gqlgen itself.
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			if _, ok := gqlErr.Extensions["code"]; !ok {
+				gqlErr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+			}
+			return gqlErr
+		}
+		e := apperr.From(err)
+		if e.Code == apperr.Internal {
+			// Log before the presented error (often the same value) is rewritten.
+			logger.ErrorContext(ctx, "graphql internal error", "request_id", requestid.FromContext(ctx), "err", err.Error())
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		out.Message = e.Message
+		out.Extensions = map[string]any{"code": string(e.Code)}
+		field := e.Field
+		if e.Code == apperr.BadInput && field == "" {
+			// Input coercion errors (scalars) know their place only by path.
+			field = lastName(out.Path)
+			out.Message = field + ": " + e.Message
+		}
+		if field != "" {
+			out.Extensions["field"] = field
+		}
+		if e.Code == apperr.Internal {
+			id := requestid.FromContext(ctx)
+			out.Message = "internal error (request id " + id + ")"
+			out.Extensions["requestId"] = id
+		}
+		return out
+	}
+}
+
+// lastName returns the last field name in an error path.
+func lastName(path ast.Path) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return "input"
+}

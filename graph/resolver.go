@@ -1,0 +1,27 @@
+// Package graph is Ferry's GraphQL layer: thin resolvers that validate, call a
+// domain package and let the error presenter map errors to codes.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/graph/generated"
+	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/keys"
+)
+
+// Resolver is the root resolver; it holds the dependencies resolvers need.
+type Resolver struct {
+	Client  *ent.Client
+	Keys    *keys.Service
+	Configs *configs.Service
+}
+
+// NewSchema builds the executable schema around r.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{Admin: adminOnly},
+	})
+}

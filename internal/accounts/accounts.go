@@ -1,0 +1,68 @@
+// Package accounts creates tenants and their API tokens (admin operations;
+// the privacy policy refuses them to account tokens).
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Create makes an account and its first token, which is returned once.
+func Create(ctx context.Context, client *ent.Client, name string) (*ent.Account, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	}
+	var (
+		acc   *ent.Account
+		token string
+	)
+	err := store.WithTx(ctx, client, func(tx *ent.Tx) error {
+		var err error
+		if acc, err = tx.Account.Create().SetName(name).Save(ctx); err != nil {
+			return fmt.Errorf("create account: %w", err)
+		}
+		_, token, err = createToken(ctx, tx.Client(), acc.ID, "default")
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return acc.Unwrap(), token, nil
+}
+
+// CreateToken makes another token for an account; the token is returned once.
+func CreateToken(ctx context.Context, client *ent.Client, accountID pulid.ID, name string) (*ent.AccountToken, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	}
+	if _, err := client.Account.Get(ctx, accountID); err != nil {
+		if ent.IsNotFound(err) {
+			return nil, "", apperr.Missing("account " + string(accountID))
+		}
+		return nil, "", fmt.Errorf("create token: %w", err)
+	}
+	return createToken(ctx, client, accountID, name)
+}
+
+func createToken(ctx context.Context, client *ent.Client, accountID pulid.ID, name string) (*ent.AccountToken, string, error) {
+	token, hash, hint, err := auth.NewToken()
+	if err != nil {
+		return nil, "", err
+	}
+	t, err := client.AccountToken.Create().
+		SetAccountID(accountID).SetName(name).SetTokenHash(hash).SetHint(hint).
+		Save(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("create token for %s: %w", accountID, err)
+	}
+	return t, token, nil
+}

@@ -1,0 +1,123 @@
+// Package app wires Ferry's parts together from a Config: the database, Redis,
+// the domain services, the HTTP API and the workers.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/migrate/migrations"
+	_ "github.com/ferryhq/ferry/ent/runtime" // privacy policies and hooks
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/secrets"
+	"github.com/ferryhq/ferry/internal/sender"
+)
+
+// Version is Ferry's version, sent in the User-Agent of every delivery.
+var Version = "0.1.0"
+
+// App holds Ferry's long-lived dependencies.
+type App struct {
+	Config  config.Config
+	Logger  *slog.Logger
+	DB      *sql.DB
+	Client  *ent.Client
+	Redis   *redis.Client
+	Auth    *auth.Authenticator
+	Keys    *keys.Service
+	Configs *configs.Service
+	Sender  *sender.Sender
+}
+
+// Open connects to PostgreSQL and Redis and builds the services.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	db, err := OpenDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	ropt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	box, err := secrets.NewBox(cfg.EncryptionKey)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("FERRY_ENCRYPTION_KEY: %w", err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db)))
+	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
+	snd := sender.New(policy, "Ferry-Webhooks/"+Version)
+	k := keys.New(client, box)
+	return &App{
+		Config:  cfg,
+		Logger:  logger,
+		DB:      db,
+		Client:  client,
+		Redis:   redis.NewClient(ropt),
+		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
+		Keys:    k,
+		Configs: configs.New(client, k, snd, policy),
+		Sender:  snd,
+	}, nil
+}
+
+// OpenDB opens and pings a PostgreSQL pool.
+func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(40)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return db, nil
+}
+
+// Migrate applies pending migrations and logs them.
+func (a *App) Migrate(ctx context.Context) error {
+	applied, err := migrations.Apply(ctx, a.DB)
+	for _, v := range applied {
+		a.Logger.InfoContext(ctx, "migration applied", "version", v)
+	}
+	return err
+}
+
+// Ready reports whether PostgreSQL and Redis answer.
+func (a *App) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var errs []error
+	if err := a.DB.PingContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("postgresql: %w", err))
+	}
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		errs = append(errs, fmt.Errorf("redis: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Close releases connections.
+func (a *App) Close() error {
+	return errors.Join(a.Redis.Close(), a.Client.Close())
+}

@@ -1,0 +1,152 @@
+// Package apptest runs a whole Ferry API for a test: its own PostgreSQL
+// database (migrated), its own Redis DB, and an httptest server, with a small
+// GraphQL client. Tests drive Ferry as users do, over HTTP.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ferryhq/ferry/ent/migrate/migrations"
+	"github.com/ferryhq/ferry/internal/app"
+	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/internal/testenv"
+)
+
+// AdminToken is the admin token of every test API.
+const AdminToken = "test-admin-token-0123456789abcdefghijklmnop"
+
+// Template migrates test databases once per migration set.
+var Template = &testenv.Template{
+	Key: "ferry_" + migrations.Hash(),
+	Migrate: func(ctx context.Context, url string) error {
+		db, err := app.OpenDB(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = migrations.Apply(ctx, db)
+		return err
+	},
+}
+
+// Env is a running Ferry API for one test.
+type Env struct {
+	T      testing.TB
+	App    *app.App
+	Server *httptest.Server
+	// EncryptionKey is the key secrets are sealed with.
+	EncryptionKey []byte
+}
+
+// New starts Ferry for t. allowInsecure sets FERRY_ALLOW_INSECURE_URLS, which
+// tests need to reach receivers on loopback.
+func New(t testing.TB, allowInsecure bool) *Env {
+	t.Helper()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"DATABASE_URL":              testenv.Postgres(t, Template),
+		"REDIS_URL":                 testenv.Redis(t),
+		"FERRY_ADMIN_TOKEN":         AdminToken,
+		"FERRY_ENCRYPTION_KEY":      base64.StdEncoding.EncodeToString(key),
+		"FERRY_ALLOW_INSECURE_URLS": map[bool]string{true: "true", false: "false"}[allowInsecure],
+		"FERRY_LOG_LEVEL":           "error",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] }, config.Need{Database: true, Redis: true, Admin: true, Encryption: true})
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, err := app.Open(context.Background(), cfg, logger)
+	if err != nil {
+		t.Fatalf("open app: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		_ = a.Close()
+		_ = a.DB.Close()
+	})
+	return &Env{T: t, App: a, Server: srv, EncryptionKey: key}
+}
+
+// Error is one GraphQL error as clients see it.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code returns extensions.code.
+func (e Error) Code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// Field returns extensions.field.
+func (e Error) Field() string { s, _ := e.Extensions["field"].(string); return s }
+
+// Response is a GraphQL response.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+}
+
+// Do posts a GraphQL operation with token (none when empty).
+func (e *Env) Do(token, query string, vars map[string]any) Response {
+	e.T.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.T.Fatalf("graphql request: %v", err)
+	}
+	defer res.Body.Close()
+	var out Response
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		e.T.Fatalf("graphql response (HTTP %d): %v", res.StatusCode, err)
+	}
+	return out
+}
+
+// MustDo is Do that fails the test on any GraphQL error and decodes data into v.
+func (e *Env) MustDo(token, query string, vars map[string]any, v any) {
+	e.T.Helper()
+	res := e.Do(token, query, vars)
+	if len(res.Errors) > 0 {
+		e.T.Fatalf("graphql errors: %+v\nquery: %s", res.Errors, query)
+	}
+	if v != nil {
+		if err := json.Unmarshal(res.Data, v); err != nil {
+			e.T.Fatalf("decode data %s: %v", res.Data, err)
+		}
+	}
+}
+
+// OnlyError fails unless res has exactly one error, and returns it.
+func OnlyError(t testing.TB, res Response) Error {
+	t.Helper()
+	if len(res.Errors) != 1 {
+		t.Fatalf("want exactly one error, got %+v (data %s)", res.Errors, res.Data)
+	}
+	return res.Errors[0]
+}
+
+// testWriter sends log lines to the test's log, shown when it fails.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}

@@ -1,0 +1,136 @@
+// Package catalog manages the global catalog of event types and answers
+// whether names may be subscribed to or published.
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/eventtype"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
+)
+
+// namePattern accepts QUESTION_ANSWERED, nutror.lesson_started, invoice:paid.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+
+// PingType is the event type of activation pings. It is built in: not in the
+// catalog, never subscribed to, never published by clients.
+const PingType = "ping"
+
+// CreateInput is a new catalog entry.
+type CreateInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	Application *string `json:"application,omitempty"`
+}
+
+// UpdateInput changes an entry; nil fields stay as they are.
+type UpdateInput struct {
+	Description *string `json:"description,omitempty"`
+	Application *string `json:"application,omitempty"`
+	Archived    *bool   `json:"archived,omitempty"`
+}
+
+// Create adds an event type.
+func Create(ctx context.Context, client *ent.Client, in CreateInput) (*ent.EventType, error) {
+	name := strings.TrimSpace(in.Name)
+	if !namePattern.MatchString(name) {
+		return nil, apperr.Invalid("name", "must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+	}
+	if name == PingType {
+		return nil, apperr.Invalid("name", "%q is reserved for activation pings", PingType)
+	}
+	if err := checkText(in.Description, in.Application); err != nil {
+		return nil, err
+	}
+	exists, err := client.EventType.Query().Where(eventtype.Name(name)).Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create event type %s: %w", name, err)
+	}
+	if exists {
+		return nil, apperr.Invalid("name", "event type %q already exists", name)
+	}
+	c := client.EventType.Create().SetName(name).SetNillableApplication(in.Application)
+	if in.Description != nil {
+		c.SetDescription(*in.Description)
+	}
+	et, err := c.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create event type %s: %w", name, err)
+	}
+	return et, nil
+}
+
+// Update changes an event type's description, application or archived flag.
+func Update(ctx context.Context, client *ent.Client, id pulid.ID, in UpdateInput) (*ent.EventType, error) {
+	if err := checkText(in.Description, in.Application); err != nil {
+		return nil, err
+	}
+	u := client.EventType.UpdateOneID(id).SetNillableArchived(in.Archived)
+	if in.Description != nil {
+		u.SetDescription(*in.Description)
+	}
+	if in.Application != nil {
+		if *in.Application == "" {
+			u.ClearApplication()
+		} else {
+			u.SetApplication(*in.Application)
+		}
+	}
+	et, err := u.Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Missing("event type " + string(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update event type %s: %w", id, err)
+	}
+	return et, nil
+}
+
+func checkText(description, application *string) error {
+	if description != nil && len(*description) > 2000 {
+		return apperr.Invalid("description", "must be at most 2000 characters")
+	}
+	if application != nil && len(*application) > 128 {
+		return apperr.Invalid("application", "must be at most 128 characters")
+	}
+	return nil
+}
+
+// CheckUsable returns a BAD_USER_INPUT error on field unless every name is a
+// known, unarchived event type. Duplicates are an error too.
+func CheckUsable(ctx context.Context, client *ent.Client, field string, names []string) error {
+	if len(names) == 0 {
+		return apperr.Invalid(field, "must name at least one event type")
+	}
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			return apperr.Invalid(field, "%q is listed twice", sorted[i])
+		}
+	}
+	found, err := client.EventType.Query().Where(eventtype.NameIn(sorted...)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("check event types: %w", err)
+	}
+	byName := make(map[string]*ent.EventType, len(found))
+	for _, et := range found {
+		byName[et.Name] = et
+	}
+	for _, n := range names {
+		et, ok := byName[n]
+		switch {
+		case !ok:
+			return apperr.Invalid(field, "unknown event type %q", n)
+		case et.Archived:
+			return apperr.Invalid(field, "event type %q is archived", n)
+		}
+	}
+	return nil
+}

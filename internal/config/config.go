@@ -1,0 +1,245 @@
+// Package config reads Ferry's settings from the environment once, at start-up,
+// and hands them to the process as a value; nothing else reads the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/secrets"
+)
+
+// MinAdminTokenLen is the shortest accepted FERRY_ADMIN_TOKEN; shorter tokens
+// are guessable and the admin token can reach every account.
+const MinAdminTokenLen = 32
+
+// Config is the whole configuration of a Ferry process.
+type Config struct {
+	DatabaseURL       string        // DATABASE_URL
+	RedisURL          string        // REDIS_URL
+	Port              int           // PORT
+	AdminToken        string        // FERRY_ADMIN_TOKEN
+	EncryptionKey     []byte        // FERRY_ENCRYPTION_KEY, decoded
+	AllowInsecureURLs bool          // FERRY_ALLOW_INSECURE_URLS
+	ShutdownTimeout   time.Duration // FERRY_SHUTDOWN_TIMEOUT
+	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
+	LogLevel          slog.Level    // FERRY_LOG_LEVEL
+	WorkerConcurrency int           // FERRY_WORKER_CONCURRENCY
+	RecoveryInterval  time.Duration // FERRY_RECOVERY_INTERVAL
+	RecoveryGrace     time.Duration // FERRY_RECOVERY_GRACE
+}
+
+// Need says which variables a process requires: `migrate` needs only the
+// database, while `api` and `worker` need more.
+type Need struct {
+	Database   bool // DATABASE_URL
+	Redis      bool // REDIS_URL has a default, so this only documents intent
+	Admin      bool // FERRY_ADMIN_TOKEN
+	Encryption bool // FERRY_ENCRYPTION_KEY
+}
+
+// Load reads the configuration through getenv (os.Getenv in production, a map
+// in tests). It reports every problem at once, joined, so one run shows all
+// that must be fixed. An empty variable counts as unset.
+func Load(getenv func(string) string, need Need) (Config, error) {
+	l := loader{getenv: getenv}
+	c := Config{
+		DatabaseURL:       l.databaseURL(need.Database),
+		RedisURL:          l.redisURL(),
+		Port:              l.intRange("PORT", 1, 65535),
+		AdminToken:        l.adminToken(need.Admin),
+		EncryptionKey:     l.encryptionKey(need.Encryption),
+		AllowInsecureURLs: l.boolean("FERRY_ALLOW_INSECURE_URLS"),
+		ShutdownTimeout:   l.duration("FERRY_SHUTDOWN_TIMEOUT"),
+		LogFormat:         l.oneOf("FERRY_LOG_FORMAT", "json", "text"),
+		LogLevel:          l.logLevel(),
+		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
+		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
+		RecoveryGrace:     l.duration("FERRY_RECOVERY_GRACE"),
+	}
+	if err := errors.Join(l.errs...); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Logger returns a logger writing to w in LogFormat at LogLevel.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// LogValue lets a Config be logged whole without leaking its secrets.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.String("redis_url", redactURL(c.RedisURL)),
+		slog.Int("port", c.Port),
+		slog.Bool("admin_token_set", c.AdminToken != ""),
+		slog.Bool("encryption_key_set", len(c.EncryptionKey) > 0),
+		slog.Bool("allow_insecure_urls", c.AllowInsecureURLs),
+		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.String("log_format", c.LogFormat),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.Int("worker_concurrency", c.WorkerConcurrency),
+		slog.Duration("recovery_interval", c.RecoveryInterval),
+		slog.Duration("recovery_grace", c.RecoveryGrace),
+	)
+}
+
+// redactURL hides a password embedded in a connection URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Redacted()
+}
+
+// loader collects problems instead of stopping at the first, and takes
+// defaults from Vars so the documented default is the one applied.
+type loader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (l *loader) fail(name, format string, args ...any) {
+	l.errs = append(l.errs, fmt.Errorf("config: %s %s", name, fmt.Sprintf(format, args...)))
+}
+
+// raw returns the trimmed value of name, or its default from Vars when unset.
+func (l *loader) raw(name string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return lookup(name).Default
+}
+
+// required reports name as missing, with its description as the hint, when
+// the process needs it and it is unset.
+func (l *loader) required(name string, needed bool) (string, bool) {
+	v := l.raw(name)
+	if v == "" && needed {
+		l.fail(name, "is required (%s)", lookup(name).Description)
+	}
+	return v, v != ""
+}
+
+func (l *loader) databaseURL(needed bool) string {
+	const name = "DATABASE_URL"
+	v, ok := l.required(name, needed)
+	if ok && !validURL(v, "postgres", "postgresql") {
+		// The value is not echoed: it may carry a password.
+		l.fail(name, "must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable")
+	}
+	return v
+}
+
+func (l *loader) redisURL() string {
+	const name = "REDIS_URL"
+	v := l.raw(name)
+	if !validURL(v, "redis", "rediss", "unix") {
+		l.fail(name, "must be a Redis URL like redis://host:6379/0")
+	}
+	return v
+}
+
+// validURL checks the scheme only; the drivers give better messages about
+// the rest when they connect.
+func validURL(s string, schemes ...string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	for _, scheme := range schemes {
+		if strings.EqualFold(u.Scheme, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) adminToken(needed bool) string {
+	const name = "FERRY_ADMIN_TOKEN"
+	v, ok := l.required(name, needed)
+	if ok && len(v) < MinAdminTokenLen {
+		l.fail(name, "must be at least %d characters; generate one with `openssl rand -hex 32`", MinAdminTokenLen)
+	}
+	return v
+}
+
+func (l *loader) encryptionKey(needed bool) []byte {
+	const name = "FERRY_ENCRYPTION_KEY"
+	v, ok := l.required(name, needed)
+	if !ok {
+		return nil
+	}
+	key, err := secrets.ParseKey(v)
+	if err != nil {
+		// ParseKey's errors never contain the key.
+		l.fail(name, "is invalid: %s", strings.TrimPrefix(err.Error(), "secrets: "))
+		return nil
+	}
+	return key
+}
+
+func (l *loader) intRange(name string, lo, hi int) int {
+	v := l.raw(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		l.fail(name, "must be an integer from %d to %d, got %q", lo, hi, v)
+		return 0
+	}
+	return n
+}
+
+func (l *loader) boolean(name string) bool {
+	switch v := l.raw(name); strings.ToLower(v) {
+	case "true", "1":
+		return true
+	case "false", "0":
+		return false
+	default:
+		l.fail(name, "must be true, false, 1 or 0, got %q", v)
+		return false
+	}
+}
+
+func (l *loader) duration(name string) time.Duration {
+	v := l.raw(name)
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		l.fail(name, "must be a positive Go duration like 30s or 2m, got %q", v)
+		return 0
+	}
+	return d
+}
+
+func (l *loader) oneOf(name string, allowed ...string) string {
+	v := strings.ToLower(l.raw(name))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	l.fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	return ""
+}
+
+func (l *loader) logLevel() slog.Level {
+	levels := map[string]slog.Level{
+		"debug": slog.LevelDebug, "info": slog.LevelInfo,
+		"warn": slog.LevelWarn, "error": slog.LevelError,
+	}
+	v := l.oneOf("FERRY_LOG_LEVEL", "debug", "info", "warn", "error")
+	return levels[v]
+}

@@ -1,0 +1,311 @@
+package config
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	testKey     = bytes.Repeat([]byte{0xab}, 32)
+	testKeyB64  = base64.StdEncoding.EncodeToString(testKey)
+	testToken   = "admin-token-0123456789abcdefghijklmnop"
+	testDBURL   = "postgres://ferry:hunter2@db:5432/ferry?sslmode=disable"
+	needAll     = Need{Database: true, Redis: true, Admin: true, Encryption: true}
+	allRequired = map[string]string{
+		"DATABASE_URL":         testDBURL,
+		"FERRY_ADMIN_TOKEN":    testToken,
+		"FERRY_ENCRYPTION_KEY": testKeyB64,
+	}
+)
+
+// env builds a getenv from base with overrides applied; an override of ""
+// unsets the variable.
+func env(base map[string]string, overrides ...string) func(string) string {
+	m := map[string]string{}
+	for k, v := range base {
+		m[k] = v
+	}
+	for i := 0; i+1 < len(overrides); i += 2 {
+		m[overrides[i]] = overrides[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+// defaults is the Config Load returns when only the required variables are set.
+func defaults() Config {
+	return Config{
+		DatabaseURL:       testDBURL,
+		RedisURL:          "redis://127.0.0.1:6379/0",
+		Port:              8080,
+		AdminToken:        testToken,
+		EncryptionKey:     testKey,
+		AllowInsecureURLs: false,
+		ShutdownTimeout:   30 * time.Second,
+		LogFormat:         "json",
+		LogLevel:          slog.LevelInfo,
+		WorkerConcurrency: 100,
+		RecoveryInterval:  30 * time.Second,
+		RecoveryGrace:     60 * time.Second,
+	}
+}
+
+func TestLoadValid(t *testing.T) {
+	tests := []struct {
+		desc   string
+		getenv func(string) string
+		need   Need
+		want   func(c *Config)
+	}{
+		{
+			desc:   "defaults apply when only required variables are set",
+			getenv: env(allRequired),
+			need:   needAll,
+			want:   func(c *Config) {},
+		},
+		{
+			desc: "every variable set",
+			getenv: env(allRequired,
+				"REDIS_URL", "rediss://:pw@cache:6380/2",
+				"PORT", "9090",
+				"FERRY_ALLOW_INSECURE_URLS", "true",
+				"FERRY_SHUTDOWN_TIMEOUT", "5s",
+				"FERRY_LOG_FORMAT", "text",
+				"FERRY_LOG_LEVEL", "debug",
+				"FERRY_WORKER_CONCURRENCY", "7",
+				"FERRY_RECOVERY_INTERVAL", "1m",
+				"FERRY_RECOVERY_GRACE", "2m30s",
+			),
+			need: needAll,
+			want: func(c *Config) {
+				c.RedisURL = "rediss://:pw@cache:6380/2"
+				c.Port = 9090
+				c.AllowInsecureURLs = true
+				c.ShutdownTimeout = 5 * time.Second
+				c.LogFormat = "text"
+				c.LogLevel = slog.LevelDebug
+				c.WorkerConcurrency = 7
+				c.RecoveryInterval = time.Minute
+				c.RecoveryGrace = 150 * time.Second
+			},
+		},
+		{
+			desc:   "insecure URLs accepts 1",
+			getenv: env(allRequired, "FERRY_ALLOW_INSECURE_URLS", "1"),
+			need:   needAll,
+			want:   func(c *Config) { c.AllowInsecureURLs = true },
+		},
+		{
+			desc:   "insecure URLs accepts 0 and upper case",
+			getenv: env(allRequired, "FERRY_ALLOW_INSECURE_URLS", "0", "FERRY_LOG_LEVEL", "WARN"),
+			need:   needAll,
+			want:   func(c *Config) { c.LogLevel = slog.LevelWarn },
+		},
+		{
+			desc:   "surrounding whitespace is ignored",
+			getenv: env(allRequired, "PORT", " 8081\n", "FERRY_ENCRYPTION_KEY", testKeyB64+"\n"),
+			need:   needAll,
+			want:   func(c *Config) { c.Port = 8081 },
+		},
+		{
+			desc:   "migrate needs only the database",
+			getenv: env(nil, "DATABASE_URL", testDBURL),
+			need:   Need{Database: true},
+			want: func(c *Config) {
+				c.AdminToken = ""
+				c.EncryptionKey = nil
+			},
+		},
+		{
+			desc:   "postgresql scheme and error level",
+			getenv: env(allRequired, "DATABASE_URL", "postgresql:///ferry?host=/run/postgresql", "FERRY_LOG_LEVEL", "error"),
+			need:   needAll,
+			want: func(c *Config) {
+				c.DatabaseURL = "postgresql:///ferry?host=/run/postgresql"
+				c.LogLevel = slog.LevelError
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			got, err := Load(tc.getenv, tc.need)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			want := defaults()
+			tc.want(&want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Load mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadInvalid(t *testing.T) {
+	tests := []struct {
+		desc   string
+		getenv func(string) string
+		need   Need
+		want   []string // one line per problem, in Vars order
+	}{
+		{
+			desc:   "missing required variables are all named",
+			getenv: env(nil),
+			need:   needAll,
+			want: []string{
+				"config: DATABASE_URL is required (PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable)",
+				"config: FERRY_ADMIN_TOKEN is required (the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`)",
+				"config: FERRY_ENCRYPTION_KEY is required (32 random bytes, standard base64, that encrypt signing secrets at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`)",
+			},
+		},
+		{
+			desc:   "only what the process needs is required",
+			getenv: env(nil),
+			need:   Need{Database: true},
+			want: []string{
+				"config: DATABASE_URL is required (PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable)",
+			},
+		},
+		{
+			desc: "every invalid value is reported at once",
+			getenv: env(allRequired,
+				"DATABASE_URL", "mysql://root:hunter2@db/ferry",
+				"REDIS_URL", "http://cache:6379",
+				"PORT", "http",
+				"FERRY_ALLOW_INSECURE_URLS", "yes",
+				"FERRY_SHUTDOWN_TIMEOUT", "30",
+				"FERRY_LOG_FORMAT", "xml",
+				"FERRY_LOG_LEVEL", "verbose",
+				"FERRY_WORKER_CONCURRENCY", "0",
+				"FERRY_RECOVERY_INTERVAL", "-1s",
+				"FERRY_RECOVERY_GRACE", "0s",
+			),
+			need: needAll,
+			want: []string{
+				"config: DATABASE_URL must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable",
+				"config: REDIS_URL must be a Redis URL like redis://host:6379/0",
+				`config: PORT must be an integer from 1 to 65535, got "http"`,
+				`config: FERRY_ALLOW_INSECURE_URLS must be true, false, 1 or 0, got "yes"`,
+				`config: FERRY_SHUTDOWN_TIMEOUT must be a positive Go duration like 30s or 2m, got "30"`,
+				`config: FERRY_LOG_FORMAT must be one of json, text, got "xml"`,
+				`config: FERRY_LOG_LEVEL must be one of debug, info, warn, error, got "verbose"`,
+				`config: FERRY_WORKER_CONCURRENCY must be an integer from 1 to 10000, got "0"`,
+				`config: FERRY_RECOVERY_INTERVAL must be a positive Go duration like 30s or 2m, got "-1s"`,
+				`config: FERRY_RECOVERY_GRACE must be a positive Go duration like 30s or 2m, got "0s"`,
+			},
+		},
+		{
+			desc:   "port out of range",
+			getenv: env(allRequired, "PORT", "70000"),
+			need:   needAll,
+			want:   []string{`config: PORT must be an integer from 1 to 65535, got "70000"`},
+		},
+		{
+			desc:   "short admin token, even when not needed",
+			getenv: env(allRequired, "FERRY_ADMIN_TOKEN", "short-secret-token"),
+			need:   Need{Database: true},
+			want:   []string{"config: FERRY_ADMIN_TOKEN must be at least 32 characters; generate one with `openssl rand -hex 32`"},
+		},
+		{
+			desc:   "encryption key of the wrong length",
+			getenv: env(allRequired, "FERRY_ENCRYPTION_KEY", base64.StdEncoding.EncodeToString(testKey[:16])),
+			need:   needAll,
+			want:   []string{"config: FERRY_ENCRYPTION_KEY is invalid: key decodes to 16 bytes, want 32; generate one with `openssl rand -base64 32`"},
+		},
+		{
+			desc:   "encryption key not base64",
+			getenv: env(allRequired, "FERRY_ENCRYPTION_KEY", "my-secret-passphrase!"),
+			need:   needAll,
+			want:   []string{"config: FERRY_ENCRYPTION_KEY is invalid: key is not valid standard base64; generate one with `openssl rand -base64 32`"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			got, err := Load(tc.getenv, tc.need)
+			if err == nil {
+				t.Fatalf("Load succeeded with %+v, want errors", got)
+			}
+			if diff := cmp.Diff(tc.want, strings.Split(err.Error(), "\n")); diff != "" {
+				t.Errorf("errors mismatch (-want +got):\n%s", diff)
+			}
+			for _, secret := range []string{"hunter2", "short-secret-token", "my-secret-passphrase", testToken} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error echoes secret %q:\n%v", secret, err)
+				}
+			}
+		})
+	}
+}
+
+func TestLoggerHonoursFormatAndLevel(t *testing.T) {
+	tests := []struct {
+		desc   string
+		format string
+		level  slog.Level
+		want   string // what the info line looks like; "" if filtered
+	}{
+		{desc: "json at info", format: "json", level: slog.LevelInfo, want: `"msg":"hello"`},
+		{desc: "text at debug", format: "text", level: slog.LevelDebug, want: "msg=hello"},
+		{desc: "info filtered at warn", format: "json", level: slog.LevelWarn, want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			var buf bytes.Buffer
+			Config{LogFormat: tc.format, LogLevel: tc.level}.Logger(&buf).Info("hello")
+			if tc.want == "" {
+				if buf.Len() != 0 {
+					t.Errorf("logged %q, want nothing at level %v", buf.String(), tc.level)
+				}
+				return
+			}
+			if !strings.Contains(buf.String(), tc.want) {
+				t.Errorf("logged %q, want it to contain %q", buf.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestLogValueHidesSecrets(t *testing.T) {
+	c := defaults()
+	var buf bytes.Buffer
+	c.Logger(&buf).Info("starting", "config", c)
+	out := buf.String()
+	for _, secret := range []string{"hunter2", testToken, testKeyB64} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log line contains secret %q: %s", secret, out)
+		}
+	}
+	var line struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	if got, want := line.Config["database_url"], "postgres://ferry:xxxxx@db:5432/ferry?sslmode=disable"; got != want {
+		t.Errorf("database_url = %v, want %v", got, want)
+	}
+}
+
+func TestVarsCoverEveryLoadedVariable(t *testing.T) {
+	var asked []string
+	getenv := func(k string) string { asked = append(asked, k); return "" }
+	_, _ = Load(getenv, Need{}) // only which variables it reads matters here
+	var listed []string
+	for _, v := range Vars {
+		listed = append(listed, v.Name)
+	}
+	if diff := cmp.Diff(listed, asked); diff != "" {
+		t.Errorf("Vars and the variables Load reads differ (-Vars +read):\n%s", diff)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(Usage(), v.Name) || !strings.Contains(Markdown(), "`"+v.Name+"`") {
+			t.Errorf("%s missing from Usage or Markdown", v.Name)
+		}
+	}
+}

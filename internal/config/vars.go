@@ -1,0 +1,71 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+)
+
+// Var documents one environment variable. Load takes defaults from here, so
+// the README table and `ferry --help` (both rendered from Vars) cannot drift
+// from what the code does.
+type Var struct {
+	Name        string // the environment variable
+	Default     string // applied when unset; "" means none
+	Description string // one line for --help, the README and "is required" errors
+}
+
+// Vars lists every variable Ferry reads, in the order they are documented.
+var Vars = []Var{
+	{Name: "DATABASE_URL", Description: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable"},
+	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Description: "Redis URL (work queue, pub/sub, concurrency limits; PostgreSQL stays the record)"},
+	{Name: "PORT", Default: "8080", Description: "HTTP port of the API"},
+	{Name: "FERRY_ADMIN_TOKEN", Description: "the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`"},
+	{Name: "FERRY_ENCRYPTION_KEY", Description: "32 random bytes, standard base64, that encrypt signing secrets at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`"},
+	{Name: "FERRY_ALLOW_INSECURE_URLS", Default: "false", Description: "true allows http:// and private/loopback targets (development and tests only)"},
+	{Name: "FERRY_SHUTDOWN_TIMEOUT", Default: "30s", Description: "how long SIGTERM waits for requests and deliveries in flight"},
+	{Name: "FERRY_LOG_FORMAT", Default: "json", Description: "json or text"},
+	{Name: "FERRY_LOG_LEVEL", Default: "info", Description: "debug, info, warn or error"},
+	{Name: "FERRY_WORKER_CONCURRENCY", Default: "100", Description: "deliveries one worker process runs at once"},
+	{Name: "FERRY_RECOVERY_INTERVAL", Default: "30s", Description: "how often the recovery loop looks for lost work"},
+	{Name: "FERRY_RECOVERY_GRACE", Default: "60s", Description: "how overdue work must be before it is re-enqueued"},
+}
+
+// lookup finds name in Vars; a miss is a programming error caught by tests.
+func lookup(name string) Var {
+	for _, v := range Vars {
+		if v.Name == name {
+			return v
+		}
+	}
+	panic("config: " + name + " is missing from Vars")
+}
+
+// Usage renders Vars as an indented table for `ferry --help`.
+func Usage() string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, v := range Vars {
+		def := v.Default
+		if def == "" {
+			def = "(no default)"
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", v.Name, def, v.Description)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// Markdown renders Vars as the README's table.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| variable | default | meaning |\n|---|---|---|\n")
+	for _, v := range Vars {
+		def := "no default"
+		if v.Default != "" {
+			def = "`" + v.Default + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Name, def, strings.ReplaceAll(v.Description, "|", `\|`))
+	}
+	return b.String()
+}

@@ -1,0 +1,272 @@
+// Package configs manages webhook configurations: validation, URL
+// verification, activation by ping, deactivation and deletion.
+package configs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/schema"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/catalog"
+	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// verifyTimeout bounds URL verification, as the Verificar URL button does.
+const verifyTimeout = 10 * time.Second
+
+// Service manages configurations.
+type Service struct {
+	client *ent.Client
+	keys   *keys.Service
+	sender *sender.Sender
+	policy netguard.Policy
+	now    func() time.Time
+}
+
+// New returns a Service.
+func New(client *ent.Client, k *keys.Service, s *sender.Sender, policy netguard.Policy) *Service {
+	return &Service{client: client, keys: k, sender: s, policy: policy, now: time.Now}
+}
+
+// CreateInput is a new configuration; nil fields take their defaults.
+type CreateInput struct {
+	AccountID      *pulid.ID         `json:"accountID,omitempty"`
+	Name           string            `json:"name"`
+	URL            string            `json:"url"`
+	SigningKeyID   pulid.ID          `json:"signingKeyID"`
+	EventTypes     []string          `json:"eventTypes"`
+	MaxParallel    *int              `json:"maxParallel,omitempty"`
+	TimeoutSeconds *int              `json:"timeoutSeconds,omitempty"`
+	RetrySchedule  []int             `json:"retrySchedule,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+}
+
+// UpdateInput changes a configuration; nil fields stay as they are.
+type UpdateInput struct {
+	Name           *string           `json:"name,omitempty"`
+	URL            *string           `json:"url,omitempty"`
+	SigningKeyID   *pulid.ID         `json:"signingKeyID,omitempty"`
+	EventTypes     []string          `json:"eventTypes,omitempty"`
+	MaxParallel    *int              `json:"maxParallel,omitempty"`
+	TimeoutSeconds *int              `json:"timeoutSeconds,omitempty"`
+	RetrySchedule  []int             `json:"retrySchedule,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+}
+
+// VerifyURL calls url as a delivery would and reports how it answered. A URL
+// the policy refuses is reported as a failed verification, not an error.
+func (s *Service) VerifyURL(ctx context.Context, url string) sender.Result {
+	return s.sender.Verify(ctx, url, verifyTimeout)
+}
+
+// Create validates in, verifies the URL answers 2xx, and stores the
+// configuration INACTIVE.
+func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuration, error) {
+	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
+	if err != nil {
+		return nil, err
+	}
+	maxParallel := valueOr(in.MaxParallel, defaultParallel)
+	timeout := valueOr(in.TimeoutSeconds, defaultTimeoutS)
+	schedule := in.RetrySchedule
+	if schedule == nil {
+		schedule = schema.DefaultRetrySchedule
+	}
+	headers := in.Headers
+	if headers == nil {
+		headers = map[string]string{}
+	}
+	for _, check := range []func() error{
+		func() error { return checkName(in.Name) },
+		func() error { return s.checkURL(in.URL) },
+		func() error { return checkRange("maxParallel", maxParallel, MinParallel, MaxParallel) },
+		func() error { return checkRange("timeoutSeconds", timeout, MinTimeout, MaxTimeout) },
+		func() error { return checkRetrySchedule(schedule) },
+		func() error { return checkHeaders(headers) },
+		func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) },
+		func() error { _, err := s.keys.Usable(ctx, in.SigningKeyID, "signingKeyID"); return err },
+		func() error { return s.verify(ctx, in.URL) },
+	} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := s.client.Configuration.Create().
+		SetAccountID(accountID).
+		SetName(strings.TrimSpace(in.Name)).
+		SetURL(in.URL).
+		SetSigningKeyID(in.SigningKeyID).
+		SetEventTypes(in.EventTypes).
+		SetMaxParallel(maxParallel).
+		SetTimeoutSeconds(timeout).
+		SetRetrySchedule(schedule).
+		SetHeaders(headers).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// Update validates and applies in. A new URL is verified first.
+func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent.Configuration, error) {
+	cfg, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u := s.client.Configuration.UpdateOne(cfg)
+	var checks []func() error
+	if in.Name != nil {
+		checks = append(checks, func() error { return checkName(*in.Name) })
+		u.SetName(strings.TrimSpace(*in.Name))
+	}
+	if in.MaxParallel != nil {
+		checks = append(checks, func() error { return checkRange("maxParallel", *in.MaxParallel, MinParallel, MaxParallel) })
+		u.SetMaxParallel(*in.MaxParallel)
+	}
+	if in.TimeoutSeconds != nil {
+		checks = append(checks, func() error { return checkRange("timeoutSeconds", *in.TimeoutSeconds, MinTimeout, MaxTimeout) })
+		u.SetTimeoutSeconds(*in.TimeoutSeconds)
+	}
+	if in.RetrySchedule != nil {
+		checks = append(checks, func() error { return checkRetrySchedule(in.RetrySchedule) })
+		u.SetRetrySchedule(in.RetrySchedule)
+	}
+	if in.Headers != nil {
+		checks = append(checks, func() error { return checkHeaders(in.Headers) })
+		u.SetHeaders(in.Headers)
+	}
+	if in.EventTypes != nil {
+		checks = append(checks, func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) })
+		u.SetEventTypes(in.EventTypes)
+	}
+	if in.SigningKeyID != nil {
+		checks = append(checks, func() error { _, err := s.keys.Usable(ctx, *in.SigningKeyID, "signingKeyID"); return err })
+		u.SetSigningKeyID(*in.SigningKeyID)
+	}
+	if in.URL != nil && *in.URL != cfg.URL {
+		checks = append(checks, func() error { return s.checkURL(*in.URL) }, func() error { return s.verify(ctx, *in.URL) })
+		u.SetURL(*in.URL)
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err = u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update configuration %s: %w", id, err)
+	}
+	return cfg, nil
+}
+
+// Delete removes a configuration. Its waiting deliveries are cancelled; its
+// history stays (deliveries keep their URL, lose the link).
+func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
+	if _, err := s.get(ctx, id); err != nil {
+		return err
+	}
+	return store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		if err := cancelWaiting(ctx, tx.Client(), id); err != nil {
+			return err
+		}
+		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
+			return fmt.Errorf("delete configuration %s: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// Deactivate stops deliveries to a configuration; waiting ones are cancelled
+// (they can be resent by hand). Events published while it is inactive never
+// reach it.
+func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error) {
+	if _, err := s.get(ctx, id); err != nil {
+		return nil, err
+	}
+	var cfg *ent.Configuration
+	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		cfg, err = tx.Configuration.UpdateOneID(id).
+			SetStatus(configuration.StatusINACTIVE).
+			SetNillableDisabledReason(reason).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("deactivate configuration %s: %w", id, err)
+		}
+		return cancelWaiting(ctx, tx.Client(), id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Unwrap(), nil
+}
+
+// cancelWaiting cancels deliveries to a configuration that have not ended.
+func cancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) error {
+	_, err := client.Delivery.Update().
+		Where(delivery.ConfigurationID(id), delivery.StatusIn(delivery.StatusPENDING, delivery.StatusRETRYING)).
+		SetStatus(delivery.StatusCANCELLED).
+		ClearNextAttemptAt().
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("cancel deliveries of %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {
+	cfg, err := s.client.Configuration.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Missing("configuration " + string(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load configuration %s: %w", id, err)
+	}
+	return cfg, nil
+}
+
+func (s *Service) checkURL(raw string) error {
+	if _, err := s.policy.CheckURL(raw); err != nil {
+		return apperr.Invalid("url", "%s", strings.TrimPrefix(err.Error(), "url: "))
+	}
+	return nil
+}
+
+func (s *Service) verify(ctx context.Context, url string) error {
+	res := s.VerifyURL(ctx, url)
+	if !res.OK() {
+		return apperr.Invalid("url", "verification failed: %s (the URL must answer 2xx)", describe(res))
+	}
+	return nil
+}
+
+func valueOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// pingData is the body of an activation ping's data.
+func pingData(cfg *ent.Configuration) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{
+		"configurationId": cfg.ID,
+		"message":         "Ferry activation ping",
+		"eventTypes":      slices.Clone(cfg.EventTypes),
+	})
+	return b
+}

@@ -1,0 +1,132 @@
+// Package sender builds, signs and sends one webhook request, and reports
+// exactly what was sent and received. verifyURL, activation pings and every
+// delivery go through it.
+package sender
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/signing"
+)
+
+// sentDateLayout is RFC 3339 in UTC with milliseconds, e.g. 2023-08-31T18:34:23.023Z.
+const sentDateLayout = "2006-01-02T15:04:05.000Z"
+
+// Message is one request to a receiver.
+type Message struct {
+	URL     string
+	Timeout time.Duration
+	// Headers are the configuration's static headers; Ferry's own win.
+	Headers         map[string]string
+	EventID         string
+	EventType       string
+	Data            json.RawMessage
+	OccurredAt      time.Time
+	ConfigurationID string
+	DeliveryID      string
+	Attempt         int
+	// Keys are decoded signing secrets: the current one first, then any still
+	// valid after a rotation. None means the request is not signed.
+	Keys [][]byte
+	// Now stamps webhook-timestamp; time.Now when nil.
+	Now func() time.Time
+}
+
+// Body is the JSON a receiver gets. The same inputs always give the same
+// bytes, so every retry and resend carries a byte-identical body.
+func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time) []byte {
+	if len(bytes.TrimSpace(data)) == 0 {
+		data = json.RawMessage("{}")
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err != nil {
+		compact.Reset()
+		compact.WriteString("{}")
+	}
+	id, _ := json.Marshal(eventID)
+	typ, _ := json.Marshal(eventType)
+	var b bytes.Buffer
+	b.Grow(64 + len(id) + len(typ) + compact.Len())
+	b.WriteString(`{"id":`)
+	b.Write(id)
+	b.WriteString(`,"event":`)
+	b.Write(typ)
+	b.WriteString(`,"data":`)
+	b.Write(compact.Bytes())
+	b.WriteString(`,"sentDate":"`)
+	b.WriteString(occurredAt.UTC().Format(sentDateLayout))
+	b.WriteString(`"}`)
+	return b.Bytes()
+}
+
+// headers builds the request headers: static ones first, then Ferry's.
+func (s *Sender) headers(m Message, body []byte) http.Header {
+	h := make(http.Header, len(m.Headers)+12)
+	for k, v := range m.Headers {
+		if !ReservedHeader(k) {
+			h.Set(k, v)
+		}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", s.userAgent)
+	if m.EventID != "" {
+		h.Set("X-Ferry-Event-Id", m.EventID)
+		h.Set("Webhook-Id", m.EventID)
+	}
+	if m.ConfigurationID != "" {
+		h.Set("X-Ferry-Configuration-Id", m.ConfigurationID)
+	}
+	if m.DeliveryID != "" {
+		h.Set("X-Ferry-Delivery-Id", m.DeliveryID)
+	}
+	if m.Attempt > 0 {
+		h.Set("X-Ferry-Attempt", strconv.Itoa(m.Attempt))
+	}
+	now := time.Now
+	if m.Now != nil {
+		now = m.Now
+	}
+	ts := now().Unix()
+	h.Set("Webhook-Timestamp", strconv.FormatInt(ts, 10))
+	if len(m.Keys) > 0 {
+		h.Set("X-Signature", signing.XSignature(m.Keys[0], body))
+		h.Set("Webhook-Signature", signing.StandardSignatures(m.Keys, m.EventID, ts, body))
+	}
+	return h
+}
+
+// reserved are the headers Ferry sets itself; configurations cannot override them.
+var reserved = map[string]bool{
+	"content-type": true, "content-length": true, "host": true, "user-agent": true,
+	"x-signature": true, "webhook-id": true, "webhook-timestamp": true, "webhook-signature": true,
+	"transfer-encoding": true, "connection": true, "te": true, "upgrade": true, "trailer": true,
+	"keep-alive": true, "proxy-authorization": true, "proxy-connection": true, "traceparent": true,
+}
+
+// ReservedHeader reports whether name is a header Ferry sets itself.
+func ReservedHeader(name string) bool {
+	n := strings.ToLower(name)
+	return reserved[n] || strings.HasPrefix(n, "x-ferry-")
+}
+
+// ValidHeaderName reports whether name is an RFC 9110 token.
+func ValidHeaderName(name string) bool {
+	if name == "" || len(name) > 256 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,160 @@
+// Command ferry is the Ferry webhook platform.
+//
+//	ferry serve     API and workers in one process (migrates first)
+//	ferry api       the GraphQL API only
+//	ferry worker    the delivery workers only
+//	ferry migrate   apply database migrations and exit
+//	ferry version   print the version
+//
+// Everything else is configured by environment variables (see README).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferryhq/ferry/internal/app"
+	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/worker"
+)
+
+const usage = `usage: ferry <serve|api|worker|migrate|version>
+
+  serve     run the GraphQL API and the workers in one process (migrates first)
+  api       run the GraphQL API only
+  worker    run the delivery workers only
+  migrate   apply database migrations and exit
+  version   print the version
+  healthcheck  exit 0 when the local API answers /healthz (for containers)
+
+Environment:
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage, config.Usage())
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferry:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cmd string) error {
+	switch cmd {
+	case "version":
+		fmt.Println("ferry", app.Version)
+		return nil
+	case "healthcheck":
+		return healthcheck(ctx)
+	case "help", "-h", "--help":
+		fmt.Print(usage, config.Usage())
+		return nil
+	case "serve", "api", "worker", "migrate":
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	}
+	need := config.Need{Database: true, Redis: cmd != "migrate", Admin: cmd == "serve" || cmd == "api", Encryption: cmd != "migrate"}
+	cfg, err := config.Load(os.Getenv, need)
+	if err != nil {
+		return err
+	}
+	logger := cfg.Logger(os.Stderr)
+	slog.SetDefault(logger)
+	if cmd == "migrate" {
+		db, err := app.OpenDB(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		a := &app.App{DB: db, Logger: logger}
+		return a.Migrate(ctx)
+	}
+	a, err := app.Open(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cmd == "serve" {
+		if err := a.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if cmd == "serve" || cmd == "api" {
+		g.Go(func() error { return serveHTTP(gctx, a) })
+	}
+	if cmd == "serve" || cmd == "worker" {
+		w, err := worker.New(cfg.RedisURL, cfg.WorkerConcurrency, logger)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error { return w.Run(gctx) })
+	}
+	return g.Wait()
+}
+
+// serveHTTP serves the API until ctx is cancelled, then drains connections.
+func serveHTTP(ctx context.Context, a *app.App) error {
+	srv := &http.Server{
+		Addr:              net.JoinHostPort("", strconv.Itoa(a.Config.Port)),
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.Logger.InfoContext(ctx, "api listening", "addr", srv.Addr, "playground", fmt.Sprintf("http://localhost:%d/", a.Config.Port))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	a.Logger.Info("api stopped")
+	return nil
+}
+
+// healthcheck asks the API on this host's PORT for /healthz; container images
+// have no curl, so the binary checks itself.
+func healthcheck(ctx context.Context) error {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %d", res.StatusCode)
+	}
+	return nil
+}
