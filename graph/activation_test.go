@@ -176,3 +176,44 @@ func TestDeactivateAndDeleteConfiguration(t *testing.T) {
 		t.Errorf("the ping's history should survive deletion, have %d deliveries", hist.Deliveries.TotalCount)
 	}
 }
+
+func TestRotatedKeySignsWithBothSecretsDuringTheOverlap(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, true)
+	rcv := apptest.NewReceiver(t, 200)
+	e.CreateEventType("QUESTION_ANSWERED")
+	acc := e.CreateAccount("rotation")
+	keyID, oldSecret := e.CreateSigningKey(acc.Token, "k")
+	cfgID := e.CreateConfiguration(acc.Token, map[string]any{
+		"name": "endpoint", "url": rcv.URL, "signingKeyID": keyID, "eventTypes": []string{"QUESTION_ANSWERED"},
+	})
+	var rotated struct{ RotateSigningKey struct{ Secret string } }
+	e.MustDo(acc.Token, `mutation($id: ID!) { rotateSigningKey(id: $id) { secret } }`, map[string]any{"id": keyID}, &rotated)
+	newSecret := rotated.RotateSigningKey.Secret
+	if newSecret == oldSecret {
+		t.Fatal("rotation returned the same secret")
+	}
+	e.MustDo(acc.Token, activate, map[string]any{"id": cfgID}, nil)
+	reqs := rcv.Requests()
+	ping := reqs[len(reqs)-1]
+	sigs := strings.Split(ping.Header.Get("Webhook-Signature"), " ")
+	if len(sigs) != 2 {
+		t.Fatalf("webhook-signature = %q, want two signatures during the overlap", ping.Header.Get("Webhook-Signature"))
+	}
+	signed := ping.Header.Get("Webhook-Id") + "." + ping.Header.Get("Webhook-Timestamp") + "." + string(ping.Body)
+	for i, secret := range []string{newSecret, oldSecret} {
+		key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(signed))
+		if want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)); sigs[i] != want {
+			t.Errorf("signature %d = %q, want %q", i, sigs[i], want)
+		}
+	}
+	// X-Signature uses the new secret.
+	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(newSecret, "whsec_"))
+	mac := hmac.New(sha256.New, key)
+	mac.Write(ping.Body)
+	if want := hex.EncodeToString(mac.Sum(nil)); ping.Header.Get("X-Signature") != want {
+		t.Errorf("X-Signature is not made with the new secret")
+	}
+}
