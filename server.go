@@ -26,7 +26,6 @@ import (
 
 	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/config"
-	"github.com/ferryhq/ferry/worker"
 )
 
 const usage = `usage: ferry <serve|api|worker|migrate|version>
@@ -100,7 +99,7 @@ func run(ctx context.Context, cmd string) error {
 		g.Go(func() error { return serveHTTP(gctx, a) })
 	}
 	if cmd == "serve" || cmd == "worker" {
-		w, err := worker.New(cfg.RedisURL, cfg.WorkerConcurrency, logger)
+		w, err := a.NewWorker()
 		if err != nil {
 			return err
 		}

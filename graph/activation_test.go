@@ -1,10 +1,6 @@
 package graph_test
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -85,20 +81,7 @@ func TestActivationSendsASignedPing(t *testing.T) {
 	if !strings.HasPrefix(h.Get("X-Ferry-Delivery-Id"), "dlv_") || !strings.HasPrefix(h.Get("User-Agent"), "Ferry") {
 		t.Errorf("delivery id %q / user agent %q", h.Get("X-Ferry-Delivery-Id"), h.Get("User-Agent"))
 	}
-	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
-	if err != nil {
-		t.Fatalf("secret %q is not whsec_ + base64: %v", secret, err)
-	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write(ping.Body)
-	if want := hex.EncodeToString(mac.Sum(nil)); h.Get("X-Signature") != want {
-		t.Errorf("X-Signature = %q, want %q", h.Get("X-Signature"), want)
-	}
-	mac = hmac.New(sha256.New, key)
-	mac.Write([]byte(body.ID + "." + h.Get("Webhook-Timestamp") + "." + string(ping.Body)))
-	if want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)); h.Get("Webhook-Signature") != want {
-		t.Errorf("webhook-signature = %q, want %q", h.Get("Webhook-Signature"), want)
-	}
+	apptest.CheckSignatures(t, secret, ping)
 }
 
 func TestActivationFailsWhenThePingIsNotAnswered2xx(t *testing.T) {
@@ -200,20 +183,13 @@ func TestRotatedKeySignsWithBothSecretsDuringTheOverlap(t *testing.T) {
 	if len(sigs) != 2 {
 		t.Fatalf("webhook-signature = %q, want two signatures during the overlap", ping.Header.Get("Webhook-Signature"))
 	}
-	signed := ping.Header.Get("Webhook-Id") + "." + ping.Header.Get("Webhook-Timestamp") + "." + string(ping.Body)
 	for i, secret := range []string{newSecret, oldSecret} {
-		key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte(signed))
-		if want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)); sigs[i] != want {
+		if _, want := apptest.Signatures(t, secret, ping); sigs[i] != want {
 			t.Errorf("signature %d = %q, want %q", i, sigs[i], want)
 		}
 	}
 	// X-Signature uses the new secret.
-	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(newSecret, "whsec_"))
-	mac := hmac.New(sha256.New, key)
-	mac.Write(ping.Body)
-	if want := hex.EncodeToString(mac.Sum(nil)); ping.Header.Get("X-Signature") != want {
+	if want, _ := apptest.Signatures(t, newSecret, ping); ping.Header.Get("X-Signature") != want {
 		t.Errorf("X-Signature is not made with the new secret")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -110,6 +111,11 @@ func (r *mutationResolver) ActivateConfiguration(ctx context.Context, id pulid.I
 // DeactivateConfiguration is the resolver for the deactivateConfiguration field.
 func (r *mutationResolver) DeactivateConfiguration(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {
 	return r.Configs.Deactivate(ctx, id, nil)
+}
+
+// PublishEvent is the resolver for the publishEvent field.
+func (r *mutationResolver) PublishEvent(ctx context.Context, input publish.Input) (*ent.Event, error) {
+	return r.Publish.Publish(ctx, input)
 }
 
 // Viewer is the resolver for the viewer field.

@@ -9,6 +9,7 @@ import (
 	"github.com/ferryhq/ferry/graph/generated"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/publish"
 )
 
 // Resolver is the root resolver; it holds the dependencies resolvers need.
@@ -16,6 +17,7 @@ type Resolver struct {
 	Client  *ent.Client
 	Keys    *keys.Service
 	Configs *configs.Service
+	Publish *publish.Publisher
 }
 
 // NewSchema builds the executable schema around r.

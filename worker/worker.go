@@ -1,44 +1,128 @@
-// Package worker runs Ferry's asynq workers: one file per task type.
+// Package worker runs Ferry's asynq workers: one file per task (deliver,
+// recover), each split into load → send → record.
 package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/limiter"
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/sender"
 )
 
-// Worker processes Ferry's tasks from Redis.
-type Worker struct {
-	srv    *asynq.Server
-	mux    *asynq.ServeMux
-	logger *slog.Logger
+// Deps are what the worker needs from the rest of Ferry.
+type Deps struct {
+	Client  *ent.Client
+	Keys    *keys.Service
+	Configs *configs.Service
+	Sender  *sender.Sender
+	Queue   *queue.Queue
+	Limiter *limiter.Limiter
+	Logger  *slog.Logger
 }
 
-// New returns a worker on redisURL running up to concurrency tasks at once.
-func New(redisURL string, concurrency int, logger *slog.Logger) (*Worker, error) {
+// Options tune the worker.
+type Options struct {
+	Concurrency      int
+	ShutdownTimeout  time.Duration
+	RecoveryInterval time.Duration
+	RecoveryGrace    time.Duration
+}
+
+// Worker processes delivery attempts from Redis and recovers lost ones.
+type Worker struct {
+	Deps
+	srv     *asynq.Server
+	mux     *asynq.ServeMux
+	recover *Recoverer
+	now     func() time.Time
+	// handlers run under base; it is cancelled shortly before the shutdown
+	// timeout so unfinished attempts hand their task back unrecorded.
+	base       context.Context
+	cancelBase context.CancelFunc
+	shutdown   time.Duration
+}
+
+// errSlotBusy hands a task back while its configuration is at maxParallel.
+// It is not an attempt and not a failure.
+var errSlotBusy = errors.New("configuration at maxParallel")
+
+// New returns a worker on redisURL.
+func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	opt, err := asynq.ParseRedisURI(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	srv := asynq.NewServer(opt, asynq.Config{
-		Concurrency: concurrency,
-		Logger:      slogAdapter{logger},
+	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout}
+	w.base, w.cancelBase = context.WithCancel(context.Background())
+	w.srv = asynq.NewServer(opt, asynq.Config{
+		Concurrency:     o.Concurrency,
+		Queues:          map[string]int{queue.Name: 1},
+		ShutdownTimeout: o.ShutdownTimeout,
+		// Both intervals shape latency: new work is picked up within 20 ms,
+		// due retries within 200 ms (defaults are 1 s and 5 s).
+		TaskCheckInterval:        20 * time.Millisecond,
+		DelayedTaskCheckInterval: 200 * time.Millisecond,
+		IsFailure:                isFailure,
+		BaseContext:              func() context.Context { return w.base },
+		RetryDelayFunc:           retryDelay,
+		Logger:                   slogAdapter{d.Logger},
+		LogLevel:                 asynq.WarnLevel,
 	})
-	return &Worker{srv: srv, mux: asynq.NewServeMux(), logger: logger}, nil
+	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
+	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Logger: d.Logger,
+		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
+	return w, nil
 }
 
-// Run processes tasks until ctx is cancelled, then lets in-flight tasks finish
-// (asynq hands back those that do not within its shutdown timeout).
+// isFailure tells asynq which errors are real failures. Waiting for a slot
+// and being handed back at shutdown are not.
+func isFailure(err error) bool {
+	return !errors.Is(err, errSlotBusy) && !errors.Is(err, context.Canceled)
+}
+
+// retryDelay is asynq's delay before handing a task back: short while
+// waiting for a slot, none after a shutdown, backing off on infrastructure
+// errors (database down). It is never an attempt: Ferry counts those.
+func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
+	switch {
+	case errors.Is(err, errSlotBusy):
+		return time.Duration(50+rand.IntN(150)) * time.Millisecond
+	case errors.Is(err, context.Canceled):
+		return 0
+	}
+	return min(time.Duration(1<<min(n, 6))*time.Second, time.Minute)
+}
+
+// Run processes tasks and runs the recovery loop until ctx is cancelled, then
+// lets in-flight attempts finish; those that cannot within the shutdown
+// timeout are handed back unrecorded and run again later.
 func (w *Worker) Run(ctx context.Context) error {
 	if err := w.srv.Start(w.mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	w.logger.InfoContext(ctx, "worker started")
+	w.Logger.InfoContext(ctx, "worker started")
+	done := make(chan struct{})
+	go func() { defer close(done); w.recover.Run(ctx) }()
 	<-ctx.Done()
+	// Attempts still running near the end of the shutdown timeout are
+	// cancelled and handed back, before asynq gives up on them.
+	handBack := time.AfterFunc(w.shutdown-min(w.shutdown/5, time.Second), w.cancelBase)
 	w.srv.Shutdown()
-	w.logger.Info("worker stopped")
+	handBack.Stop()
+	w.cancelBase()
+	<-done
+	w.Logger.Info("worker stopped")
 	return nil
 }
 

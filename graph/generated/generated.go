@@ -26,6 +26,7 @@ import (
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/publish"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -236,6 +237,7 @@ type ComplexityRoot struct {
 		CreateSigningKey        func(childComplexity int, input keys.CreateInput) int
 		DeactivateConfiguration func(childComplexity int, id pulid.ID) int
 		DeleteConfiguration     func(childComplexity int, id pulid.ID) int
+		PublishEvent            func(childComplexity int, input publish.Input) int
 		RevokeSigningKey        func(childComplexity int, id pulid.ID) int
 		RotateSigningKey        func(childComplexity int, id pulid.ID) int
 		UpdateConfiguration     func(childComplexity int, id pulid.ID, input configs.UpdateInput) int
@@ -318,6 +320,7 @@ type MutationResolver interface {
 	DeleteConfiguration(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ActivateConfiguration(ctx context.Context, id pulid.ID) (*configs.Activation, error)
 	DeactivateConfiguration(ctx context.Context, id pulid.ID) (*ent.Configuration, error)
+	PublishEvent(ctx context.Context, input publish.Input) (*ent.Event, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -1153,6 +1156,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteConfiguration(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.publishEvent":
+		if e.ComplexityRoot.Mutation.PublishEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishEvent(childComplexity, args["input"].(publish.Input)), true
 	case "Mutation.revokeSigningKey":
 		if e.ComplexityRoot.Mutation.RevokeSigningKey == nil {
 			break
@@ -1489,6 +1503,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EventTypeOrder", ec.unmarshalInputEventTypeOrder),
 			graphql.NewInputUnmarshaler("EventTypeWhereInput", ec.unmarshalInputEventTypeWhereInput),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
+			graphql.NewInputUnmarshaler("PublishEventInput", ec.unmarshalInputPublishEventInput),
 			graphql.NewInputUnmarshaler("SigningKeyOrder", ec.unmarshalInputSigningKeyOrder),
 			graphql.NewInputUnmarshaler("SigningKeyWhereInput", ec.unmarshalInputSigningKeyWhereInput),
 			graphql.NewInputUnmarshaler("UpdateConfigurationInput", ec.unmarshalInputUpdateConfigurationInput),
@@ -3456,6 +3471,19 @@ type ActivationResult {
   attempt: DeliveryAttempt!
 }
 
+input PublishEventInput {
+  "For the admin token only: the account the event belongs to."
+  accountID: ID
+  "A known, unarchived event type."
+  type: String!
+  "A JSON object, at most 256 KiB."
+  data: JSON!
+  "At most 50 string pairs, for filtering the history."
+  metadata: Map
+  "Publishing the same key again (per account) returns the first event and delivers nothing new."
+  idempotencyKey: String
+}
+
 type Mutation {
   createAccount(input: CreateAccountInput!): CreateAccountPayload! @admin
   createAccountToken(input: CreateAccountTokenInput!): CreateAccountTokenPayload! @admin
@@ -3480,6 +3508,9 @@ type Mutation {
   activateConfiguration(id: ID!): ActivationResult!
   "Stops deliveries; those still waiting become CANCELLED."
   deactivateConfiguration(id: ID!): Configuration!
+
+  "Stores the event and one delivery per ACTIVE configuration subscribed to its type, then delivers them."
+  publishEvent(input: PublishEventInput!): Event!
 }
 `, BuiltIn: false},
 }
@@ -4168,6 +4199,20 @@ func (ec *executionContext) field_Mutation_deleteConfiguration_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (publish.Input, error) {
+			return ec.unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8223,6 +8268,50 @@ func (ec *executionContext) fieldContext_Mutation_deactivateConfiguration(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deactivateConfiguration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishEvent(ctx, fc.Args["input"].(publish.Input))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15846,6 +15935,76 @@ func UnmarshalEventWhereInput(ctx context.Context, raw any) (ent.EventWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPublishEventInput(ctx context.Context, obj any) (publish.Input, error) {
+	var it publish.Input
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountID", "type", "data", "metadata", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "data":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("data"))
+			data, err := ec.unmarshalNJSON2encodingᚋjsonᚐRawMessage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Data = data
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metadata = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPublishEventInput unmarshals raw into the PublishEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPublishEventInput(ctx context.Context, raw any) (publish.Input, error) {
+	var out publish.Input
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishEventInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSigningKeyOrder(ctx context.Context, obj any) (ent.SigningKeyOrder, error) {
 	var it ent.SigningKeyOrder
 	if obj == nil {
@@ -18005,6 +18164,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19261,6 +19427,11 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx context.Context, v any) (publish.Input, error) {
+	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {

@@ -12,6 +12,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/hibiken/asynq"
 	_ "github.com/lib/pq" // PostgreSQL driver
 	"github.com/redis/go-redis/v9"
 
@@ -22,9 +23,13 @@ import (
 	"github.com/ferryhq/ferry/internal/config"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/publish"
+	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/worker"
 )
 
 // Version is Ferry's version, sent in the User-Agent of every delivery.
@@ -41,6 +46,9 @@ type App struct {
 	Keys    *keys.Service
 	Configs *configs.Service
 	Sender  *sender.Sender
+	Queue   *queue.Queue
+	Limiter *limiter.Limiter
+	Publish *publish.Publisher
 }
 
 // Open connects to PostgreSQL and Redis and builds the services.
@@ -63,16 +71,26 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
 	snd := sender.New(policy, "Ferry-Webhooks/"+Version)
 	k := keys.New(client, box)
+	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	q := queue.New(aopt)
+	rdb := redis.NewClient(ropt)
 	return &App{
 		Config:  cfg,
 		Logger:  logger,
 		DB:      db,
 		Client:  client,
-		Redis:   redis.NewClient(ropt),
+		Redis:   rdb,
 		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
 		Keys:    k,
 		Configs: configs.New(client, k, snd, policy),
 		Sender:  snd,
+		Queue:   q,
+		Limiter: limiter.New(rdb, "ferry:inflight:"),
+		Publish: publish.New(client, q, logger),
 	}, nil
 }
 
@@ -117,7 +135,20 @@ func (a *App) Ready(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// NewWorker returns a delivery worker sharing this app's dependencies.
+func (a *App) NewWorker() (*worker.Worker, error) {
+	return worker.New(a.Config.RedisURL, worker.Deps{
+		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
+		Queue: a.Queue, Limiter: a.Limiter, Logger: a.Logger,
+	}, worker.Options{
+		Concurrency:      a.Config.WorkerConcurrency,
+		ShutdownTimeout:  a.Config.ShutdownTimeout,
+		RecoveryInterval: a.Config.RecoveryInterval,
+		RecoveryGrace:    a.Config.RecoveryGrace,
+	})
+}
+
 // Close releases connections.
 func (a *App) Close() error {
-	return errors.Join(a.Redis.Close(), a.Client.Close())
+	return errors.Join(a.Queue.Close(), a.Redis.Close(), a.Client.Close())
 }

@@ -13,7 +13,7 @@ import (
 // Handler is Ferry's HTTP API: the GraphQL endpoint, the playground and the
 // health checks.
 func (a *App) Handler() http.Handler {
-	schema := graph.NewSchema(&graph.Resolver{Client: a.Client, Keys: a.Keys, Configs: a.Configs})
+	schema := graph.NewSchema(&graph.Resolver{Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish})
 	gql := a.Auth.Middleware(a.Logger, graph.NewHandler(schema, a.Auth, a.Logger))
 
 	mux := http.NewServeMux()

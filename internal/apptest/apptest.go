@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -44,23 +45,49 @@ type Env struct {
 	Server *httptest.Server
 	// EncryptionKey is the key secrets are sealed with.
 	EncryptionKey []byte
+	// Vars are the environment variables Ferry was configured with, for
+	// starting another Ferry process on the same database and Redis.
+	Vars map[string]string
 }
 
 // New starts Ferry for t. allowInsecure sets FERRY_ALLOW_INSECURE_URLS, which
 // tests need to reach receivers on loopback.
 func New(t testing.TB, allowInsecure bool) *Env {
 	t.Helper()
+	return NewWith(t, map[string]string{
+		"FERRY_ALLOW_INSECURE_URLS": map[bool]string{true: "true", false: "false"}[allowInsecure],
+	})
+}
+
+// NewWith starts Ferry for t with the environment variables of vars over
+// the test defaults. Without DATABASE_URL or REDIS_URL in vars the test gets
+// its own database and Redis DB.
+func NewWith(t testing.TB, vars map[string]string) *Env {
+	t.Helper()
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"DATABASE_URL":              testenv.Postgres(t, Template),
-		"REDIS_URL":                 testenv.Redis(t),
 		"FERRY_ADMIN_TOKEN":         AdminToken,
 		"FERRY_ENCRYPTION_KEY":      base64.StdEncoding.EncodeToString(key),
-		"FERRY_ALLOW_INSECURE_URLS": map[bool]string{true: "true", false: "false"}[allowInsecure],
+		"FERRY_ALLOW_INSECURE_URLS": "true",
 		"FERRY_LOG_LEVEL":           "error",
+		"FERRY_RECOVERY_INTERVAL":   "200ms",
+		"FERRY_RECOVERY_GRACE":      "1s",
+		"FERRY_SHUTDOWN_TIMEOUT":    "5s",
+		"FERRY_WORKER_CONCURRENCY":  "20",
+	}
+	maps.Copy(env, vars)
+	if env["DATABASE_URL"] == "" {
+		env["DATABASE_URL"] = testenv.Postgres(t, Template)
+	}
+	if env["REDIS_URL"] == "" {
+		env["REDIS_URL"] = testenv.Redis(t)
+	}
+	key, err := base64.StdEncoding.DecodeString(env["FERRY_ENCRYPTION_KEY"])
+	if err != nil {
+		t.Fatalf("FERRY_ENCRYPTION_KEY: %v", err)
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] }, config.Need{Database: true, Redis: true, Admin: true, Encryption: true})
 	if err != nil {
@@ -77,7 +104,7 @@ func New(t testing.TB, allowInsecure bool) *Env {
 		_ = a.Close()
 		_ = a.DB.Close()
 	})
-	return &Env{T: t, App: a, Server: srv, EncryptionKey: key}
+	return &Env{T: t, App: a, Server: srv, EncryptionKey: key, Vars: env}
 }
 
 // Error is one GraphQL error as clients see it.

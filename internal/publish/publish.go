@@ -1,0 +1,196 @@
+// Package publish takes events in: it validates them, stores the event and one
+// delivery per subscribed, active configuration in a single transaction, and
+// only then queues the work. Once Publish returns, nothing can be lost.
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/event"
+	"github.com/ferryhq/ferry/ent/eventtype"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/store"
+)
+
+// Limits on what a publisher may send.
+const (
+	MaxDataBytes      = 256 << 10
+	MaxMetadataPairs  = 50
+	MaxMetadataKey    = 128
+	MaxMetadataValue  = 1024
+	MaxIdempotencyKey = 255
+)
+
+// Input is one event to publish.
+type Input struct {
+	AccountID      *pulid.ID         `json:"accountID,omitempty"`
+	Type           string            `json:"type"`
+	Data           json.RawMessage   `json:"data"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	IdempotencyKey *string           `json:"idempotencyKey,omitempty"`
+}
+
+// Publisher stores events and queues their deliveries.
+type Publisher struct {
+	client *ent.Client
+	queue  *queue.Queue
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// New returns a Publisher.
+func New(client *ent.Client, q *queue.Queue, logger *slog.Logger) *Publisher {
+	return &Publisher{client: client, queue: q, logger: logger, now: time.Now}
+}
+
+// Publish stores the event and its deliveries, then queues them. Publishing
+// an idempotency key again returns the first event and creates nothing.
+func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
+	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
+	if err != nil {
+		return nil, err
+	}
+	if err := validate(in); err != nil {
+		return nil, err
+	}
+	if in.IdempotencyKey != nil {
+		if evt, err := p.byIdempotencyKey(ctx, accountID, *in.IdempotencyKey); evt != nil || err != nil {
+			return evt, err
+		}
+	}
+	if err := p.checkType(ctx, in.Type); err != nil {
+		return nil, err
+	}
+	evt, deliveries, err := p.store(ctx, accountID, in)
+	if ent.IsConstraintError(err) && in.IdempotencyKey != nil {
+		// A concurrent publish with the same key won the race.
+		return p.byIdempotencyKey(ctx, accountID, *in.IdempotencyKey)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deliveries {
+		// A failed enqueue loses nothing: the recovery loop finds the delivery.
+		if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1}, time.Time{}); err != nil {
+			p.logger.WarnContext(ctx, "enqueue after publish failed; recovery will retry",
+				"event_id", evt.ID, "delivery_id", d.ID, "err", err)
+		}
+	}
+	return evt, nil
+}
+
+func (p *Publisher) store(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
+	var (
+		evt        *ent.Event
+		deliveries []*ent.Delivery
+	)
+	err := store.WithTx(ctx, p.client, func(tx *ent.Tx) error {
+		now := p.now()
+		metadata := in.Metadata
+		if metadata == nil {
+			metadata = map[string]string{}
+		}
+		var err error
+		evt, err = tx.Event.Create().
+			SetAccountID(accountID).SetType(in.Type).SetData(in.Data).
+			SetMetadata(metadata).SetNillableIdempotencyKey(in.IdempotencyKey).
+			SetOccurredAt(now).
+			Save(ctx)
+		if err != nil {
+			return fmt.Errorf("publish: store event: %w", err)
+		}
+		configs, err := tx.Configuration.Query().
+			Where(
+				configuration.AccountID(accountID),
+				configuration.StatusEQ(configuration.StatusACTIVE),
+				func(s *entsql.Selector) { s.Where(sqljson.ValueContains(configuration.FieldEventTypes, in.Type)) },
+			).
+			All(ctx)
+		if err != nil {
+			return fmt.Errorf("publish: find configurations: %w", err)
+		}
+		if len(configs) == 0 {
+			return nil
+		}
+		builders := make([]*ent.DeliveryCreate, len(configs))
+		for i, c := range configs {
+			builders[i] = tx.Delivery.Create().
+				SetAccountID(accountID).SetEventID(evt.ID).SetConfigurationID(c.ID).
+				SetEventType(in.Type).SetURL(c.URL).SetNextAttemptAt(now)
+		}
+		deliveries, err = tx.Delivery.CreateBulk(builders...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("publish: store deliveries: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return evt.Unwrap(), deliveries, nil
+}
+
+func (p *Publisher) byIdempotencyKey(ctx context.Context, accountID pulid.ID, key string) (*ent.Event, error) {
+	evt, err := p.client.Event.Query().
+		Where(event.AccountID(accountID), event.IdempotencyKey(key)).
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publish: look up idempotency key: %w", err)
+	}
+	return evt, nil
+}
+
+func (p *Publisher) checkType(ctx context.Context, name string) error {
+	et, err := p.client.EventType.Query().Where(eventtype.Name(name)).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return apperr.Invalid("type", "unknown event type %q", name)
+	case err != nil:
+		return fmt.Errorf("publish: look up type: %w", err)
+	case et.Archived:
+		return apperr.Invalid("type", "event type %q is archived", name)
+	}
+	return nil
+}
+
+func validate(in Input) error {
+	if strings.TrimSpace(in.Type) == "" {
+		return apperr.Invalid("type", "is required")
+	}
+	data := bytes.TrimSpace(in.Data)
+	if len(data) == 0 || data[0] != '{' || !json.Valid(data) {
+		return apperr.Invalid("data", "must be a JSON object")
+	}
+	if len(data) > MaxDataBytes {
+		return apperr.Invalid("data", "must be at most %d KiB, got %d bytes", MaxDataBytes>>10, len(data))
+	}
+	if len(in.Metadata) > MaxMetadataPairs {
+		return apperr.Invalid("metadata", "must have at most %d pairs, got %d", MaxMetadataPairs, len(in.Metadata))
+	}
+	for k, v := range in.Metadata {
+		if k == "" || len(k) > MaxMetadataKey || len(v) > MaxMetadataValue {
+			return apperr.Invalid("metadata", "keys must be 1-%d bytes and values at most %d bytes", MaxMetadataKey, MaxMetadataValue)
+		}
+	}
+	if k := in.IdempotencyKey; k != nil && (*k == "" || len(*k) > MaxIdempotencyKey) {
+		return apperr.Invalid("idempotencyKey", "must be 1-%d characters", MaxIdempotencyKey)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+// Package queue puts delivery work on asynq. Tasks carry ids only: PostgreSQL
+// is the record, Redis just says what to do next. Each attempt of each
+// delivery has one task id, so enqueuing twice (after a retry, by the recovery
+// loop, after Redis lost its data) never runs an attempt twice.
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+)
+
+// TypeDeliver is the task that makes one attempt of one delivery.
+const TypeDeliver = "delivery:attempt"
+
+// Name of the queue delivery tasks go to.
+const Name = "deliveries"
+
+// taskTimeout bounds one attempt: the 60 s maximum request timeout plus the
+// bookkeeping around it.
+const taskTimeout = 90 * time.Second
+
+// maxRetry lets asynq hand a task back after a crash or while it waits for a
+// concurrency slot; Ferry counts real attempts itself.
+const maxRetry = 100_000
+
+// Attempt is the payload of a TypeDeliver task.
+type Attempt struct {
+	DeliveryID pulid.ID `json:"d"`
+	Number     int      `json:"n"`
+	// Rescue marks the second task of an attempt whose first task was
+	// orphaned by a worker that died; it gets its own task id.
+	Rescue bool `json:"r,omitempty"`
+}
+
+// TaskID is the asynq task id of an attempt.
+func (a Attempt) TaskID() string {
+	id := string(a.DeliveryID) + "/" + strconv.Itoa(a.Number)
+	if a.Rescue {
+		id += "/rescue"
+	}
+	return id
+}
+
+// ParseAttempt reads a task payload.
+func ParseAttempt(payload []byte) (Attempt, error) {
+	var a Attempt
+	if err := json.Unmarshal(payload, &a); err != nil || a.DeliveryID == "" || a.Number < 1 {
+		return Attempt{}, fmt.Errorf("bad delivery task payload %q", payload)
+	}
+	return a, nil
+}
+
+// Queue enqueues delivery attempts.
+type Queue struct {
+	client    *asynq.Client
+	inspector *asynq.Inspector
+}
+
+// New returns a Queue on the Redis of opt.
+func New(opt asynq.RedisConnOpt) *Queue {
+	return &Queue{client: asynq.NewClient(opt), inspector: asynq.NewInspector(opt)}
+}
+
+// Enqueue schedules attempt a at time at (now when zero). An attempt that is
+// already queued is left as it is and reported as success.
+func (q *Queue) Enqueue(ctx context.Context, a Attempt, at time.Time) error {
+	payload, _ := json.Marshal(a)
+	opts := []asynq.Option{
+		asynq.Queue(Name),
+		asynq.TaskID(a.TaskID()),
+		asynq.MaxRetry(maxRetry),
+		asynq.Timeout(taskTimeout),
+	}
+	if !at.IsZero() && time.Until(at) > 0 {
+		opts = append(opts, asynq.ProcessAt(ceilSecond(at)))
+	}
+	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("enqueue %s: %w", a.TaskID(), err)
+	}
+	return nil
+}
+
+// maxOrphanPages bounds one Orphaned call (500 active tasks a page).
+const maxOrphanPages = 20
+
+// Orphaned returns the ids of delivery tasks left active by a worker that
+// died: their lease ran out (live workers renew theirs every few seconds).
+// asynq itself requeues them only a minute or two later.
+func (q *Queue) Orphaned() (map[string]bool, error) {
+	out := map[string]bool{}
+	for page := 1; page <= maxOrphanPages; page++ {
+		tasks, err := q.inspector.ListActiveTasks(Name, asynq.PageSize(500), asynq.Page(page))
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list active tasks: %w", err)
+		}
+		for _, t := range tasks {
+			if t.IsOrphaned {
+				out[t.ID] = true
+			}
+		}
+		if len(tasks) < 500 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ceilSecond rounds t up to a whole second. asynq keeps process-at times in
+// whole Unix seconds, dropping the fraction, which would run a retry up to a
+// second early; rounded up, it runs at most a second late, never early.
+func ceilSecond(t time.Time) time.Time {
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		return s.Add(time.Second)
+	}
+	return t
+}
+
+// Close releases the Redis connections.
+func (q *Queue) Close() error { return errors.Join(q.client.Close(), q.inspector.Close()) }

@@ -1,0 +1,166 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/internal/attempts"
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/viewer"
+)
+
+// leaseSlack keeps a concurrency slot a little longer than the request may take.
+const leaseSlack = 15 * time.Second
+
+var waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
+
+// handleDeliver makes one attempt of one delivery: load, send, record.
+func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
+	a, err := queue.ParseAttempt(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	sys := viewer.System(ctx)
+	d, err := w.load(sys, a)
+	if d == nil || err != nil {
+		return err
+	}
+	cfg := d.Edges.Configuration
+	if cfg == nil || cfg.Status != configuration.StatusACTIVE {
+		// Deleted or deactivated while this task waited.
+		return w.cancel(sys, d)
+	}
+	secrets, err := w.Keys.Secrets(cfg.Edges.SigningKey)
+	if err != nil {
+		w.Logger.WarnContext(ctx, "cannot sign; delivery cancelled", "delivery_id", d.ID, "configuration_id", cfg.ID, "err", err)
+		return w.cancel(sys, d)
+	}
+	timeout := time.Duration(cfg.TimeoutSeconds) * time.Second
+	lease, err := w.Limiter.Acquire(ctx, string(cfg.ID), cfg.MaxParallel, timeout+leaseSlack)
+	if err != nil {
+		return err
+	}
+	if lease == nil {
+		return errSlotBusy
+	}
+	res := w.Sender.Send(ctx, sender.Message{
+		URL: cfg.URL, Timeout: timeout, Headers: cfg.Headers,
+		EventID: string(d.EventID), EventType: d.Edges.Event.Type, Data: d.Edges.Event.Data,
+		OccurredAt: d.Edges.Event.OccurredAt, ConfigurationID: string(cfg.ID),
+		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,
+	})
+	lease.Release()
+	if ctx.Err() != nil {
+		// Shutting down: hand the task back unrecorded; it runs again.
+		return ctx.Err()
+	}
+	return w.record(sys, d, cfg, a.Number, res)
+}
+
+// load returns the delivery with its event and configuration, or nil when
+// the task is stale (already attempted, ended, or deleted).
+func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
+	d, err := w.Client.Delivery.Query().
+		Where(delivery.ID(a.DeliveryID)).
+		WithEvent().
+		WithConfiguration(func(q *ent.ConfigurationQuery) { q.WithSigningKey() }).
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", a.DeliveryID, err)
+	}
+	if d.AttemptCount != a.Number-1 || (d.Status != delivery.StatusPENDING && d.Status != delivery.StatusRETRYING) {
+		return nil, nil
+	}
+	return d, nil
+}
+
+// record stores the attempt and moves the delivery on: SUCCEEDED, RETRYING
+// with the next attempt scheduled, or FAILED. The update only applies while
+// the delivery is still at this attempt, so nothing is marked twice.
+func (w *Worker) record(ctx context.Context, d *ent.Delivery, cfg *ent.Configuration, n int, res sender.Result) error {
+	status, next := delivery.StatusSUCCEEDED, time.Time{}
+	if !res.OK() {
+		status = delivery.StatusFAILED
+		if delay, ok := nextDelay(cfg.RetrySchedule, n, res.RetryAfter, rand.Float64()*2-1); ok && res.StatusCode != http.StatusGone {
+			status, next = delivery.StatusRETRYING, w.now().Add(delay)
+		}
+	}
+	stale := false
+	err := store.WithTx(ctx, w.Client, func(tx *ent.Tx) error {
+		// Move the delivery first: only the worker that still finds it at
+		// attempt n-1 records the attempt, so nothing is marked twice.
+		u := tx.Delivery.Update().
+			Where(delivery.ID(d.ID), delivery.AttemptCount(n-1), delivery.StatusIn(waiting...)).
+			SetStatus(status).SetAttemptCount(n).
+			SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
+		if res.StatusCode != 0 {
+			u.SetLastResponseStatus(res.StatusCode)
+		} else {
+			u.ClearLastResponseStatus()
+		}
+		if next.IsZero() {
+			u.ClearNextAttemptAt()
+		} else {
+			u.SetNextAttemptAt(next)
+		}
+		moved, err := u.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if moved == 0 {
+			stale = true
+			return nil
+		}
+		_, err = attempts.Record(ctx, tx.Client(), d, n, deliveryattempt.TriggerAUTOMATIC, res)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record attempt %d of %s: %w", n, d.ID, err)
+	}
+	if stale {
+		w.Logger.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped",
+			"delivery_id", d.ID, "attempt", n)
+		return nil
+	}
+	w.Logger.DebugContext(ctx, "attempt", "delivery_id", d.ID, "event_id", d.EventID, "configuration_id", cfg.ID,
+		"attempt", n, "status", status, "response_status", res.StatusCode, "error", res.Error)
+	if res.StatusCode == http.StatusGone {
+		reason := fmt.Sprintf("the endpoint answered 410 Gone on %s (delivery %s)", w.now().UTC().Format(time.RFC3339), d.ID)
+		if _, err := w.Configs.Deactivate(ctx, cfg.ID, &reason); err != nil {
+			w.Logger.ErrorContext(ctx, "deactivate after 410", "configuration_id", cfg.ID, "err", err)
+		}
+	}
+	if status == delivery.StatusRETRYING {
+		// If this fails the recovery loop enqueues it once it is overdue.
+		if err := w.Queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1}, next); err != nil {
+			w.Logger.WarnContext(ctx, "enqueue retry", "delivery_id", d.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// cancel ends a waiting delivery whose configuration can no longer take it.
+func (w *Worker) cancel(ctx context.Context, d *ent.Delivery) error {
+	err := w.Client.Delivery.Update().
+		Where(delivery.ID(d.ID), delivery.StatusIn(waiting...)).
+		SetStatus(delivery.StatusCANCELLED).ClearNextAttemptAt().
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("cancel %s: %w", d.ID, err)
+	}
+	return nil
+}

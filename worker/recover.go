@@ -1,0 +1,96 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/viewer"
+)
+
+// maxRecoverPerRun bounds one pass so a huge backlog cannot stall the loop.
+const maxRecoverPerRun = 100_000
+
+// Recoverer re-enqueues deliveries that should have run by now but have no
+// live task: after Redis lost its data, a worker died, or an enqueue failed
+// after commit. Task ids make re-enqueuing a live task a no-op.
+type Recoverer struct {
+	Client   *ent.Client
+	Queue    *queue.Queue
+	Logger   *slog.Logger
+	Interval time.Duration
+	Grace    time.Duration
+	Batch    int
+	now      func() time.Time
+}
+
+// Run calls RunOnce every Interval until ctx is cancelled.
+func (r *Recoverer) Run(ctx context.Context) {
+	t := time.NewTicker(r.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			r.Logger.ErrorContext(ctx, "recovery pass failed", "err", err)
+		}
+		if n > 0 {
+			r.Logger.InfoContext(ctx, "recovery re-enqueued deliveries", "count", n)
+		}
+	}
+}
+
+// RunOnce enqueues every waiting delivery whose next attempt is overdue by
+// more than Grace, and returns how many it enqueued (or found queued).
+func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
+	ctx = viewer.System(ctx)
+	cutoff := r.now().Add(-r.Grace)
+	orphaned, err := r.Queue.Orphaned()
+	if err != nil {
+		return 0, fmt.Errorf("recover: %w", err)
+	}
+	var after pulid.ID
+	total := 0
+	for total < maxRecoverPerRun {
+		q := r.Client.Delivery.Query().
+			Where(
+				delivery.StatusIn(delivery.StatusPENDING, delivery.StatusRETRYING),
+				delivery.NextAttemptAtLT(cutoff),
+			).
+			Order(ent.Asc(delivery.FieldID)).
+			Limit(r.Batch).
+			Select(delivery.FieldID, delivery.FieldAttemptCount)
+		if after != "" {
+			q.Where(delivery.IDGT(after))
+		}
+		batch, err := q.All(ctx)
+		if err != nil {
+			return total, fmt.Errorf("recover: %w", err)
+		}
+		for _, d := range batch {
+			a := queue.Attempt{DeliveryID: d.ID, Number: d.AttemptCount + 1}
+			// A task whose worker died stays "active" in asynq; it gets a
+			// second task id so the attempt is not held up until asynq
+			// itself gives up on the lease.
+			a.Rescue = orphaned[a.TaskID()]
+			if err := r.Queue.Enqueue(ctx, a, time.Time{}); err != nil {
+				return total, fmt.Errorf("recover %s: %w", d.ID, err)
+			}
+			total++
+		}
+		if len(batch) < r.Batch {
+			return total, nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+	return total, nil
+}
