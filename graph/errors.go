@@ -24,6 +24,14 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if gqlErr.Extensions == nil {
 				gqlErr.Extensions = map[string]any{}
 			}
+			if isVariableError(gqlErr.Path) {
+				// A variable of the wrong shape (null, wrong type) is bad
+				// input like any other: name the field.
+				field := lastName(gqlErr.Path)
+				gqlErr.Message = field + ": " + gqlErr.Message
+				gqlErr.Extensions["code"] = string(apperr.BadInput)
+				gqlErr.Extensions["field"] = field
+			}
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				gqlErr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
 			}
@@ -53,6 +61,16 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// isVariableError reports whether path points into an operation's
+// variables, where gqlgen puts its variable coercion errors.
+func isVariableError(path ast.Path) bool {
+	if len(path) < 2 {
+		return false
+	}
+	name, ok := path[0].(ast.PathName)
+	return ok && name == "variable"
 }
 
 // lastName returns the last field name in an error path.

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -22,6 +24,7 @@ const maxRecoverPerRun = 100_000
 type Recoverer struct {
 	Client   *ent.Client
 	Queue    *queue.Queue
+	Redis    redis.UniversalClient // elects one recoverer a pass among workers
 	Logger   *slog.Logger
 	Interval time.Duration
 	Grace    time.Duration
@@ -39,6 +42,9 @@ func (r *Recoverer) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		if !r.elected(ctx) {
+			continue
+		}
 		n, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.Logger.ErrorContext(ctx, "recovery pass failed", "err", err)
@@ -47,6 +53,20 @@ func (r *Recoverer) Run(ctx context.Context) {
 			r.Logger.InfoContext(ctx, "recovery re-enqueued deliveries", "count", n)
 		}
 	}
+}
+
+// recoveryLock lets one worker process of many run each pass.
+const recoveryLock = "ferry:recovery:lock"
+
+// elected reports whether this process runs the pass of this interval: the
+// first to set the lock does, and it expires before the next pass. Should
+// Redis fail, every process runs it: a pass twice is harmless.
+func (r *Recoverer) elected(ctx context.Context) bool {
+	if r.Redis == nil {
+		return true
+	}
+	ok, err := r.Redis.SetNX(ctx, recoveryLock, "1", r.Interval*9/10).Result()
+	return ok || err != nil
 }
 
 // RunOnce enqueues every waiting delivery whose next attempt is overdue by

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/configs"
@@ -28,6 +29,7 @@ type Deps struct {
 	Sender  *sender.Sender
 	Queue   *queue.Queue
 	Limiter *limiter.Limiter
+	Redis   redis.UniversalClient
 	Logger  *slog.Logger
 }
 
@@ -80,7 +82,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		LogLevel:                 asynq.WarnLevel,
 	})
 	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
-	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Logger: d.Logger,
+	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
 	return w, nil
 }

@@ -139,7 +139,7 @@ func (a *App) Ready(ctx context.Context) error {
 func (a *App) NewWorker() (*worker.Worker, error) {
 	return worker.New(a.Config.RedisURL, worker.Deps{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
-		Queue: a.Queue, Limiter: a.Limiter, Logger: a.Logger,
+		Queue: a.Queue, Limiter: a.Limiter, Redis: a.Redis, Logger: a.Logger,
 	}, worker.Options{
 		Concurrency:      a.Config.WorkerConcurrency,
 		ShutdownTimeout:  a.Config.ShutdownTimeout,
