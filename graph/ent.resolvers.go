@@ -12,7 +12,17 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/generated"
+	"github.com/ferryhq/ferry/internal/history"
 )
+
+// Attempts is the resolver for the attempts field.
+func (r *deliveryResolver) Attempts(ctx context.Context, obj *ent.Delivery) ([]*ent.DeliveryAttempt, error) {
+	list, err := obj.Attempts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return history.ByNumber(list), nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id pulid.ID) (ent.Noder, error) {
@@ -36,11 +46,17 @@ func (r *queryResolver) Configurations(ctx context.Context, after *entgql.Cursor
 
 // Deliveries is the resolver for the deliveries field.
 func (r *queryResolver) Deliveries(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) (*ent.DeliveryConnection, error) {
+	if orderBy == nil {
+		orderBy = &ent.DeliveryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DeliveryOrderFieldCreatedAt}
+	}
 	return r.Client.Delivery.Query().Paginate(ctx, after, first, before, last, ent.WithDeliveryOrder(orderBy), ent.WithDeliveryFilter(where.Filter))
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error) {
+	if orderBy == nil {
+		orderBy = &ent.EventOrder{Direction: entgql.OrderDirectionDesc, Field: ent.EventOrderFieldCreatedAt}
+	}
 	return r.Client.Event.Query().Paginate(ctx, after, first, before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
 }
 
@@ -54,7 +70,25 @@ func (r *queryResolver) SigningKeys(ctx context.Context, after *entgql.Cursor[pu
 	return r.Client.SigningKey.Query().Paginate(ctx, after, first, before, last, ent.WithSigningKeyOrder(orderBy), ent.WithSigningKeyFilter(where.Filter))
 }
 
+// Delivery returns generated.DeliveryResolver implementation.
+func (r *Resolver) Delivery() generated.DeliveryResolver { return &deliveryResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// DeliveryWhereInput returns generated.DeliveryWhereInputResolver implementation.
+func (r *Resolver) DeliveryWhereInput() generated.DeliveryWhereInputResolver {
+	return &deliveryWhereInputResolver{r}
+}
+
+// EventWhereInput returns generated.EventWhereInputResolver implementation.
+func (r *Resolver) EventWhereInput() generated.EventWhereInputResolver {
+	return &eventWhereInputResolver{r}
+}
+
+type (
+	deliveryResolver           struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	deliveryWhereInputResolver struct{ *Resolver }
+	eventWhereInputResolver    struct{ *Resolver }
+)

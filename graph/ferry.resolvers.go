@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -15,7 +16,9 @@ import (
 	"github.com/ferryhq/ferry/internal/accounts"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/history"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
@@ -118,6 +121,21 @@ func (r *mutationResolver) PublishEvent(ctx context.Context, input publish.Input
 	return r.Publish.Publish(ctx, input)
 }
 
+// ResendDelivery is the resolver for the resendDelivery field.
+func (r *mutationResolver) ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
+	return r.Resend.Resend(ctx, id)
+}
+
+// ResendDeliveries is the resolver for the resendDeliveries field.
+func (r *mutationResolver) ResendDeliveries(ctx context.Context, where ent.DeliveryWhereInput) (int, error) {
+	return r.Resend.ResendMatching(ctx, &where)
+}
+
+// SendTestEvent is the resolver for the sendTestEvent field.
+func (r *mutationResolver) SendTestEvent(ctx context.Context, input configs.TestEventInput) (*ent.DeliveryAttempt, error) {
+	return r.Configs.SendTestEvent(ctx, input)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	v, ok := viewer.FromContext(ctx)
@@ -134,7 +152,45 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{Role: model.RoleAccount, Account: acc}, nil
 }
 
+// DeliveryUpdated is the resolver for the deliveryUpdated field.
+func (r *subscriptionResolver) DeliveryUpdated(ctx context.Context, where *live.Filter) (<-chan *ent.Delivery, error) {
+	v, ok := viewer.FromContext(ctx)
+	if !ok {
+		return nil, viewer.ErrUnauthenticated
+	}
+	// The admin token sees every account's deliveries.
+	changes, err := r.Hub.Subscribe(ctx, v.AccountID, where)
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to delivery updates: %w", err)
+	}
+	return liveDeliveries(ctx, r.Client, changes), nil
+}
+
+// Metadata is the resolver for the metadata field.
+func (r *deliveryWhereInputResolver) Metadata(ctx context.Context, obj *ent.DeliveryWhereInput, data []*history.MetadataFilter) error {
+	if err := history.Check(data); err != nil {
+		return err
+	}
+	obj.AddPredicates(history.DeliveryMetadata(data))
+	return nil
+}
+
+// Metadata is the resolver for the metadata field.
+func (r *eventWhereInputResolver) Metadata(ctx context.Context, obj *ent.EventWhereInput, data []*history.MetadataFilter) error {
+	if err := history.Check(data); err != nil {
+		return err
+	}
+	obj.AddPredicates(history.EventMetadata(data))
+	return nil
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	mutationResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

@@ -9,7 +9,9 @@ import (
 	"github.com/ferryhq/ferry/graph/generated"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/publish"
+	"github.com/ferryhq/ferry/internal/resend"
 )
 
 // Resolver is the root resolver; it holds the dependencies resolvers need.
@@ -18,6 +20,8 @@ type Resolver struct {
 	Keys    *keys.Service
 	Configs *configs.Service
 	Publish *publish.Publisher
+	Resend  *resend.Service
+	Hub     *live.Hub
 }
 
 // NewSchema builds the executable schema around r.

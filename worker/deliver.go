@@ -14,16 +14,14 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/internal/attempts"
+	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/sender"
-	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // leaseSlack keeps a concurrency slot a little longer than the request may take.
 const leaseSlack = 15 * time.Second
-
-var waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
 
 // handleDeliver makes one attempt of one delivery: load, send, record.
 func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
@@ -46,16 +44,12 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 		w.Logger.WarnContext(ctx, "cannot sign; delivery cancelled", "delivery_id", d.ID, "configuration_id", cfg.ID, "err", err)
 		return w.cancel(sys, d)
 	}
-	timeout := time.Duration(cfg.TimeoutSeconds) * time.Second
-	lease, err := w.Limiter.Acquire(ctx, string(cfg.ID), cfg.MaxParallel, timeout+leaseSlack)
+	lease, err := w.slot(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if lease == nil {
-		return errSlotBusy
-	}
 	res := w.Sender.Send(ctx, sender.Message{
-		URL: cfg.URL, Timeout: timeout, Headers: cfg.Headers,
+		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: cfg.Headers,
 		EventID: string(d.EventID), EventType: d.Edges.Event.Type, Data: d.Edges.Event.Data,
 		OccurredAt: d.Edges.Event.OccurredAt, ConfigurationID: string(cfg.ID),
 		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,
@@ -66,6 +60,20 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 		return ctx.Err()
 	}
 	return w.record(sys, d, cfg, a.Number, res)
+}
+
+// slot takes one of the configuration's maxParallel slots, or hands the
+// task back with errSlotBusy when all are taken.
+func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
+	ttl := time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack
+	lease, err := w.Limiter.Acquire(ctx, string(cfg.ID), cfg.MaxParallel, ttl)
+	if err != nil {
+		return nil, err
+	}
+	if lease == nil {
+		return nil, errSlotBusy
+	}
+	return lease, nil
 }
 
 // load returns the delivery with its event and configuration, or nil when
@@ -99,43 +107,17 @@ func (w *Worker) record(ctx context.Context, d *ent.Delivery, cfg *ent.Configura
 			status, next = delivery.StatusRETRYING, w.now().Add(delay)
 		}
 	}
-	stale := false
-	err := store.WithTx(ctx, w.Client, func(tx *ent.Tx) error {
-		// Move the delivery first: only the worker that still finds it at
-		// attempt n-1 records the attempt, so nothing is marked twice.
-		u := tx.Delivery.Update().
-			Where(delivery.ID(d.ID), delivery.AttemptCount(n-1), delivery.StatusIn(waiting...)).
-			SetStatus(status).SetAttemptCount(n).
-			SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
-		if res.StatusCode != 0 {
-			u.SetLastResponseStatus(res.StatusCode)
-		} else {
-			u.ClearLastResponseStatus()
-		}
-		if next.IsZero() {
-			u.ClearNextAttemptAt()
-		} else {
-			u.SetNextAttemptAt(next)
-		}
-		moved, err := u.Save(ctx)
-		if err != nil {
-			return err
-		}
-		if moved == 0 {
-			stale = true
-			return nil
-		}
-		_, err = attempts.Record(ctx, tx.Client(), d, n, deliveryattempt.TriggerAUTOMATIC, res)
-		return err
-	})
+	moved, err := attempts.Save(ctx, w.Client, d, n, deliveryattempt.TriggerAUTOMATIC, res,
+		attempts.Outcome{Status: status, Next: next}, true)
 	if err != nil {
-		return fmt.Errorf("record attempt %d of %s: %w", n, d.ID, err)
+		return err
 	}
-	if stale {
+	if moved == nil {
 		w.Logger.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped",
 			"delivery_id", d.ID, "attempt", n)
 		return nil
 	}
+	w.Live.Deliveries(ctx, moved)
 	w.Logger.DebugContext(ctx, "attempt", "delivery_id", d.ID, "event_id", d.EventID, "configuration_id", cfg.ID,
 		"attempt", n, "status", status, "response_status", res.StatusCode, "error", res.Error)
 	if res.StatusCode == http.StatusGone {
@@ -155,12 +137,17 @@ func (w *Worker) record(ctx context.Context, d *ent.Delivery, cfg *ent.Configura
 
 // cancel ends a waiting delivery whose configuration can no longer take it.
 func (w *Worker) cancel(ctx context.Context, d *ent.Delivery) error {
-	err := w.Client.Delivery.Update().
-		Where(delivery.ID(d.ID), delivery.StatusIn(waiting...)).
+	n, err := w.Client.Delivery.Update().
+		Where(delivery.ID(d.ID), delivery.StatusIn(attempts.Waiting...)).
 		SetStatus(delivery.StatusCANCELLED).ClearNextAttemptAt().
-		Exec(ctx)
+		Save(ctx)
 	if err != nil {
 		return fmt.Errorf("cancel %s: %w", d.ID, err)
+	}
+	if n > 0 {
+		c := *d
+		c.Status, c.NextAttemptAt = delivery.StatusCANCELLED, nil
+		w.Live.Deliveries(ctx, &c)
 	}
 	return nil
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/sender"
 )
 
@@ -29,6 +31,8 @@ type Deps struct {
 	Sender  *sender.Sender
 	Queue   *queue.Queue
 	Limiter *limiter.Limiter
+	Resend  *resend.Service
+	Live    *live.Notifier
 	Redis   redis.UniversalClient
 	Logger  *slog.Logger
 }
@@ -82,6 +86,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		LogLevel:                 asynq.WarnLevel,
 	})
 	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
+	w.mux.HandleFunc(queue.TypeResend, w.handleResend)
 	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
 	return w, nil

@@ -25,7 +25,9 @@ import (
 	"github.com/ferryhq/ferry/graph/scalars"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/history"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/publish"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -41,8 +43,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Delivery() DeliveryResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
+	DeliveryWhereInput() DeliveryWhereInputResolver
+	EventWhereInput() EventWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -238,8 +244,11 @@ type ComplexityRoot struct {
 		DeactivateConfiguration func(childComplexity int, id pulid.ID) int
 		DeleteConfiguration     func(childComplexity int, id pulid.ID) int
 		PublishEvent            func(childComplexity int, input publish.Input) int
+		ResendDeliveries        func(childComplexity int, where ent.DeliveryWhereInput) int
+		ResendDelivery          func(childComplexity int, id pulid.ID) int
 		RevokeSigningKey        func(childComplexity int, id pulid.ID) int
 		RotateSigningKey        func(childComplexity int, id pulid.ID) int
+		SendTestEvent           func(childComplexity int, input configs.TestEventInput) int
 		UpdateConfiguration     func(childComplexity int, id pulid.ID, input configs.UpdateInput) int
 		UpdateEventType         func(childComplexity int, id pulid.ID, input catalog.UpdateInput) int
 		VerifyURL               func(childComplexity int, url string) int
@@ -287,6 +296,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		DeliveryUpdated func(childComplexity int, where *live.Filter) int
+	}
+
 	URLVerification struct {
 		DurationMs   func(childComplexity int) int
 		Error        func(childComplexity int) int
@@ -305,6 +318,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type DeliveryResolver interface {
+	Attempts(ctx context.Context, obj *ent.Delivery) ([]*ent.DeliveryAttempt, error)
+}
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	CreateAccountToken(ctx context.Context, input model.CreateAccountTokenInput) (*model.CreateAccountTokenPayload, error)
@@ -321,6 +337,9 @@ type MutationResolver interface {
 	ActivateConfiguration(ctx context.Context, id pulid.ID) (*configs.Activation, error)
 	DeactivateConfiguration(ctx context.Context, id pulid.ID) (*ent.Configuration, error)
 	PublishEvent(ctx context.Context, input publish.Input) (*ent.Event, error)
+	ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error)
+	ResendDeliveries(ctx context.Context, where ent.DeliveryWhereInput) (int, error)
+	SendTestEvent(ctx context.Context, input configs.TestEventInput) (*ent.DeliveryAttempt, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -332,6 +351,16 @@ type QueryResolver interface {
 	EventTypes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventTypeOrder, where *ent.EventTypeWhereInput) (*ent.EventTypeConnection, error)
 	SigningKeys(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+}
+type SubscriptionResolver interface {
+	DeliveryUpdated(ctx context.Context, where *live.Filter) (<-chan *ent.Delivery, error)
+}
+
+type DeliveryWhereInputResolver interface {
+	Metadata(ctx context.Context, obj *ent.DeliveryWhereInput, data []*history.MetadataFilter) error
+}
+type EventWhereInputResolver interface {
+	Metadata(ctx context.Context, obj *ent.EventWhereInput, data []*history.MetadataFilter) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1167,6 +1196,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishEvent(childComplexity, args["input"].(publish.Input)), true
+	case "Mutation.resendDeliveries":
+		if e.ComplexityRoot.Mutation.ResendDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendDeliveries(childComplexity, args["where"].(ent.DeliveryWhereInput)), true
+	case "Mutation.resendDelivery":
+		if e.ComplexityRoot.Mutation.ResendDelivery == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendDelivery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendDelivery(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.revokeSigningKey":
 		if e.ComplexityRoot.Mutation.RevokeSigningKey == nil {
 			break
@@ -1189,6 +1240,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateSigningKey(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.sendTestEvent":
+		if e.ComplexityRoot.Mutation.SendTestEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendTestEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendTestEvent(childComplexity, args["input"].(configs.TestEventInput)), true
 	case "Mutation.updateConfiguration":
 		if e.ComplexityRoot.Mutation.UpdateConfiguration == nil {
 			break
@@ -1431,6 +1493,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SigningKeyEdge.Node(childComplexity), true
 
+	case "Subscription.deliveryUpdated":
+		if e.ComplexityRoot.Subscription.DeliveryUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deliveryUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeliveryUpdated(childComplexity, args["where"].(*live.Filter)), true
+
 	case "URLVerification.durationMs":
 		if e.ComplexityRoot.URLVerification.DurationMs == nil {
 			break
@@ -1498,12 +1572,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeliveryAttemptOrder", ec.unmarshalInputDeliveryAttemptOrder),
 			graphql.NewInputUnmarshaler("DeliveryAttemptWhereInput", ec.unmarshalInputDeliveryAttemptWhereInput),
 			graphql.NewInputUnmarshaler("DeliveryOrder", ec.unmarshalInputDeliveryOrder),
+			graphql.NewInputUnmarshaler("DeliveryUpdatedFilter", ec.unmarshalInputDeliveryUpdatedFilter),
 			graphql.NewInputUnmarshaler("DeliveryWhereInput", ec.unmarshalInputDeliveryWhereInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventTypeOrder", ec.unmarshalInputEventTypeOrder),
 			graphql.NewInputUnmarshaler("EventTypeWhereInput", ec.unmarshalInputEventTypeWhereInput),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
+			graphql.NewInputUnmarshaler("MetadataFilter", ec.unmarshalInputMetadataFilter),
 			graphql.NewInputUnmarshaler("PublishEventInput", ec.unmarshalInputPublishEventInput),
+			graphql.NewInputUnmarshaler("SendTestEventInput", ec.unmarshalInputSendTestEventInput),
 			graphql.NewInputUnmarshaler("SigningKeyOrder", ec.unmarshalInputSigningKeyOrder),
 			graphql.NewInputUnmarshaler("SigningKeyWhereInput", ec.unmarshalInputSigningKeyWhereInput),
 			graphql.NewInputUnmarshaler("UpdateConfigurationInput", ec.unmarshalInputUpdateConfigurationInput),
@@ -1552,6 +1629,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3511,6 +3605,62 @@ type Mutation {
 
   "Stores the event and one delivery per ACTIVE configuration subscribed to its type, then delivers them."
   publishEvent(input: PublishEventInput!): Event!
+
+  """
+  Makes one immediate attempt (trigger MANUAL) of a delivery in any state, with
+  the event's original body; the delivery's status follows its result.
+  """
+  resendDelivery(id: ID!): Delivery!
+  """
+  Resends every delivery matching the filter in the background, each as one
+  MANUAL attempt, and returns how many were queued. At most 10,000.
+  """
+  resendDeliveries(where: DeliveryWhereInput!): Int!
+  """
+  Sends one signed sample event to a configuration, whatever its status, and
+  returns the attempt (trigger TEST) with the request sent and the response.
+  """
+  sendTestEvent(input: SendTestEventInput!): DeliveryAttempt!
+}
+
+"One pair an event's metadata must hold."
+input MetadataFilter {
+  key: String!
+  value: String!
+}
+
+extend input DeliveryWhereInput {
+  "Every pair must be in the event's metadata."
+  metadata: [MetadataFilter!]
+}
+
+extend input EventWhereInput {
+  "Every pair must be in the event's metadata."
+  metadata: [MetadataFilter!]
+}
+
+input SendTestEventInput {
+  configurationID: ID!
+  "A known event type; the configuration need not subscribe to it."
+  eventType: String!
+  "The event's data (a JSON object); a sample when omitted."
+  data: JSON
+}
+
+"Which delivery changes a subscription receives; every list given must match."
+input DeliveryUpdatedFilter {
+  configurationIDIn: [ID!]
+  statusIn: [DeliveryStatus!]
+  eventTypeIn: [String!]
+}
+
+type Subscription {
+  """
+  A delivery each time it is created or its status or attempts change, for the
+  account of the token sent in connection_init ({"Authorization": "Bearer …"}).
+  A subscriber too slow to keep up misses updates rather than slowing delivery.
+  """
+  deliveryUpdated(where: DeliveryUpdatedFilter): Delivery!
 }
 `, BuiltIn: false},
 }
@@ -4216,6 +4366,34 @@ func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resendDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (ent.DeliveryWhereInput, error) {
+			return ec.unmarshalNDeliveryWhereInput2githubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resendDelivery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeSigningKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4241,6 +4419,20 @@ func (ec *executionContext) field_Mutation_rotateSigningKey_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendTestEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (configs.TestEventInput, error) {
+			return ec.unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐTestEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4665,6 +4857,20 @@ func (ec *executionContext) field_Query_signingKeys_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_deliveryUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*live.Filter, error) {
+			return ec.unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋliveᚐFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -6289,7 +6495,7 @@ func (ec *executionContext) _Delivery_attempts(ctx context.Context, field graphq
 			return ec.fieldContext_Delivery_attempts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Attempts(ctx)
+			return ec.Resolvers.Delivery().Attempts(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DeliveryAttempt) graphql.Marshaler {
@@ -6304,7 +6510,7 @@ func (ec *executionContext) fieldContext_Delivery_attempts(_ context.Context, fi
 		Object:     "Delivery",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeliveryAttempt(ctx, field)
 		},
@@ -8318,6 +8524,138 @@ func (ec *executionContext) fieldContext_Mutation_publishEvent(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_resendDelivery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resendDelivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResendDelivery(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Delivery) graphql.Marshaler {
+			return ec.marshalNDelivery2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resendDelivery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendDelivery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resendDeliveries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resendDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResendDeliveries(ctx, fc.Args["where"].(ent.DeliveryWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resendDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendTestEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendTestEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendTestEvent(ctx, fc.Args["input"].(configs.TestEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DeliveryAttempt) graphql.Marshaler {
+			return ec.marshalNDeliveryAttempt2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryAttempt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendTestEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryAttempt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendTestEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9230,6 +9568,50 @@ func (ec *executionContext) _SigningKeyEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SigningKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SigningKeyEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Subscription_deliveryUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_deliveryUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DeliveryUpdated(ctx, fc.Args["where"].(*live.Filter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Delivery) graphql.Marshaler {
+			return ec.marshalNDelivery2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_deliveryUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Delivery(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_deliveryUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _URLVerification_ok(ctx context.Context, field graphql.CollectedField, obj *model.URLVerification) (ret graphql.Marshaler) {
@@ -13806,6 +14188,62 @@ func UnmarshalDeliveryOrder(ctx context.Context, raw any) (ent.DeliveryOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeliveryUpdatedFilter(ctx context.Context, obj any) (live.Filter, error) {
+	var it live.Filter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"configurationIDIn", "statusIn", "eventTypeIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "configurationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("configurationIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfigurationIDIn = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalODeliveryStatus2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚋdeliveryᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "eventTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTypeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventTypeIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliveryUpdatedFilter unmarshals raw into the DeliveryUpdatedFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliveryUpdatedFilter(ctx context.Context, raw any) (live.Filter, error) {
+	var out live.Filter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliveryUpdatedFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeliveryWhereInput(ctx context.Context, obj any) (ent.DeliveryWhereInput, error) {
 	var it ent.DeliveryWhereInput
 	if obj == nil {
@@ -13817,7 +14255,7 @@ func (ec *executionContext) unmarshalInputDeliveryWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "eventID", "eventIDNEQ", "eventIDIn", "eventIDNotIn", "eventIDGT", "eventIDGTE", "eventIDLT", "eventIDLTE", "eventIDContains", "eventIDHasPrefix", "eventIDHasSuffix", "eventIDEqualFold", "eventIDContainsFold", "configurationID", "configurationIDNEQ", "configurationIDIn", "configurationIDNotIn", "configurationIDGT", "configurationIDGTE", "configurationIDLT", "configurationIDLTE", "configurationIDContains", "configurationIDHasPrefix", "configurationIDHasSuffix", "configurationIDIsNil", "configurationIDNotNil", "configurationIDEqualFold", "configurationIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "eventType", "eventTypeNEQ", "eventTypeIn", "eventTypeNotIn", "eventTypeGT", "eventTypeGTE", "eventTypeLT", "eventTypeLTE", "eventTypeContains", "eventTypeHasPrefix", "eventTypeHasSuffix", "eventTypeEqualFold", "eventTypeContainsFold", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlEqualFold", "urlContainsFold", "attemptCount", "attemptCountNEQ", "attemptCountIn", "attemptCountNotIn", "attemptCountGT", "attemptCountGTE", "attemptCountLT", "attemptCountLTE", "lastResponseStatus", "lastResponseStatusNEQ", "lastResponseStatusIn", "lastResponseStatusNotIn", "lastResponseStatusGT", "lastResponseStatusGTE", "lastResponseStatusLT", "lastResponseStatusLTE", "lastResponseStatusIsNil", "lastResponseStatusNotNil", "lastDurationMs", "lastDurationMsNEQ", "lastDurationMsIn", "lastDurationMsNotIn", "lastDurationMsGT", "lastDurationMsGTE", "lastDurationMsLT", "lastDurationMsLTE", "lastDurationMsIsNil", "lastDurationMsNotNil", "lastAttemptAt", "lastAttemptAtNEQ", "lastAttemptAtIn", "lastAttemptAtNotIn", "lastAttemptAtGT", "lastAttemptAtGTE", "lastAttemptAtLT", "lastAttemptAtLTE", "lastAttemptAtIsNil", "lastAttemptAtNotNil", "nextAttemptAt", "nextAttemptAtNEQ", "nextAttemptAtIn", "nextAttemptAtNotIn", "nextAttemptAtGT", "nextAttemptAtGTE", "nextAttemptAtLT", "nextAttemptAtLTE", "nextAttemptAtIsNil", "nextAttemptAtNotNil", "hasEvent", "hasEventWith", "hasConfiguration", "hasConfigurationWith", "hasAttempts", "hasAttemptsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "eventID", "eventIDNEQ", "eventIDIn", "eventIDNotIn", "eventIDGT", "eventIDGTE", "eventIDLT", "eventIDLTE", "eventIDContains", "eventIDHasPrefix", "eventIDHasSuffix", "eventIDEqualFold", "eventIDContainsFold", "configurationID", "configurationIDNEQ", "configurationIDIn", "configurationIDNotIn", "configurationIDGT", "configurationIDGTE", "configurationIDLT", "configurationIDLTE", "configurationIDContains", "configurationIDHasPrefix", "configurationIDHasSuffix", "configurationIDIsNil", "configurationIDNotNil", "configurationIDEqualFold", "configurationIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "eventType", "eventTypeNEQ", "eventTypeIn", "eventTypeNotIn", "eventTypeGT", "eventTypeGTE", "eventTypeLT", "eventTypeLTE", "eventTypeContains", "eventTypeHasPrefix", "eventTypeHasSuffix", "eventTypeEqualFold", "eventTypeContainsFold", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlEqualFold", "urlContainsFold", "attemptCount", "attemptCountNEQ", "attemptCountIn", "attemptCountNotIn", "attemptCountGT", "attemptCountGTE", "attemptCountLT", "attemptCountLTE", "lastResponseStatus", "lastResponseStatusNEQ", "lastResponseStatusIn", "lastResponseStatusNotIn", "lastResponseStatusGT", "lastResponseStatusGTE", "lastResponseStatusLT", "lastResponseStatusLTE", "lastResponseStatusIsNil", "lastResponseStatusNotNil", "lastDurationMs", "lastDurationMsNEQ", "lastDurationMsIn", "lastDurationMsNotIn", "lastDurationMsGT", "lastDurationMsGTE", "lastDurationMsLT", "lastDurationMsLTE", "lastDurationMsIsNil", "lastDurationMsNotNil", "lastAttemptAt", "lastAttemptAtNEQ", "lastAttemptAtIn", "lastAttemptAtNotIn", "lastAttemptAtGT", "lastAttemptAtGTE", "lastAttemptAtLT", "lastAttemptAtLTE", "lastAttemptAtIsNil", "lastAttemptAtNotNil", "nextAttemptAt", "nextAttemptAtNEQ", "nextAttemptAtIn", "nextAttemptAtNotIn", "nextAttemptAtGT", "nextAttemptAtGTE", "nextAttemptAtLT", "nextAttemptAtLTE", "nextAttemptAtIsNil", "nextAttemptAtNotNil", "hasEvent", "hasEventWith", "hasConfiguration", "hasConfigurationWith", "hasAttempts", "hasAttemptsWith", "metadata"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14797,6 +15235,15 @@ func (ec *executionContext) unmarshalInputDeliveryWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasAttemptsWith = data
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.DeliveryWhereInput().Metadata(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -15456,7 +15903,7 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "idempotencyKey", "idempotencyKeyNEQ", "idempotencyKeyIn", "idempotencyKeyNotIn", "idempotencyKeyGT", "idempotencyKeyGTE", "idempotencyKeyLT", "idempotencyKeyLTE", "idempotencyKeyContains", "idempotencyKeyHasPrefix", "idempotencyKeyHasSuffix", "idempotencyKeyIsNil", "idempotencyKeyNotNil", "idempotencyKeyEqualFold", "idempotencyKeyContainsFold", "occurredAt", "occurredAtNEQ", "occurredAtIn", "occurredAtNotIn", "occurredAtGT", "occurredAtGTE", "occurredAtLT", "occurredAtLTE", "hasDeliveries", "hasDeliveriesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "idempotencyKey", "idempotencyKeyNEQ", "idempotencyKeyIn", "idempotencyKeyNotIn", "idempotencyKeyGT", "idempotencyKeyGTE", "idempotencyKeyLT", "idempotencyKeyLTE", "idempotencyKeyContains", "idempotencyKeyHasPrefix", "idempotencyKeyHasSuffix", "idempotencyKeyIsNil", "idempotencyKeyNotNil", "idempotencyKeyEqualFold", "idempotencyKeyContainsFold", "occurredAt", "occurredAtNEQ", "occurredAtIn", "occurredAtNotIn", "occurredAtGT", "occurredAtGTE", "occurredAtLT", "occurredAtLTE", "hasDeliveries", "hasDeliveriesWith", "metadata"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15918,6 +16365,15 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasDeliveriesWith = data
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.EventWhereInput().Metadata(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -15932,6 +16388,55 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 func UnmarshalEventWhereInput(ctx context.Context, raw any) (ent.EventWhereInput, error) {
 	var out ent.EventWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMetadataFilter(ctx context.Context, obj any) (history.MetadataFilter, error) {
+	var it history.MetadataFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMetadataFilter unmarshals raw into the MetadataFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMetadataFilter(ctx context.Context, raw any) (history.MetadataFilter, error) {
+	var out history.MetadataFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetadataFilter", raw, &out)
 	return out, err
 }
 
@@ -16002,6 +16507,62 @@ func (ec *executionContext) unmarshalInputPublishEventInput(ctx context.Context,
 func UnmarshalPublishEventInput(ctx context.Context, raw any) (publish.Input, error) {
 	var out publish.Input
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishEventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendTestEventInput(ctx context.Context, obj any) (configs.TestEventInput, error) {
+	var it configs.TestEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"configurationID", "eventType", "data"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "configurationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("configurationID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfigurationID = data
+		case "eventType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventType = data
+		case "data":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("data"))
+			data, err := ec.unmarshalOJSON2encodingᚋjsonᚐRawMessage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Data = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendTestEventInput unmarshals raw into the SendTestEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendTestEventInput(ctx context.Context, raw any) (configs.TestEventInput, error) {
+	var out configs.TestEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendTestEventInput", raw, &out)
 	return out, err
 }
 
@@ -18171,6 +18732,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "resendDelivery":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendDelivery(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resendDeliveries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendDeliveries(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendTestEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendTestEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18492,6 +19074,26 @@ func (ec *executionContext) _SigningKeyEdge(ctx context.Context, sel ast.Selecti
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "deliveryUpdated":
+		return ec._Subscription_deliveryUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var uRLVerificationImplementors = []string{"URLVerification"}
@@ -19212,6 +19814,11 @@ func (ec *executionContext) marshalNDeliveryStatus2githubᚗcomᚋferryhqᚋferr
 	return v
 }
 
+func (ec *executionContext) unmarshalNDeliveryWhereInput2githubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryWhereInput(ctx context.Context, v any) (ent.DeliveryWhereInput, error) {
+	res, err := ec.unmarshalInputDeliveryWhereInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDeliveryWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryWhereInput(ctx context.Context, v any) (*ent.DeliveryWhereInput, error) {
 	res, err := ec.unmarshalInputDeliveryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -19405,6 +20012,11 @@ func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilter(ctx context.Context, v any) (*history.MetadataFilter, error) {
+	res, err := ec.unmarshalInputMetadataFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19442,6 +20054,11 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋferryhqᚋferryᚋgrap
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐTestEventInput(ctx context.Context, v any) (configs.TestEventInput, error) {
+	res, err := ec.unmarshalInputSendTestEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSigningKey2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐSigningKey(ctx context.Context, sel ast.SelectionSet, v *ent.SigningKey) graphql.Marshaler {
@@ -20149,6 +20766,14 @@ func (ec *executionContext) marshalODeliveryStatus2ᚖgithubᚗcomᚋferryhqᚋf
 	return v
 }
 
+func (ec *executionContext) unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋliveᚐFilter(ctx context.Context, v any) (*live.Filter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeliveryUpdatedFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODeliveryWhereInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryWhereInputᚄ(ctx context.Context, v any) ([]*ent.DeliveryWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -20398,6 +21023,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOJSON2encodingᚋjsonᚐRawMessage(ctx context.Context, v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalRawJSON(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2encodingᚋjsonᚐRawMessage(ctx context.Context, sel ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalRawJSON(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]string, error) {
 	if v == nil {
 		return nil, nil
@@ -20414,6 +21057,23 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	_ = ctx
 	res := scalars.MarshalStringMap(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx context.Context, v any) ([]*history.MetadataFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*history.MetadataFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋferryhqᚋferryᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {

@@ -39,6 +39,9 @@ type CreateSigningKeyPayload struct {
 	Secret string `json:"secret"`
 }
 
+type Subscription struct {
+}
+
 // The result of calling a URL the way a delivery would (the Verificar URL button).
 type URLVerification struct {
 	// True when the URL answered 2xx in time.

@@ -24,9 +24,11 @@ import (
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/netguard"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/worker"
@@ -49,6 +51,10 @@ type App struct {
 	Queue   *queue.Queue
 	Limiter *limiter.Limiter
 	Publish *publish.Publisher
+	Resend  *resend.Service
+	// Live announces delivery changes; Hub receives them for subscriptions.
+	Live *live.Notifier
+	Hub  *live.Hub
 }
 
 // Open connects to PostgreSQL and Redis and builds the services.
@@ -78,6 +84,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	q := queue.New(aopt)
 	rdb := redis.NewClient(ropt)
+	notifier := live.NewNotifier(rdb, logger)
 	return &App{
 		Config:  cfg,
 		Logger:  logger,
@@ -86,11 +93,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Redis:   rdb,
 		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
 		Keys:    k,
-		Configs: configs.New(client, k, snd, policy),
+		Configs: configs.New(client, k, snd, policy, notifier),
 		Sender:  snd,
 		Queue:   q,
 		Limiter: limiter.New(rdb, "ferry:inflight:"),
-		Publish: publish.New(client, q, logger),
+		Publish: publish.New(client, q, notifier, logger),
+		Resend:  resend.New(client, k, snd, q, notifier, logger),
+		Live:    notifier,
+		Hub:     live.NewHub(rdb, logger),
 	}, nil
 }
 
@@ -139,7 +149,7 @@ func (a *App) Ready(ctx context.Context) error {
 func (a *App) NewWorker() (*worker.Worker, error) {
 	return worker.New(a.Config.RedisURL, worker.Deps{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
-		Queue: a.Queue, Limiter: a.Limiter, Redis: a.Redis, Logger: a.Logger,
+		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
 	}, worker.Options{
 		Concurrency:      a.Config.WorkerConcurrency,
 		ShutdownTimeout:  a.Config.ShutdownTimeout,
@@ -150,5 +160,5 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 
 // Close releases connections.
 func (a *App) Close() error {
-	return errors.Join(a.Queue.Close(), a.Redis.Close(), a.Client.Close())
+	return errors.Join(a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close())
 }

@@ -13,7 +13,9 @@ import (
 // Handler is Ferry's HTTP API: the GraphQL endpoint, the playground and the
 // health checks.
 func (a *App) Handler() http.Handler {
-	schema := graph.NewSchema(&graph.Resolver{Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish})
+	schema := graph.NewSchema(&graph.Resolver{
+		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub,
+	})
 	gql := a.Auth.Middleware(a.Logger, graph.NewHandler(schema, a.Auth, a.Logger))
 
 	mux := http.NewServeMux()

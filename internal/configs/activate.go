@@ -2,6 +2,7 @@ package configs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,8 +13,50 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/catalog"
+	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/sender"
 )
+
+// TestEventInput is one "Send test event" of a configuration.
+type TestEventInput struct {
+	ConfigurationID pulid.ID        `json:"configurationID"`
+	EventType       string          `json:"eventType"`
+	Data            json.RawMessage `json:"data,omitempty"`
+}
+
+// SendTestEvent sends one signed event of a known type to a configuration,
+// whatever its status, with the given data or a sample, and returns the
+// attempt (trigger TEST): the request sent and the response.
+func (s *Service) SendTestEvent(ctx context.Context, in TestEventInput) (*ent.DeliveryAttempt, error) {
+	cfg, err := s.get(ctx, in.ConfigurationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := catalog.CheckUsable(ctx, s.client, "eventType", []string{in.EventType}); err != nil {
+		return nil, err
+	}
+	data := in.Data
+	if len(data) == 0 || string(data) == "null" {
+		data = sampleData(in.EventType)
+	} else if err := publish.CheckData(data); err != nil {
+		return nil, err
+	}
+	att, _, err := s.sendOne(ctx, cfg, in.EventType, data, deliveryattempt.TriggerTEST)
+	if err != nil {
+		return nil, fmt.Errorf("send test event to %s: %w", cfg.ID, err)
+	}
+	return att, nil
+}
+
+// sampleData is the data of a test event sent without any.
+func sampleData(eventType string) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{
+		"test":      true,
+		"eventType": eventType,
+		"message":   "A test event sent by Ferry; it carries no real data.",
+	})
+	return b
+}
 
 // Activation is the outcome of activateConfiguration.
 type Activation struct {
@@ -29,29 +72,49 @@ func (s *Service) Activate(ctx context.Context, id pulid.ID) (*Activation, error
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.keys.Usable(ctx, cfg.SigningKeyID, "signingKeyID")
-	if err != nil {
-		return nil, err
-	}
-	secrets, err := s.keys.Secrets(key)
+	att, ok, err := s.sendOne(ctx, cfg, catalog.PingType, pingData(cfg), deliveryattempt.TriggerPING)
 	if err != nil {
 		return nil, fmt.Errorf("activate %s: %w", id, err)
 	}
-	now := s.now()
+	if ok {
+		cfg, err = s.client.Configuration.UpdateOne(cfg).
+			SetStatus(configuration.StatusACTIVE).SetActivatedAt(s.now()).ClearDisabledReason().
+			Save(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("activate %s: %w", id, err)
+		}
+	}
+	return &Activation{Configuration: cfg, Attempt: att}, nil
+}
+
+// sendOne sends one signed event of eventType with data to cfg, whatever its
+// status, and keeps it in the history as an event, a delivery and one attempt
+// with trigger. ok reports a 2xx answer.
+func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType string, data json.RawMessage,
+	trigger deliveryattempt.Trigger) (att *ent.DeliveryAttempt, ok bool, err error) {
+	key, err := s.keys.Usable(ctx, cfg.SigningKeyID, "signingKeyID")
+	if err != nil {
+		return nil, false, err
+	}
+	secrets, err := s.keys.Secrets(key)
+	if err != nil {
+		return nil, false, err
+	}
 	evt, err := s.client.Event.Create().
-		SetAccountID(cfg.AccountID).SetType(catalog.PingType).
-		SetData(pingData(cfg)).SetOccurredAt(now).
+		SetAccountID(cfg.AccountID).SetType(eventType).
+		SetData(data).SetOccurredAt(s.now()).
 		Save(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("activate %s: create ping event: %w", id, err)
+		return nil, false, fmt.Errorf("create %s event: %w", eventType, err)
 	}
 	d, err := s.client.Delivery.Create().
 		SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-		SetEventType(catalog.PingType).SetURL(cfg.URL).
+		SetEventType(eventType).SetURL(cfg.URL).
 		Save(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("activate %s: create ping delivery: %w", id, err)
+		return nil, false, fmt.Errorf("create %s delivery: %w", eventType, err)
 	}
+	s.live.Deliveries(ctx, d)
 	res := s.sender.Send(ctx, sender.Message{
 		URL:             cfg.URL,
 		Timeout:         time.Duration(cfg.TimeoutSeconds) * time.Second,
@@ -65,30 +128,20 @@ func (s *Service) Activate(ctx context.Context, id pulid.ID) (*Activation, error
 		Attempt:         1,
 		Keys:            secrets,
 	})
-	att, err := attempts.Record(ctx, s.client, d, 1, deliveryattempt.TriggerPING, res)
+	out := attempts.Outcome{Status: delivery.StatusFAILED}
+	if res.OK() {
+		out.Status = delivery.StatusSUCCEEDED
+	}
+	moved, err := attempts.Save(ctx, s.client, d, 1, trigger, res, out, false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	status := delivery.StatusFAILED
-	if res.OK() {
-		status = delivery.StatusSUCCEEDED
+	s.live.Deliveries(ctx, moved)
+	att, err = s.client.DeliveryAttempt.Query().
+		Where(deliveryattempt.DeliveryID(d.ID), deliveryattempt.Number(1)).
+		Only(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("read back the attempt of %s: %w", d.ID, err)
 	}
-	upd := s.client.Delivery.UpdateOne(d).
-		SetStatus(status).SetAttemptCount(1).
-		SetLastDurationMs(att.DurationMs).SetLastAttemptAt(att.StartedAt)
-	if att.ResponseStatus != nil {
-		upd.SetLastResponseStatus(*att.ResponseStatus)
-	}
-	if err := upd.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("activate %s: update ping delivery: %w", id, err)
-	}
-	if res.OK() {
-		cfg, err = s.client.Configuration.UpdateOne(cfg).
-			SetStatus(configuration.StatusACTIVE).SetActivatedAt(now).ClearDisabledReason().
-			Save(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("activate %s: %w", id, err)
-		}
-	}
-	return &Activation{Configuration: cfg, Attempt: att}, nil
+	return att, res.OK(), nil
 }

@@ -16,9 +16,11 @@ import (
 	"github.com/ferryhq/ferry/ent/schema"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/keys"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/netguard"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
@@ -33,12 +35,13 @@ type Service struct {
 	keys   *keys.Service
 	sender *sender.Sender
 	policy netguard.Policy
+	live   *live.Notifier
 	now    func() time.Time
 }
 
-// New returns a Service.
-func New(client *ent.Client, k *keys.Service, s *sender.Sender, policy netguard.Policy) *Service {
-	return &Service{client: client, keys: k, sender: s, policy: policy, now: time.Now}
+// New returns a Service; changes to deliveries are announced on n.
+func New(client *ent.Client, k *keys.Service, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
+	return &Service{client: client, keys: k, sender: s, policy: policy, live: n, now: time.Now}
 }
 
 // CreateInput is a new configuration; nil fields take their defaults.
@@ -179,8 +182,10 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 	if _, err := s.get(ctx, id); err != nil {
 		return err
 	}
-	return store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
-		if err := cancelWaiting(ctx, tx.Client(), id); err != nil {
+	var cancelled []*ent.Delivery
+	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		if cancelled, err = cancelWaiting(ctx, tx.Client(), id); err != nil {
 			return err
 		}
 		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
@@ -188,6 +193,14 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, d := range cancelled {
+		d.ConfigurationID = nil
+	}
+	s.live.Deliveries(ctx, cancelled...)
+	return nil
 }
 
 // Deactivate stops deliveries to a configuration; waiting ones are cancelled
@@ -197,7 +210,10 @@ func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (
 	if _, err := s.get(ctx, id); err != nil {
 		return nil, err
 	}
-	var cfg *ent.Configuration
+	var (
+		cfg       *ent.Configuration
+		cancelled []*ent.Delivery
+	)
 	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
 		cfg, err = tx.Configuration.UpdateOneID(id).
@@ -207,25 +223,40 @@ func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (
 		if err != nil {
 			return fmt.Errorf("deactivate configuration %s: %w", id, err)
 		}
-		return cancelWaiting(ctx, tx.Client(), id)
+		cancelled, err = cancelWaiting(ctx, tx.Client(), id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.live.Deliveries(ctx, cancelled...)
 	return cfg.Unwrap(), nil
 }
 
-// cancelWaiting cancels deliveries to a configuration that have not ended.
-func cancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) error {
-	_, err := client.Delivery.Update().
-		Where(delivery.ConfigurationID(id), delivery.StatusIn(delivery.StatusPENDING, delivery.StatusRETRYING)).
+// maxAnnounced bounds how many cancelled deliveries are announced one by one
+// to live subscribers; the rest are cancelled all the same.
+const maxAnnounced = 10_000
+
+// cancelWaiting cancels deliveries to a configuration that have not ended,
+// and returns (up to maxAnnounced of) them as they now are.
+func cancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent.Delivery, error) {
+	waiting := delivery.And(delivery.ConfigurationID(id), delivery.StatusIn(attempts.Waiting...))
+	ds, err := client.Delivery.Query().Where(waiting).Limit(maxAnnounced).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
+	}
+	_, err = client.Delivery.Update().Where(waiting).
 		SetStatus(delivery.StatusCANCELLED).
 		ClearNextAttemptAt().
 		Save(ctx)
 	if err != nil {
-		return fmt.Errorf("cancel deliveries of %s: %w", id, err)
+		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
 	}
-	return nil
+	now := time.Now()
+	for _, d := range ds {
+		d.Status, d.NextAttemptAt, d.UpdatedAt = delivery.StatusCANCELLED, nil, now
+	}
+	return ds, nil
 }
 
 func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {

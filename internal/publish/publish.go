@@ -22,6 +22,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -48,13 +49,14 @@ type Input struct {
 type Publisher struct {
 	client *ent.Client
 	queue  *queue.Queue
+	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
 }
 
-// New returns a Publisher.
-func New(client *ent.Client, q *queue.Queue, logger *slog.Logger) *Publisher {
-	return &Publisher{client: client, queue: q, logger: logger, now: time.Now}
+// New returns a Publisher; new deliveries are announced on n.
+func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Publisher {
+	return &Publisher{client: client, queue: q, live: n, logger: logger, now: time.Now}
 }
 
 // Publish stores the event and its deliveries, then queues them. Publishing
@@ -83,6 +85,7 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.live.Deliveries(ctx, deliveries...)
 	for _, d := range deliveries {
 		// A failed enqueue loses nothing: the recovery loop finds the delivery.
 		if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1}, time.Time{}); err != nil {
@@ -170,16 +173,25 @@ func (p *Publisher) checkType(ctx context.Context, name string) error {
 	return nil
 }
 
-func validate(in Input) error {
-	if strings.TrimSpace(in.Type) == "" {
-		return apperr.Invalid("type", "is required")
-	}
-	data := bytes.TrimSpace(in.Data)
+// CheckData refuses event data that is not a JSON object of at most
+// MaxDataBytes.
+func CheckData(raw json.RawMessage) error {
+	data := bytes.TrimSpace(raw)
 	if len(data) == 0 || data[0] != '{' || !json.Valid(data) {
 		return apperr.Invalid("data", "must be a JSON object")
 	}
 	if len(data) > MaxDataBytes {
 		return apperr.Invalid("data", "must be at most %d KiB, got %d bytes", MaxDataBytes>>10, len(data))
+	}
+	return nil
+}
+
+func validate(in Input) error {
+	if strings.TrimSpace(in.Type) == "" {
+		return apperr.Invalid("type", "is required")
+	}
+	if err := CheckData(in.Data); err != nil {
+		return err
 	}
 	if len(in.Metadata) > MaxMetadataPairs {
 		return apperr.Invalid("metadata", "must have at most %d pairs, got %d", MaxMetadataPairs, len(in.Metadata))

@@ -20,6 +20,10 @@ import (
 // TypeDeliver is the task that makes one attempt of one delivery.
 const TypeDeliver = "delivery:attempt"
 
+// TypeResend is the task that makes one MANUAL attempt of a delivery, for a
+// bulk resend.
+const TypeResend = "delivery:resend"
+
 // Name of the queue delivery tasks go to.
 const Name = "deliveries"
 
@@ -85,6 +89,35 @@ func (q *Queue) Enqueue(ctx context.Context, a Attempt, at time.Time) error {
 	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("enqueue %s: %w", a.TaskID(), err)
+	}
+	return nil
+}
+
+// Resend is the payload of a TypeResend task.
+type Resend struct {
+	DeliveryID pulid.ID `json:"d"`
+	// After is the delivery's attempt count when the resend was asked for;
+	// it makes asking twice in a row one resend, not two.
+	After int `json:"a"`
+}
+
+// ParseResend reads a TypeResend payload.
+func ParseResend(payload []byte) (Resend, error) {
+	var r Resend
+	if err := json.Unmarshal(payload, &r); err != nil || r.DeliveryID == "" {
+		return Resend{}, fmt.Errorf("bad resend task payload %q", payload)
+	}
+	return r, nil
+}
+
+// EnqueueResend queues one manual attempt of a delivery.
+func (q *Queue) EnqueueResend(ctx context.Context, r Resend) error {
+	payload, _ := json.Marshal(r)
+	id := string(r.DeliveryID) + "/resend/" + strconv.Itoa(r.After)
+	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeResend, payload),
+		asynq.Queue(Name), asynq.TaskID(id), asynq.MaxRetry(maxRetry), asynq.Timeout(taskTimeout))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("enqueue %s: %w", id, err)
 	}
 	return nil
 }

@@ -1,0 +1,221 @@
+// Package live carries delivery changes from whichever process made them
+// (a worker, an API) to every API process holding deliveryUpdated
+// subscriptions, over one Redis pub/sub channel. Publishing never waits on
+// subscribers: a subscriber that falls behind loses updates, not delivery
+// speed.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+)
+
+// Channel is the Redis pub/sub channel of delivery changes.
+const Channel = "ferry:live:deliveries"
+
+// publishTimeout bounds how long a change may hold up its publisher.
+const publishTimeout = time.Second
+
+// SubscriberBuffer is how many changes a subscriber may fall behind before
+// it misses some.
+const SubscriberBuffer = 256
+
+// snapshot is a delivery as published: the fields, not the edges (which
+// could hold secrets) nor the ent client.
+type snapshot struct {
+	ID                 pulid.ID        `json:"id"`
+	AccountID          pulid.ID        `json:"accountId"`
+	EventID            pulid.ID        `json:"eventId"`
+	ConfigurationID    *pulid.ID       `json:"configurationId,omitempty"`
+	Status             delivery.Status `json:"status"`
+	EventType          string          `json:"eventType"`
+	URL                string          `json:"url"`
+	AttemptCount       int             `json:"attemptCount"`
+	LastResponseStatus *int            `json:"lastResponseStatus,omitempty"`
+	LastDurationMs     *int            `json:"lastDurationMs,omitempty"`
+	LastAttemptAt      *time.Time      `json:"lastAttemptAt,omitempty"`
+	NextAttemptAt      *time.Time      `json:"nextAttemptAt,omitempty"`
+	CreatedAt          time.Time       `json:"createdAt"`
+	UpdatedAt          time.Time       `json:"updatedAt"`
+}
+
+func toSnapshot(d *ent.Delivery) snapshot {
+	return snapshot{
+		ID: d.ID, AccountID: d.AccountID, EventID: d.EventID, ConfigurationID: d.ConfigurationID,
+		Status: d.Status, EventType: d.EventType, URL: d.URL, AttemptCount: d.AttemptCount,
+		LastResponseStatus: d.LastResponseStatus, LastDurationMs: d.LastDurationMs,
+		LastAttemptAt: d.LastAttemptAt, NextAttemptAt: d.NextAttemptAt,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+}
+
+func (s snapshot) delivery() *ent.Delivery {
+	return &ent.Delivery{
+		ID: s.ID, AccountID: s.AccountID, EventID: s.EventID, ConfigurationID: s.ConfigurationID,
+		Status: s.Status, EventType: s.EventType, URL: s.URL, AttemptCount: s.AttemptCount,
+		LastResponseStatus: s.LastResponseStatus, LastDurationMs: s.LastDurationMs,
+		LastAttemptAt: s.LastAttemptAt, NextAttemptAt: s.NextAttemptAt,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
+}
+
+// Overlay copies the changing fields of snap onto d, a delivery read from
+// the database, so a subscriber sees the state of the change it was told
+// about even when the row has moved on since.
+func Overlay(d, snap *ent.Delivery) {
+	d.Status, d.AttemptCount = snap.Status, snap.AttemptCount
+	d.LastResponseStatus, d.LastDurationMs = snap.LastResponseStatus, snap.LastDurationMs
+	d.LastAttemptAt, d.NextAttemptAt, d.UpdatedAt = snap.LastAttemptAt, snap.NextAttemptAt, snap.UpdatedAt
+	d.ConfigurationID = snap.ConfigurationID
+}
+
+// Notifier publishes delivery changes. A nil Notifier publishes nothing.
+type Notifier struct {
+	rdb    redis.UniversalClient
+	logger *slog.Logger
+}
+
+// NewNotifier returns a Notifier publishing on rdb.
+func NewNotifier(rdb redis.UniversalClient, logger *slog.Logger) *Notifier {
+	return &Notifier{rdb: rdb, logger: logger}
+}
+
+// Deliveries publishes the current state of ds. Failures are logged, never
+// returned: live updates must not fail or slow the change they report.
+func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
+	if n == nil || len(ds) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	_, err := n.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, d := range ds {
+			msg, _ := json.Marshal(toSnapshot(d))
+			p.Publish(ctx, Channel, msg)
+		}
+		return nil
+	})
+	if err != nil {
+		n.logger.WarnContext(ctx, "live update not published", "deliveries", len(ds), "err", err)
+	}
+}
+
+// Hub holds one Redis subscription for the whole process and fans changes
+// out to local subscribers.
+type Hub struct {
+	rdb    redis.UniversalClient
+	logger *slog.Logger
+
+	mu   sync.RWMutex
+	ps   *redis.PubSub
+	subs map[*subscriber]struct{}
+}
+
+type subscriber struct {
+	account pulid.ID // empty: every account (the admin token)
+	filter  *Filter
+	ch      chan *ent.Delivery
+	dropped int
+}
+
+// NewHub returns a Hub on rdb; it subscribes to Redis on first use.
+func NewHub(rdb redis.UniversalClient, logger *slog.Logger) *Hub {
+	return &Hub{rdb: rdb, logger: logger, subs: map[*subscriber]struct{}{}}
+}
+
+// Subscribe returns the changes of account's deliveries (every account's
+// when account is empty) that pass filter, until ctx is done, when the
+// channel is closed. Changes published after Subscribe returns are seen.
+func (h *Hub) Subscribe(ctx context.Context, account pulid.ID, filter *Filter) (<-chan *ent.Delivery, error) {
+	if err := h.start(ctx); err != nil {
+		return nil, err
+	}
+	s := &subscriber{account: account, filter: filter, ch: make(chan *ent.Delivery, SubscriberBuffer)}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := h.subs[s]; ok {
+			delete(h.subs, s)
+			close(s.ch)
+		}
+	}()
+	return s.ch, nil
+}
+
+// start subscribes to Redis once, waiting for the subscription to be
+// confirmed so that no change published afterwards is missed.
+func (h *Hub) start(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ps != nil {
+		return nil
+	}
+	ps := h.rdb.Subscribe(context.WithoutCancel(ctx), Channel)
+	if _, err := ps.Receive(ctx); err != nil {
+		_ = ps.Close()
+		return err
+	}
+	h.ps = ps
+	go h.run(ps.Channel(redis.WithChannelSize(1024)))
+	return nil
+}
+
+// run fans messages out until the subscription is closed.
+func (h *Hub) run(msgs <-chan *redis.Message) {
+	for msg := range msgs {
+		var snap snapshot
+		if err := json.Unmarshal([]byte(msg.Payload), &snap); err != nil {
+			h.logger.Warn("bad live update", "err", err)
+			continue
+		}
+		h.fanOut(snap.delivery())
+	}
+}
+
+func (h *Hub) fanOut(d *ent.Delivery) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.subs {
+		if (s.account != "" && s.account != d.AccountID) || !s.filter.Match(d) {
+			continue
+		}
+		select {
+		case s.ch <- d:
+		default:
+			// Never block on a slow subscriber: it misses this change.
+			s.dropped++
+			if s.dropped == 1 || s.dropped%1000 == 0 {
+				h.logger.Warn("slow live subscriber misses updates", "account_id", s.account, "dropped", s.dropped)
+			}
+		}
+	}
+}
+
+// Close ends the Redis subscription and every local subscriber.
+func (h *Hub) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		delete(h.subs, s)
+		close(s.ch)
+	}
+	if h.ps == nil {
+		return nil
+	}
+	err := h.ps.Close()
+	h.ps = nil
+	return err
+}

@@ -1,0 +1,41 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/viewer"
+)
+
+// handleResend makes one MANUAL attempt of a delivery for a bulk resend,
+// within the configuration's maxParallel like any other request to it.
+func (w *Worker) handleResend(ctx context.Context, t *asynq.Task) error {
+	r, err := queue.ParseResend(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	sys := viewer.System(ctx)
+	d, err := w.Resend.Load(sys, r.DeliveryID)
+	if err != nil {
+		return err
+	}
+	if d == nil || d.Edges.Configuration == nil {
+		return nil // deleted meanwhile: nothing to resend to
+	}
+	lease, err := w.slot(ctx, d.Edges.Configuration)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
+	moved, err := w.Resend.Attempt(sys, d)
+	if err != nil {
+		return err
+	}
+	if moved == nil {
+		w.Logger.InfoContext(ctx, "delivery attempted meanwhile; resend recorded by the other attempt", "delivery_id", d.ID)
+	}
+	return nil
+}
