@@ -238,7 +238,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "type", Type: field.TypeString, Size: 128},
-		{Name: "data", Type: field.TypeJSON, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "data", Type: field.TypeJSON},
 		{Name: "metadata", Type: field.TypeJSON},
 		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 255},
 		{Name: "occurred_at", Type: field.TypeTime},

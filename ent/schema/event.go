@@ -5,7 +5,6 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -27,10 +26,10 @@ func (Event) Mixin() []ent.Mixin {
 func (Event) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("type").NotEmpty().MaxLen(128).Immutable(),
-		// Stored as json, not jsonb, so the publisher's bytes (key order
-		// included) are kept and every attempt sends the same body.
+		// jsonb: PostgreSQL returns the same text on every read, so every
+		// attempt sends the same body; and unlike json it has an equality
+		// operator, which ent's edge queries (SELECT DISTINCT) need.
 		field.JSON("data", json.RawMessage{}).Immutable().
-			SchemaType(map[string]string{dialect.Postgres: "json"}).
 			Annotations(entgql.Type("JSON")),
 		field.JSON("metadata", map[string]string{}).Immutable().
 			Default(map[string]string{}).
