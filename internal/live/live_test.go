@@ -1,0 +1,121 @@
+package live_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/testenv"
+)
+
+func redisClient(t *testing.T) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(testenv.Redis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func change(i int, account string, status delivery.Status) *ent.Delivery {
+	cfg := pulid.ID("cfg_" + account)
+	return &ent.Delivery{ID: pulid.ID(fmt.Sprintf("dlv_%05d", i)), AccountID: pulid.ID(account), ConfigurationID: &cfg,
+		Status: status, EventType: "QUESTION_ANSWERED", CreatedAt: time.Now(), UpdatedAt: time.Now()}
+}
+
+func receive(t *testing.T, ch <-chan *ent.Delivery) *ent.Delivery {
+	t.Helper()
+	select {
+	case d, ok := <-ch:
+		if !ok {
+			t.Fatal("subscription closed")
+		}
+		return d
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change arrived")
+		return nil
+	}
+}
+
+func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
+	t.Parallel()
+	rdb := redisClient(t)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Publisher and subscriber on separate connections, as in two processes.
+	hub, notifier := live.NewHub(redisClient(t), logger), live.NewNotifier(rdb, logger)
+	defer hub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	all, err := hub.Subscribe(ctx, "acc_a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failedOnly, _ := hub.Subscribe(ctx, "acc_a", &live.Filter{StatusIn: []delivery.Status{delivery.StatusFAILED}})
+	admin, _ := hub.Subscribe(ctx, "", nil)
+
+	notifier.Deliveries(ctx, change(1, "acc_b", delivery.StatusFAILED), change(2, "acc_a", delivery.StatusPENDING), change(3, "acc_a", delivery.StatusFAILED))
+	if d := receive(t, all); d.ID != "dlv_00002" {
+		t.Errorf("account A first got %s, want dlv_00002 (B's change must not reach it)", d.ID)
+	}
+	if d := receive(t, all); d.ID != "dlv_00003" || d.Status != delivery.StatusFAILED || *d.ConfigurationID != "cfg_acc_a" {
+		t.Errorf("account A then got %+v, want dlv_00003 FAILED with its fields", d)
+	}
+	if d := receive(t, failedOnly); d.ID != "dlv_00003" {
+		t.Errorf("the FAILED-only subscription got %s first, want dlv_00003", d.ID)
+	}
+	for _, want := range []pulid.ID{"dlv_00001", "dlv_00002", "dlv_00003"} {
+		if d := receive(t, admin); d.ID != want {
+			t.Errorf("the admin subscription got %s, want %s", d.ID, want)
+		}
+	}
+}
+
+func TestASlowSubscriberMissesChangesWithoutHoldingUpOthers(t *testing.T) {
+	t.Parallel()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub, notifier := live.NewHub(redisClient(t), logger), live.NewNotifier(redisClient(t), logger)
+	defer hub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	slow, _ := hub.Subscribe(ctx, "acc_a", nil) // never read until the end
+	fast, err := hub.Subscribe(ctx, "acc_a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 3 * live.SubscriberBuffer
+	got := make(chan int)
+	go func() {
+		seen := 0
+		for range fast {
+			if seen++; seen == n {
+				break
+			}
+		}
+		got <- seen
+	}()
+	for i := range n {
+		notifier.Deliveries(ctx, change(i, "acc_a", delivery.StatusSUCCEEDED))
+	}
+	select {
+	case seen := <-got:
+		if seen != n {
+			t.Errorf("the fast subscriber saw %d of %d changes", seen, n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the fast subscriber was held up by the slow one")
+	}
+	if buffered := len(slow); buffered != live.SubscriberBuffer {
+		t.Errorf("the slow subscriber holds %d changes, want its full buffer of %d and no more", buffered, live.SubscriberBuffer)
+	}
+}
