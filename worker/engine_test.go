@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -68,7 +69,12 @@ func TestFanOutReachesExactlyTheActiveSubscribedConfigurations(t *testing.T) {
 	if evt == nil {
 		evt = e.App.Client.Event.GetX(systemCtx(), ds[0].EventID)
 	}
-	wantBody := `{"id":"` + evtID + `","event":"` + typ + `","data":` + string(evt.Data) +
+	// The stored data, compact: PostgreSQL's jsonb text has spaces.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, evt.Data); err != nil {
+		t.Fatalf("stored data %s: %v", evt.Data, err)
+	}
+	wantBody := `{"id":"` + evtID + `","event":"` + typ + `","data":` + compact.String() +
 		`,"sentDate":"` + evt.OccurredAt.UTC().Format("2006-01-02T15:04:05.000Z") + `"}`
 	var stored, published any
 	_ = json.Unmarshal(evt.Data, &stored)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,8 +20,11 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// Channel is the Redis pub/sub channel of delivery changes.
-const Channel = "ferry:live:deliveries"
+// Channel is the Redis pub/sub channel of delivery changes for the Redis
+// database db. Pub/sub ignores database numbers, so the channel names it:
+// Ferry installations sharing a Redis server on different databases (as
+// Ferry's own tests do) never hear each other.
+func Channel(db int) string { return "ferry:live:deliveries:" + strconv.Itoa(db) }
 
 // publishTimeout bounds how long a change may hold up its publisher.
 const publishTimeout = time.Second
@@ -80,13 +84,14 @@ func Overlay(d, snap *ent.Delivery) {
 
 // Notifier publishes delivery changes. A nil Notifier publishes nothing.
 type Notifier struct {
-	rdb    redis.UniversalClient
-	logger *slog.Logger
+	rdb     *redis.Client
+	channel string
+	logger  *slog.Logger
 }
 
 // NewNotifier returns a Notifier publishing on rdb.
-func NewNotifier(rdb redis.UniversalClient, logger *slog.Logger) *Notifier {
-	return &Notifier{rdb: rdb, logger: logger}
+func NewNotifier(rdb *redis.Client, logger *slog.Logger) *Notifier {
+	return &Notifier{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger}
 }
 
 // Deliveries publishes the current state of ds. Failures are logged, never
@@ -100,7 +105,7 @@ func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
 	_, err := n.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, d := range ds {
 			msg, _ := json.Marshal(toSnapshot(d))
-			p.Publish(ctx, Channel, msg)
+			p.Publish(ctx, n.channel, msg)
 		}
 		return nil
 	})
@@ -112,8 +117,9 @@ func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
 // Hub holds one Redis subscription for the whole process and fans changes
 // out to local subscribers.
 type Hub struct {
-	rdb    redis.UniversalClient
-	logger *slog.Logger
+	rdb     *redis.Client
+	channel string
+	logger  *slog.Logger
 
 	mu   sync.RWMutex
 	ps   *redis.PubSub
@@ -128,8 +134,8 @@ type subscriber struct {
 }
 
 // NewHub returns a Hub on rdb; it subscribes to Redis on first use.
-func NewHub(rdb redis.UniversalClient, logger *slog.Logger) *Hub {
-	return &Hub{rdb: rdb, logger: logger, subs: map[*subscriber]struct{}{}}
+func NewHub(rdb *redis.Client, logger *slog.Logger) *Hub {
+	return &Hub{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger, subs: map[*subscriber]struct{}{}}
 }
 
 // Subscribe returns the changes of account's deliveries (every account's
@@ -163,7 +169,7 @@ func (h *Hub) start(ctx context.Context) error {
 	if h.ps != nil {
 		return nil
 	}
-	ps := h.rdb.Subscribe(context.WithoutCancel(ctx), Channel)
+	ps := h.rdb.Subscribe(context.WithoutCancel(ctx), h.channel)
 	if _, err := ps.Receive(ctx); err != nil {
 		_ = ps.Close()
 		return err

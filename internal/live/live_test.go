@@ -17,15 +17,17 @@ import (
 	"github.com/ferryhq/ferry/internal/testenv"
 )
 
-func redisClient(t *testing.T) *redis.Client {
+// redisClients returns two connections to the test's own Redis DB, as a
+// publishing process and a subscribing one would have.
+func redisClients(t *testing.T) (*redis.Client, *redis.Client) {
 	t.Helper()
 	opts, err := redis.ParseURL(testenv.Redis(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := redis.NewClient(opts)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	a, b := redis.NewClient(opts), redis.NewClient(opts)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	return a, b
 }
 
 func change(i int, account string, status delivery.Status) *ent.Delivery {
@@ -50,10 +52,9 @@ func receive(t *testing.T, ch <-chan *ent.Delivery) *ent.Delivery {
 
 func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
 	t.Parallel()
-	rdb := redisClient(t)
+	pub, sub := redisClients(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// Publisher and subscriber on separate connections, as in two processes.
-	hub, notifier := live.NewHub(redisClient(t), logger), live.NewNotifier(rdb, logger)
+	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
 	defer hub.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -61,8 +62,14 @@ func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failedOnly, _ := hub.Subscribe(ctx, "acc_a", &live.Filter{StatusIn: []delivery.Status{delivery.StatusFAILED}})
-	admin, _ := hub.Subscribe(ctx, "", nil)
+	failedOnly, err := hub.Subscribe(ctx, "acc_a", &live.Filter{StatusIn: []delivery.Status{delivery.StatusFAILED}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := hub.Subscribe(ctx, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	notifier.Deliveries(ctx, change(1, "acc_b", delivery.StatusFAILED), change(2, "acc_a", delivery.StatusPENDING), change(3, "acc_a", delivery.StatusFAILED))
 	if d := receive(t, all); d.ID != "dlv_00002" {
@@ -83,8 +90,9 @@ func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
 
 func TestASlowSubscriberMissesChangesWithoutHoldingUpOthers(t *testing.T) {
 	t.Parallel()
+	pub, sub := redisClients(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub, notifier := live.NewHub(redisClient(t), logger), live.NewNotifier(redisClient(t), logger)
+	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
 	defer hub.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
