@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -20,6 +21,7 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/resend"
+	"github.com/ferryhq/ferry/internal/retention"
 	"github.com/ferryhq/ferry/internal/sender"
 )
 
@@ -39,10 +41,12 @@ type Deps struct {
 
 // Options tune the worker.
 type Options struct {
-	Concurrency      int
-	ShutdownTimeout  time.Duration
-	RecoveryInterval time.Duration
-	RecoveryGrace    time.Duration
+	Concurrency       int
+	ShutdownTimeout   time.Duration
+	RecoveryInterval  time.Duration
+	RecoveryGrace     time.Duration
+	RetentionDays     int
+	RetentionInterval time.Duration
 }
 
 // Worker processes delivery attempts from Redis and recovers lost ones.
@@ -51,6 +55,7 @@ type Worker struct {
 	srv     *asynq.Server
 	mux     *asynq.ServeMux
 	recover *Recoverer
+	sweeper *retention.Sweeper
 	now     func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
@@ -89,6 +94,8 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	w.mux.HandleFunc(queue.TypeResend, w.handleResend)
 	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
+	w.sweeper = &retention.Sweeper{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
+		Days: o.RetentionDays, Interval: o.RetentionInterval}
 	return w, nil
 }
 
@@ -119,8 +126,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	w.Logger.InfoContext(ctx, "worker started")
-	done := make(chan struct{})
-	go func() { defer close(done); w.recover.Run(ctx) }()
+	var loops sync.WaitGroup
+	loops.Go(func() { w.recover.Run(ctx) })
+	loops.Go(func() { w.sweeper.Run(ctx) })
 	<-ctx.Done()
 	// Attempts still running near the end of the shutdown timeout are
 	// cancelled and handed back, before asynq gives up on them.
@@ -128,7 +136,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.srv.Shutdown()
 	handBack.Stop()
 	w.cancelBase()
-	<-done
+	loops.Wait()
 	w.Logger.Info("worker stopped")
 	return nil
 }

@@ -151,10 +151,12 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
 		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
 	}, worker.Options{
-		Concurrency:      a.Config.WorkerConcurrency,
-		ShutdownTimeout:  a.Config.ShutdownTimeout,
-		RecoveryInterval: a.Config.RecoveryInterval,
-		RecoveryGrace:    a.Config.RecoveryGrace,
+		Concurrency:       a.Config.WorkerConcurrency,
+		ShutdownTimeout:   a.Config.ShutdownTimeout,
+		RecoveryInterval:  a.Config.RecoveryInterval,
+		RecoveryGrace:     a.Config.RecoveryGrace,
+		RetentionDays:     a.Config.RetentionDays,
+		RetentionInterval: a.Config.RetentionInterval,
 	})
 }
 

@@ -33,6 +33,8 @@ type Config struct {
 	WorkerConcurrency int           // FERRY_WORKER_CONCURRENCY
 	RecoveryInterval  time.Duration // FERRY_RECOVERY_INTERVAL
 	RecoveryGrace     time.Duration // FERRY_RECOVERY_GRACE
+	RetentionDays     int           // FERRY_RETENTION_DAYS: 0 keeps history forever
+	RetentionInterval time.Duration // FERRY_RETENTION_INTERVAL
 }
 
 // Need says which variables a process requires: `migrate` needs only the
@@ -62,6 +64,8 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
 		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
 		RecoveryGrace:     l.duration("FERRY_RECOVERY_GRACE"),
+		RetentionDays:     l.intRange("FERRY_RETENTION_DAYS", 0, 3650),
+		RetentionInterval: l.duration("FERRY_RETENTION_INTERVAL"),
 	}
 	if err := errors.Join(l.errs...); err != nil {
 		return Config{}, err
@@ -93,6 +97,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
 		slog.Duration("recovery_interval", c.RecoveryInterval),
 		slog.Duration("recovery_grace", c.RecoveryGrace),
+		slog.Int("retention_days", c.RetentionDays),
+		slog.Duration("retention_interval", c.RetentionInterval),
 	)
 }
 

@@ -53,6 +53,8 @@ func defaults() Config {
 		WorkerConcurrency: 100,
 		RecoveryInterval:  30 * time.Second,
 		RecoveryGrace:     60 * time.Second,
+		RetentionDays:     30,
+		RetentionInterval: time.Hour,
 	}
 }
 
@@ -81,6 +83,8 @@ func TestLoadValid(t *testing.T) {
 				"FERRY_WORKER_CONCURRENCY", "7",
 				"FERRY_RECOVERY_INTERVAL", "1m",
 				"FERRY_RECOVERY_GRACE", "2m30s",
+				"FERRY_RETENTION_DAYS", "90",
+				"FERRY_RETENTION_INTERVAL", "15m",
 			),
 			need: needAll,
 			want: func(c *Config) {
@@ -93,7 +97,21 @@ func TestLoadValid(t *testing.T) {
 				c.WorkerConcurrency = 7
 				c.RecoveryInterval = time.Minute
 				c.RecoveryGrace = 150 * time.Second
+				c.RetentionDays = 90
+				c.RetentionInterval = 15 * time.Minute
 			},
+		},
+		{
+			desc:   "retention days 0 keeps history forever",
+			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "0"),
+			need:   needAll,
+			want:   func(c *Config) { c.RetentionDays = 0 },
+		},
+		{
+			desc:   "retention days up to ten years",
+			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "3650"),
+			need:   needAll,
+			want:   func(c *Config) { c.RetentionDays = 3650 },
 		},
 		{
 			desc:   "insecure URLs accepts 1",
@@ -185,6 +203,8 @@ func TestLoadInvalid(t *testing.T) {
 				"FERRY_WORKER_CONCURRENCY", "0",
 				"FERRY_RECOVERY_INTERVAL", "-1s",
 				"FERRY_RECOVERY_GRACE", "0s",
+				"FERRY_RETENTION_DAYS", "-1",
+				"FERRY_RETENTION_INTERVAL", "hourly",
 			),
 			need: needAll,
 			want: []string{
@@ -198,7 +218,15 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_WORKER_CONCURRENCY must be an integer from 1 to 10000, got "0"`,
 				`config: FERRY_RECOVERY_INTERVAL must be a positive Go duration like 30s or 2m, got "-1s"`,
 				`config: FERRY_RECOVERY_GRACE must be a positive Go duration like 30s or 2m, got "0s"`,
+				`config: FERRY_RETENTION_DAYS must be an integer from 0 to 3650, got "-1"`,
+				`config: FERRY_RETENTION_INTERVAL must be a positive Go duration like 30s or 2m, got "hourly"`,
 			},
+		},
+		{
+			desc:   "retention beyond ten years",
+			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "3651"),
+			need:   needAll,
+			want:   []string{`config: FERRY_RETENTION_DAYS must be an integer from 0 to 3650, got "3651"`},
 		},
 		{
 			desc:   "port out of range",

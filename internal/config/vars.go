@@ -29,6 +29,8 @@ var Vars = []Var{
 	{Name: "FERRY_WORKER_CONCURRENCY", Default: "100", Description: "deliveries one worker process runs at once"},
 	{Name: "FERRY_RECOVERY_INTERVAL", Default: "30s", Description: "how often the recovery loop looks for lost work"},
 	{Name: "FERRY_RECOVERY_GRACE", Default: "60s", Description: "how overdue work must be before it is re-enqueued"},
+	{Name: "FERRY_RETENTION_DAYS", Default: "30", Description: "days events, deliveries and attempts are kept; 0 keeps them forever"},
+	{Name: "FERRY_RETENTION_INTERVAL", Default: "1h", Description: "how often old history is deleted"},
 }
 
 // lookup finds name in Vars; a miss is a programming error caught by tests.
