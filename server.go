@@ -1,9 +1,11 @@
 // Command ferry is the Ferry webhook platform.
 //
+//	ferry dev       everything in one process on SQLite and an in-process Redis
 //	ferry serve     API and workers in one process (migrates first)
 //	ferry api       the GraphQL API only
 //	ferry worker    the delivery workers only
 //	ferry migrate   apply database migrations and exit
+//	ferry admin     create accounts, tokens and event types from a shell
 //	ferry version   print the version
 //
 // Everything else is configured by environment variables (see README).
@@ -12,7 +14,9 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,14 +30,19 @@ import (
 
 	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/internal/devmode"
 )
 
-const usage = `usage: ferry <serve|api|worker|migrate|version>
+const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|version>
 
+  dev       try Ferry with nothing installed: SQLite file + in-process Redis,
+            seeded, with an echo receiver (flags: --data FILE, --port N);
+            for trying and developing, not for production
   serve     run the GraphQL API and the workers in one process (migrates first)
   api       run the GraphQL API only
   worker    run the delivery workers only
   migrate   apply database migrations and exit
+  admin     create-account NAME | create-token ACCOUNT_ID | event-type create NAME
   version   print the version
   healthcheck  exit 0 when the local API answers /healthz (for containers)
 
@@ -46,7 +55,15 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, os.Args[1])
+	var err error
+	switch os.Args[1] {
+	case "dev":
+		err = runDev(ctx, os.Args[2:], os.Getenv, os.Stdout)
+	case "admin":
+		err = runAdmin(ctx, os.Args[2:], os.Getenv, os.Stdout)
+	default:
+		err = run(ctx, os.Args[1])
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
@@ -76,12 +93,12 @@ func run(ctx context.Context, cmd string) error {
 	logger := cfg.Logger(os.Stderr)
 	slog.SetDefault(logger)
 	if cmd == "migrate" {
-		db, err := app.OpenDB(ctx, cfg.DatabaseURL)
+		db, dialectName, err := app.OpenDatabase(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		a := &app.App{DB: db, Logger: logger}
+		a := &app.App{DB: db, Logger: logger, Dialect: dialectName}
 		return a.Migrate(ctx)
 	}
 	a, err := app.Open(ctx, cfg, logger)
@@ -106,6 +123,24 @@ func run(ctx context.Context, cmd string) error {
 		g.Go(func() error { return w.Run(gctx) })
 	}
 	return g.Wait()
+}
+
+// runDev runs `ferry dev [--data FILE] [--port N]`.
+func runDev(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	data := fs.String("data", "ferry-dev.db", "the SQLite file that keeps the dev data")
+	port := fs.Int("port", 8080, "HTTP port (0 picks a free one)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return devmode.Run(ctx, devmode.Options{
+		DataPath: *data, Port: *port, Getenv: getenv, Out: out,
+		Logger: func(cfg config.Config) *slog.Logger {
+			logger := cfg.Logger(os.Stderr)
+			slog.SetDefault(logger)
+			return logger
+		},
+	})
 }
 
 // serveHTTP serves the API until ctx is cancelled, then drains connections.

@@ -39,9 +39,11 @@ var Version = "0.1.0"
 
 // App holds Ferry's long-lived dependencies.
 type App struct {
-	Config  config.Config
-	Logger  *slog.Logger
-	DB      *sql.DB
+	Config config.Config
+	Logger *slog.Logger
+	DB     *sql.DB
+	// Dialect is ent's name for the database: PostgreSQL, or SQLite in dev mode.
+	Dialect string
 	Client  *ent.Client
 	Redis   *redis.Client
 	Auth    *auth.Authenticator
@@ -59,7 +61,7 @@ type App struct {
 
 // Open connects to PostgreSQL and Redis and builds the services.
 func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
-	db, err := OpenDB(ctx, cfg.DatabaseURL)
+	db, dialectName, err := OpenDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		db.Close()
 		return nil, fmt.Errorf("FERRY_ENCRYPTION_KEY: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db)))
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
 	snd := sender.New(policy, "Ferry-Webhooks/"+Version)
 	k := keys.New(client, box)
@@ -89,6 +91,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Config:  cfg,
 		Logger:  logger,
 		DB:      db,
+		Dialect: dialectName,
 		Client:  client,
 		Redis:   rdb,
 		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
@@ -124,6 +127,18 @@ func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
 
 // Migrate applies pending migrations and logs them.
 func (a *App) Migrate(ctx context.Context) error {
+	if a.Dialect == dialect.SQLite {
+		// Dev mode: ent creates the schema from the code; the versioned
+		// migrations are PostgreSQL's.
+		client := a.Client
+		if client == nil {
+			client = ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, a.DB)))
+		}
+		if err := client.Schema.Create(ctx); err != nil {
+			return fmt.Errorf("create SQLite schema: %w", err)
+		}
+		return nil
+	}
 	applied, err := migrations.Apply(ctx, a.DB)
 	for _, v := range applied {
 		a.Logger.InfoContext(ctx, "migration applied", "version", v)

@@ -13,11 +13,15 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
 	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/internal/devmode"
 	"github.com/ferryhq/ferry/internal/testenv"
 )
 
@@ -98,6 +102,11 @@ func NewWith(t testing.TB, vars map[string]string) *Env {
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
+	if a.Dialect == dialect.SQLite {
+		if err := a.Migrate(context.Background()); err != nil {
+			t.Fatalf("create the dev schema: %v", err)
+		}
+	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		srv.Close()
@@ -105,6 +114,21 @@ func NewWith(t testing.TB, vars map[string]string) *Env {
 		_ = a.DB.Close()
 	})
 	return &Env{T: t, App: a, Server: srv, EncryptionKey: key, Vars: env}
+}
+
+// NewDev starts Ferry for t as `ferry dev` runs it: on a SQLite file and an
+// in-process Redis, with the same API and workers.
+func NewDev(t testing.TB) *Env {
+	t.Helper()
+	rds, err := devmode.StartRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rds.Close)
+	return NewWith(t, map[string]string{
+		"DATABASE_URL": app.SQLiteURL(filepath.Join(t.TempDir(), "ferry-dev.db")),
+		"REDIS_URL":    rds.URL(),
+	})
 }
 
 // Error is one GraphQL error as clients see it.

@@ -143,9 +143,9 @@ func (l *loader) required(name string, needed bool) (string, bool) {
 func (l *loader) databaseURL(needed bool) string {
 	const name = "DATABASE_URL"
 	v, ok := l.required(name, needed)
-	if ok && !validURL(v, "postgres", "postgresql") {
+	if ok && !validURL(v, "postgres", "postgresql", "sqlite") {
 		// The value is not echoed: it may carry a password.
-		l.fail(name, "must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable")
+		l.fail(name, "must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable (or sqlite:path for dev mode)")
 	}
 	return v
 }

@@ -7,9 +7,8 @@ import (
 	"cmp"
 	"slices"
 
-	"encoding/json"
-
 	entsql "entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
@@ -40,24 +39,19 @@ func Check(filters []*MetadataFilter) error {
 	return nil
 }
 
-// EventMetadata matches events whose metadata holds every pair, with one
-// jsonb containment test: metadata @> '{"k1":"v1","k2":"v2"}'. Two filters
-// with the same key and different values match nothing, as they should.
+// EventMetadata matches events whose metadata holds every pair. The test is
+// ent's JSON path comparison, which it writes for PostgreSQL and for SQLite
+// (dev mode) alike. Two pairs with the same key and different values match
+// nothing, as they should.
 func EventMetadata(filters []*MetadataFilter) predicate.Event {
 	return predicate.Event(func(s *entsql.Selector) {
-		if len(filters) == 0 {
-			return
-		}
-		col := s.C(event.FieldMetadata)
 		var ps []*entsql.Predicate
 		for _, f := range filters {
-			// One containment per pair keeps conflicting pairs unsatisfiable.
-			pair, _ := json.Marshal(map[string]string{f.Key: f.Value})
-			ps = append(ps, entsql.P(func(b *entsql.Builder) {
-				b.WriteString(col).WriteString(" @> ").Arg(string(pair)).WriteString("::jsonb")
-			}))
+			ps = append(ps, sqljson.ValueEQ(s.C(event.FieldMetadata), f.Value, sqljson.Path(f.Key)))
 		}
-		s.Where(entsql.And(ps...))
+		if len(ps) > 0 {
+			s.Where(entsql.And(ps...))
+		}
 	})
 }
 
