@@ -208,7 +208,7 @@ func TestLoadInvalid(t *testing.T) {
 			),
 			need: needAll,
 			want: []string{
-				"config: DATABASE_URL must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable",
+				"config: DATABASE_URL must be a PostgreSQL URL like postgres://user@host:5432/db?sslmode=disable (or sqlite:path for dev mode)",
 				"config: REDIS_URL must be a Redis URL like redis://host:6379/0",
 				`config: PORT must be an integer from 1 to 65535, got "http"`,
 				`config: FERRY_ALLOW_INSECURE_URLS must be true, false, 1 or 0, got "yes"`,

@@ -17,7 +17,7 @@ type Var struct {
 
 // Vars lists every variable Ferry reads, in the order they are documented.
 var Vars = []Var{
-	{Name: "DATABASE_URL", Description: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable (sqlite:path only in dev mode)"},
+	{Name: "DATABASE_URL", Description: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable"},
 	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Description: "Redis URL (work queue, pub/sub, concurrency limits; PostgreSQL stays the record)"},
 	{Name: "PORT", Default: "8080", Description: "HTTP port of the API"},
 	{Name: "FERRY_ADMIN_TOKEN", Description: "the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`"},
