@@ -4,7 +4,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /ferry .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath \
+    -ldflags="-s -w -X github.com/ferryhq/ferry/internal/app.Version=${VERSION}" -o /ferry .
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /ferry /ferry
