@@ -31,6 +31,7 @@ import (
 	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/config"
 	"github.com/ferryhq/ferry/internal/devmode"
+	"github.com/ferryhq/ferry/internal/tracing"
 )
 
 const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|version>
@@ -92,6 +93,11 @@ func run(ctx context.Context, cmd string) error {
 	}
 	logger := cfg.Logger(os.Stderr)
 	slog.SetDefault(logger)
+	stopTracing, err := startTracing(ctx, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	if cmd == "migrate" {
 		db, dialectName, err := app.OpenDatabase(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -133,6 +139,11 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, out 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopTracing, err := startTracing(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	return devmode.Run(ctx, devmode.Options{
 		DataPath: *data, Port: *port, Getenv: getenv, Out: out,
 		Logger: func(cfg config.Config) *slog.Logger {
@@ -141,6 +152,20 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, out 
 			return logger
 		},
 	})
+}
+
+// startTracing exports traces when OTEL_EXPORTER_OTLP_ENDPOINT is set, and
+// returns what flushes them at exit.
+func startTracing(ctx context.Context, getenv func(string) string) (stop func(), err error) {
+	shutdown, err := tracing.Setup(ctx, getenv, app.Version)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = shutdown(sctx)
+	}, nil
 }
 
 // serveHTTP serves the API until ctx is cancelled, then drains connections.

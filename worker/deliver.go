@@ -3,20 +3,24 @@ package worker
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/tracing"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -29,19 +33,24 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
+	ctx, span := tracing.Start(tracing.WithTraceparent(ctx, a.Trace), "ferry.deliver",
+		attribute.String("ferry.delivery_id", string(a.DeliveryID)), attribute.Int("ferry.attempt", a.Number))
+	defer span.End()
 	sys := viewer.System(ctx)
 	d, err := w.load(sys, a)
 	if d == nil || err != nil {
 		return err
 	}
+	log := w.Logger.With("delivery_id", d.ID, "event_id", d.EventID, "configuration_id", idOf(d.ConfigurationID), "attempt", a.Number)
 	cfg := d.Edges.Configuration
 	if cfg == nil || cfg.Status != configuration.StatusACTIVE {
 		// Deleted or deactivated while this task waited.
+		log.InfoContext(ctx, "configuration gone or inactive; delivery cancelled")
 		return w.cancel(sys, d)
 	}
 	secrets, err := w.Keys.Secrets(cfg.Edges.SigningKey)
 	if err != nil {
-		w.Logger.WarnContext(ctx, "cannot sign; delivery cancelled", "delivery_id", d.ID, "configuration_id", cfg.ID, "err", err)
+		log.WarnContext(ctx, "cannot sign; delivery cancelled", "err", err)
 		return w.cancel(sys, d)
 	}
 	lease, err := w.slot(ctx, cfg)
@@ -55,11 +64,13 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,
 	})
 	lease.Release()
+	span.SetAttributes(attribute.Int("http.response.status_code", res.StatusCode), attribute.Bool("ferry.ok", res.OK()))
 	if ctx.Err() != nil {
 		// Shutting down: hand the task back unrecorded; it runs again.
+		log.InfoContext(ctx, "attempt handed back at shutdown")
 		return ctx.Err()
 	}
-	return w.record(sys, d, cfg, a.Number, res)
+	return w.record(sys, log, d, cfg, a, res)
 }
 
 // slot takes one of the configuration's maxParallel slots, or hands the
@@ -99,7 +110,8 @@ func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, erro
 // record stores the attempt and moves the delivery on: SUCCEEDED, RETRYING
 // with the next attempt scheduled, or FAILED. The update only applies while
 // the delivery is still at this attempt, so nothing is marked twice.
-func (w *Worker) record(ctx context.Context, d *ent.Delivery, cfg *ent.Configuration, n int, res sender.Result) error {
+func (w *Worker) record(ctx context.Context, log *slog.Logger, d *ent.Delivery, cfg *ent.Configuration, a queue.Attempt, res sender.Result) error {
+	n := a.Number
 	status, next := delivery.StatusSUCCEEDED, time.Time{}
 	if !res.OK() {
 		status = delivery.StatusFAILED
@@ -113,23 +125,23 @@ func (w *Worker) record(ctx context.Context, d *ent.Delivery, cfg *ent.Configura
 		return err
 	}
 	if moved == nil {
-		w.Logger.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped",
-			"delivery_id", d.ID, "attempt", n)
+		log.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped")
 		return nil
 	}
 	w.Live.Deliveries(ctx, moved)
-	w.Logger.DebugContext(ctx, "attempt", "delivery_id", d.ID, "event_id", d.EventID, "configuration_id", cfg.ID,
-		"attempt", n, "status", status, "response_status", res.StatusCode, "error", res.Error)
+	log.DebugContext(ctx, "attempt recorded", "status", status, "response_status", res.StatusCode,
+		"duration_ms", res.Duration.Milliseconds(), "error", res.Error)
 	if res.StatusCode == http.StatusGone {
 		reason := fmt.Sprintf("the endpoint answered 410 Gone on %s (delivery %s)", w.now().UTC().Format(time.RFC3339), d.ID)
+		log.WarnContext(ctx, "410 Gone: configuration deactivated")
 		if _, err := w.Configs.Deactivate(ctx, cfg.ID, &reason); err != nil {
-			w.Logger.ErrorContext(ctx, "deactivate after 410", "configuration_id", cfg.ID, "err", err)
+			log.ErrorContext(ctx, "deactivate after 410", "err", err)
 		}
 	}
 	if status == delivery.StatusRETRYING {
 		// If this fails the recovery loop enqueues it once it is overdue.
-		if err := w.Queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1}, next); err != nil {
-			w.Logger.WarnContext(ctx, "enqueue retry", "delivery_id", d.ID, "err", err)
+		if err := w.Queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1, Trace: a.Trace}, next); err != nil {
+			log.WarnContext(ctx, "enqueue retry; recovery will retry", "err", err)
 		}
 	}
 	return nil
@@ -150,4 +162,12 @@ func (w *Worker) cancel(ctx context.Context, d *ent.Delivery) error {
 		w.Live.Deliveries(ctx, &c)
 	}
 	return nil
+}
+
+// idOf is an optional id for a log line ("" when absent).
+func idOf(id *pulid.ID) string {
+	if id == nil {
+		return ""
+	}
+	return string(*id)
 }

@@ -14,6 +14,7 @@ import (
 
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
@@ -25,6 +26,7 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/store"
+	"github.com/ferryhq/ferry/internal/tracing"
 )
 
 // Limits on what a publisher may send.
@@ -62,6 +64,8 @@ func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logg
 // Publish stores the event and its deliveries, then queues them. Publishing
 // an idempotency key again returns the first event and creates nothing.
 func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
+	ctx, span := tracing.Start(ctx, "ferry.publish", attribute.String("ferry.event_type", in.Type))
+	defer span.End()
 	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
 	if err != nil {
 		return nil, err
@@ -86,9 +90,11 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
 		return nil, err
 	}
 	p.live.Deliveries(ctx, deliveries...)
+	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
+	trace := tracing.Traceparent(ctx)
 	for _, d := range deliveries {
 		// A failed enqueue loses nothing: the recovery loop finds the delivery.
-		if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1}, time.Time{}); err != nil {
+		if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1, Trace: trace}, time.Time{}); err != nil {
 			p.logger.WarnContext(ctx, "enqueue after publish failed; recovery will retry",
 				"event_id", evt.ID, "delivery_id", d.ID, "err", err)
 		}

@@ -42,6 +42,8 @@ type Attempt struct {
 	// Rescue marks the second task of an attempt whose first task was
 	// orphaned by a worker that died; it gets its own task id.
 	Rescue bool `json:"r,omitempty"`
+	// Trace is the W3C traceparent of the publish, when tracing is on.
+	Trace string `json:"t,omitempty"`
 }
 
 // TaskID is the asynq task id of an attempt.

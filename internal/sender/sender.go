@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/tracing"
 )
 
 // MaxResponseBody is how much of a response body is kept (and read).
@@ -102,6 +103,8 @@ func (s *Sender) Verify(ctx context.Context, url string, timeout time.Duration) 
 }
 
 func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h http.Header, body []byte) Result {
+	// The receiver can join the publisher's trace (when tracing is on).
+	tracing.Inject(ctx, h)
 	res := Result{StartedAt: time.Now(), RequestURL: url, RequestHeaders: h, RequestBody: body}
 	if _, err := s.policy.CheckURL(url); err != nil {
 		if errors.Is(err, netguard.ErrBlocked) {
