@@ -57,6 +57,8 @@ type App struct {
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
+
+	closers []func() error // of what Handler mounted
 }
 
 // Open connects to PostgreSQL and Redis and builds the services.
@@ -177,5 +179,9 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 
 // Close releases connections.
 func (a *App) Close() error {
-	return errors.Join(a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close())
+	errs := []error{a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close()}
+	for _, c := range a.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
 }

@@ -21,6 +21,14 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", playground.Handler("Ferry", "/graphql"))
+	if a.Config.Dashboard {
+		if h, closeDashboard, err := a.dashboard(); err != nil {
+			a.Logger.Error("asynq dashboard not mounted", "err", err)
+		} else {
+			mux.Handle(dashboardPath+"/", h)
+			a.closers = append(a.closers, closeDashboard)
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

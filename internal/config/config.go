@@ -31,6 +31,7 @@ type Config struct {
 	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
 	LogLevel          slog.Level    // FERRY_LOG_LEVEL
 	WorkerConcurrency int           // FERRY_WORKER_CONCURRENCY
+	Dashboard         bool          // FERRY_DASHBOARD
 	RecoveryInterval  time.Duration // FERRY_RECOVERY_INTERVAL
 	RecoveryGrace     time.Duration // FERRY_RECOVERY_GRACE
 	RetentionDays     int           // FERRY_RETENTION_DAYS: 0 keeps history forever
@@ -62,6 +63,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		LogFormat:         l.oneOf("FERRY_LOG_FORMAT", "json", "text"),
 		LogLevel:          l.logLevel(),
 		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
+		Dashboard:         l.boolean("FERRY_DASHBOARD"),
 		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
 		RecoveryGrace:     l.duration("FERRY_RECOVERY_GRACE"),
 		RetentionDays:     l.intRange("FERRY_RETENTION_DAYS", 0, 3650),

@@ -51,6 +51,7 @@ func defaults() Config {
 		LogFormat:         "json",
 		LogLevel:          slog.LevelInfo,
 		WorkerConcurrency: 100,
+		Dashboard:         true,
 		RecoveryInterval:  30 * time.Second,
 		RecoveryGrace:     60 * time.Second,
 		RetentionDays:     30,
@@ -81,6 +82,7 @@ func TestLoadValid(t *testing.T) {
 				"FERRY_LOG_FORMAT", "text",
 				"FERRY_LOG_LEVEL", "debug",
 				"FERRY_WORKER_CONCURRENCY", "7",
+				"FERRY_DASHBOARD", "false",
 				"FERRY_RECOVERY_INTERVAL", "1m",
 				"FERRY_RECOVERY_GRACE", "2m30s",
 				"FERRY_RETENTION_DAYS", "90",
@@ -95,6 +97,7 @@ func TestLoadValid(t *testing.T) {
 				c.LogFormat = "text"
 				c.LogLevel = slog.LevelDebug
 				c.WorkerConcurrency = 7
+				c.Dashboard = false
 				c.RecoveryInterval = time.Minute
 				c.RecoveryGrace = 150 * time.Second
 				c.RetentionDays = 90

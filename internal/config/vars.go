@@ -27,6 +27,7 @@ var Vars = []Var{
 	{Name: "FERRY_LOG_FORMAT", Default: "json", Description: "json or text"},
 	{Name: "FERRY_LOG_LEVEL", Default: "info", Description: "debug, info, warn or error"},
 	{Name: "FERRY_WORKER_CONCURRENCY", Default: "100", Description: "deliveries one worker process runs at once"},
+	{Name: "FERRY_DASHBOARD", Default: "true", Description: "mount asynq's dashboard (asynqmon) at /asynq for the admin token"},
 	{Name: "FERRY_RECOVERY_INTERVAL", Default: "30s", Description: "how often the recovery loop looks for lost work"},
 	{Name: "FERRY_RECOVERY_GRACE", Default: "60s", Description: "how overdue work must be before it is re-enqueued"},
 	{Name: "FERRY_RETENTION_DAYS", Default: "30", Description: "days events, deliveries and attempts are kept; 0 keeps them forever"},
