@@ -13,16 +13,17 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// Account is the model entity for the Account schema.
+// A tenant: the customer whose webhooks these are. Account tokens see only their own account.
 type Account struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "acc_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// Display name of the customer, 1-200 characters.
 	Name         string `json:"name,omitempty"`
 	selectValues sql.SelectValues
 }

@@ -14,26 +14,27 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// AccountToken is the model entity for the AccountToken schema.
+// An API token (Authorization: Bearer …) that acts for one account. Created by an admin; only its hash is stored.
 type AccountToken struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "tok_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// What the token is for, 1-200 characters.
 	Name string `json:"name,omitempty"`
-	// TokenHash holds the value of the "token_hash" field.
+	// SHA-256 of the token; the token itself is never stored.
 	TokenHash string `json:"-"`
 	// last 4 characters of the token
 	Hint string `json:"hint,omitempty"`
-	// LastUsedAt holds the value of the "last_used_at" field.
+	// When the token last authenticated a request (to the minute); null if never.
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	// RevokedAt holds the value of the "revoked_at" field.
+	// When the token was revoked; a revoked token is rejected as UNAUTHENTICATED.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountTokenQuery when eager-loading is set.
@@ -43,7 +44,7 @@ type AccountToken struct {
 
 // AccountTokenEdges holds the relations/edges for other nodes in the graph.
 type AccountTokenEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

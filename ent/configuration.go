@@ -16,38 +16,39 @@ import (
 	"github.com/ferryhq/ferry/ent/signingkey"
 )
 
-// Configuration is the model entity for the Configuration schema.
+// A webhook endpoint of an account: the URL, which event types it receives, and how they are signed, retried and throttled.
 type Configuration struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "cfg_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// Display name, 1-200 characters.
 	Name string `json:"name,omitempty"`
-	// URL holds the value of the "url" field.
+	// Where deliveries are POSTed: https:// to a public address (unless FERRY_ALLOW_INSECURE_URLS), at most 2048 characters.
 	URL string `json:"url,omitempty"`
-	// SigningKeyID holds the value of the "signing_key_id" field.
+	// Id of the signing key whose secret signs the deliveries.
 	SigningKeyID pulid.ID `json:"signing_key_id,omitempty"`
-	// EventTypes holds the value of the "event_types" field.
+	// Names of the subscribed event types; only events of these types are delivered.
 	EventTypes []string `json:"event_types,omitempty"`
-	// MaxParallel holds the value of the "max_parallel" field.
+	// Most deliveries to this URL in flight at once, across all workers: 1-100, default 10.
 	MaxParallel int `json:"max_parallel,omitempty"`
-	// TimeoutSeconds holds the value of the "timeout_seconds" field.
+	// Seconds to wait for a response before the attempt fails: 1-60, default 30.
 	TimeoutSeconds int `json:"timeout_seconds,omitempty"`
-	// RetrySchedule holds the value of the "retry_schedule" field.
+	// Delays in seconds before each retry (±20 % jitter); after the last one the delivery is FAILED. Default about 48 h.
 	RetrySchedule []int `json:"retry_schedule,omitempty"`
-	// Headers holds the value of the "headers" field.
+	// Static extra headers sent with every delivery (at most 50).
 	Headers map[string]string `json:"headers,omitempty"`
-	// Status holds the value of the "status" field.
+	// Only ACTIVE configurations receive events; new ones are INACTIVE until activated.
 	Status configuration.Status `json:"status,omitempty"`
-	// DisabledReason holds the value of the "disabled_reason" field.
+	// Why Ferry deactivated it (e.g. the URL answered 410 Gone); cleared on activation.
 	DisabledReason *string `json:"disabled_reason,omitempty"`
-	// ActivatedAt holds the value of the "activated_at" field.
+	// When it last became ACTIVE; null if never.
 	ActivatedAt *time.Time `json:"activated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConfigurationQuery when eager-loading is set.
@@ -57,9 +58,9 @@ type Configuration struct {
 
 // ConfigurationEdges holds the relations/edges for other nodes in the graph.
 type ConfigurationEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
-	// SigningKey holds the value of the signing_key edge.
+	// The key whose secret signs the deliveries (X-Signature, webhook-signature).
 	SigningKey *SigningKey `json:"signing_key,omitempty"`
 	// Deliveries holds the value of the deliveries edge.
 	Deliveries []*Delivery `json:"deliveries,omitempty"`

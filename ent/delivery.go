@@ -16,36 +16,37 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// Delivery is the model entity for the Delivery schema.
+// One event on its way to one configuration, with its status and the summary of its attempts.
 type Delivery struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "dlv_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// EventID holds the value of the "event_id" field.
+	// Id of the event being delivered.
 	EventID pulid.ID `json:"event_id,omitempty"`
 	// null once the configuration is deleted; history stays
 	ConfigurationID *pulid.ID `json:"configuration_id,omitempty"`
-	// Status holds the value of the "status" field.
+	// PENDING (first attempt not made), RETRYING (waiting for the next attempt), SUCCEEDED (2xx), FAILED (retries used up) or CANCELLED.
 	Status delivery.Status `json:"status,omitempty"`
 	// copied from the event, for filters
 	EventType string `json:"event_type,omitempty"`
 	// copied from the configuration at creation, for history
 	URL string `json:"url,omitempty"`
-	// AttemptCount holds the value of the "attempt_count" field.
+	// How many attempts were made, resends and retries included.
 	AttemptCount int `json:"attempt_count,omitempty"`
-	// LastResponseStatus holds the value of the "last_response_status" field.
+	// HTTP status of the last attempt; null before any attempt or when there was no response.
 	LastResponseStatus *int `json:"last_response_status,omitempty"`
-	// LastDurationMs holds the value of the "last_duration_ms" field.
+	// Duration of the last attempt in milliseconds.
 	LastDurationMs *int `json:"last_duration_ms,omitempty"`
-	// LastAttemptAt holds the value of the "last_attempt_at" field.
+	// When the last attempt started.
 	LastAttemptAt *time.Time `json:"last_attempt_at,omitempty"`
-	// NextAttemptAt holds the value of the "next_attempt_at" field.
+	// When the next automatic attempt is due; null once the delivery has ended.
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeliveryQuery when eager-loading is set.
@@ -55,13 +56,13 @@ type Delivery struct {
 
 // DeliveryEdges holds the relations/edges for other nodes in the graph.
 type DeliveryEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
-	// Event holds the value of the event edge.
+	// The event being delivered.
 	Event *Event `json:"event,omitempty"`
-	// Configuration holds the value of the configuration edge.
+	// The configuration it goes to; null once that configuration is deleted.
 	Configuration *Configuration `json:"configuration,omitempty"`
-	// Attempts holds the value of the attempts edge.
+	// Every HTTP attempt made, in order of their number.
 	Attempts []*DeliveryAttempt `json:"attempts,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

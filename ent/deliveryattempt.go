@@ -17,42 +17,43 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// DeliveryAttempt is the model entity for the DeliveryAttempt schema.
+// One HTTP request Ferry made for a delivery: the request exactly as sent and the response (or error) it got.
 type DeliveryAttempt struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "att_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// DeliveryID holds the value of the "delivery_id" field.
+	// Id of the delivery this attempt belongs to.
 	DeliveryID pulid.ID `json:"delivery_id,omitempty"`
-	// ConfigurationID holds the value of the "configuration_id" field.
+	// Id of the configuration called; null once that configuration is deleted.
 	ConfigurationID *pulid.ID `json:"configuration_id,omitempty"`
-	// Number holds the value of the "number" field.
+	// 1 for the first attempt of the delivery, then 2, 3, …
 	Number int `json:"number,omitempty"`
-	// Trigger holds the value of the "trigger" field.
+	// What caused it: AUTOMATIC (first try or retry), MANUAL (resend), PING (activation) or TEST (sendTestEvent).
 	Trigger deliveryattempt.Trigger `json:"trigger,omitempty"`
-	// RequestURL holds the value of the "request_url" field.
+	// The URL that was called.
 	RequestURL string `json:"request_url,omitempty"`
-	// RequestHeaders holds the value of the "request_headers" field.
+	// Request headers as sent, signatures included.
 	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	// RequestBody holds the value of the "request_body" field.
+	// Request body as sent: {id, event, data, sentDate}, identical on every attempt.
 	RequestBody string `json:"request_body,omitempty"`
-	// ResponseStatus holds the value of the "response_status" field.
+	// HTTP status of the response; null when none came (timeout, DNS, connect, TLS, blocked…).
 	ResponseStatus *int `json:"response_status,omitempty"`
-	// ResponseHeaders holds the value of the "response_headers" field.
+	// Response headers; null when no response came.
 	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
-	// ResponseBody holds the value of the "response_body" field.
+	// Response body, at most its first 64 KiB.
 	ResponseBody string `json:"response_body,omitempty"`
-	// ResponseBodyTruncated holds the value of the "response_body_truncated" field.
+	// True when the response body was longer than 64 KiB and was cut.
 	ResponseBodyTruncated bool `json:"response_body_truncated,omitempty"`
-	// DurationMs holds the value of the "duration_ms" field.
+	// From sending the request to the end of the response, in milliseconds.
 	DurationMs int `json:"duration_ms,omitempty"`
-	// ErrorKind holds the value of the "error_kind" field.
+	// Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read or other; null on success.
 	ErrorKind *string `json:"error_kind,omitempty"`
-	// Error holds the value of the "error" field.
+	// Human-readable failure message; null on success.
 	Error *string `json:"error,omitempty"`
-	// StartedAt holds the value of the "started_at" field.
+	// When the request was sent.
 	StartedAt time.Time `json:"started_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeliveryAttemptQuery when eager-loading is set.
@@ -62,11 +63,11 @@ type DeliveryAttempt struct {
 
 // DeliveryAttemptEdges holds the relations/edges for other nodes in the graph.
 type DeliveryAttemptEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
-	// Delivery holds the value of the delivery edge.
+	// The delivery this attempt belongs to.
 	Delivery *Delivery `json:"delivery,omitempty"`
-	// Configuration holds the value of the configuration edge.
+	// The configuration called; null once it is deleted.
 	Configuration *Configuration `json:"configuration,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

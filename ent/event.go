@@ -15,26 +15,27 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// Event is the model entity for the Event schema.
+// Something that happened in a publisher's product, published with publishEvent and fanned out to the subscribed configurations.
 type Event struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "evt_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// Type holds the value of the "type" field.
+	// Name of its event type, e.g. QUESTION_ANSWERED; ping for activation pings.
 	Type string `json:"type,omitempty"`
-	// Data holds the value of the "data" field.
+	// The JSON object published (at most 256 KiB), sent as the body's data.
 	Data json.RawMessage `json:"data,omitempty"`
-	// Metadata holds the value of the "metadata" field.
+	// String pairs for filtering the history (at most 50); not sent to receivers.
 	Metadata map[string]string `json:"metadata,omitempty"`
-	// IdempotencyKey holds the value of the "idempotency_key" field.
+	// The publisher's key, unique per account: publishing it again returns this event and delivers nothing new.
 	IdempotencyKey *string `json:"idempotency_key,omitempty"`
-	// OccurredAt holds the value of the "occurred_at" field.
+	// When it was published; sent as sentDate in every delivery body.
 	OccurredAt time.Time `json:"occurred_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the EventQuery when eager-loading is set.
@@ -44,9 +45,9 @@ type Event struct {
 
 // EventEdges holds the relations/edges for other nodes in the graph.
 type EventEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
-	// Deliveries holds the value of the deliveries edge.
+	// Its deliveries: one per configuration it was sent to.
 	Deliveries []*Delivery `json:"deliveries,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

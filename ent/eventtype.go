@@ -13,22 +13,23 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// EventType is the model entity for the EventType schema.
+// An entry of the global catalog of event types, readable by every token and managed by the admin.
 type EventType struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "etp_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Name holds the value of the "name" field.
+	// Unique name, e.g. QUESTION_ANSWERED or nutror.lesson_started; what configurations subscribe to and events carry.
 	Name string `json:"name,omitempty"`
-	// Description holds the value of the "description" field.
+	// What the event means and when it is sent, at most 2000 characters.
 	Description string `json:"description,omitempty"`
-	// Application holds the value of the "application" field.
+	// Optional grouping, e.g. nutror.
 	Application *string `json:"application,omitempty"`
-	// Archived holds the value of the "archived" field.
+	// Archived types can no longer be subscribed to or published.
 	Archived     bool `json:"archived,omitempty"`
 	selectValues sql.SelectValues
 }

@@ -14,30 +14,31 @@ import (
 	"github.com/ferryhq/ferry/ent/signingkey"
 )
 
-// SigningKey is the model entity for the SigningKey schema.
+// A signing key ("chave de acesso") whose secret signs deliveries. The secret is shown only once, when the key is created or rotated.
 type SigningKey struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Unique, time-ordered id: "key_" followed by a ULID.
 	ID pulid.ID `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When it was created (RFC 3339).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When it last changed (RFC 3339).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// AccountID holds the value of the "account_id" field.
+	// The account (tenant) it belongs to.
 	AccountID pulid.ID `json:"account_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// Display name, 1-200 characters.
 	Name string `json:"name,omitempty"`
-	// SecretEncrypted holds the value of the "secret_encrypted" field.
+	// The current secret, AES-GCM encrypted with FERRY_ENCRYPTION_KEY.
 	SecretEncrypted []byte `json:"-"`
 	// last 4 characters of the current secret
 	Hint string `json:"hint,omitempty"`
-	// PreviousSecretEncrypted holds the value of the "previous_secret_encrypted" field.
+	// The secret before the last rotation, encrypted; it still signs until previous_expires_at.
 	PreviousSecretEncrypted *[]byte `json:"-"`
 	// until then the secret before the last rotation still signs
 	PreviousExpiresAt *time.Time `json:"previous_expires_at,omitempty"`
-	// RotatedAt holds the value of the "rotated_at" field.
+	// When the secret was last rotated; null if never.
 	RotatedAt *time.Time `json:"rotated_at,omitempty"`
-	// RevokedAt holds the value of the "revoked_at" field.
+	// When the key was revoked; a revoked key signs nothing and cannot be chosen for a configuration.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SigningKeyQuery when eager-loading is set.
@@ -47,7 +48,7 @@ type SigningKey struct {
 
 // SigningKeyEdges holds the relations/edges for other nodes in the graph.
 type SigningKeyEdges struct {
-	// Account holds the value of the account edge.
+	// The account (tenant) it belongs to.
 	Account *Account `json:"account,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -22,6 +22,7 @@ func (Account) Mixin() []ent.Mixin {
 func (Account) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Display name of the customer, 1-200 characters.").
 			Annotations(entgql.OrderField("NAME")),
 	}
 }
@@ -29,7 +30,10 @@ func (Account) Fields() []ent.Field {
 // Annotations of Account.
 func (Account) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField().Directives(entgql.NewDirective("admin")),
+		schema.Comment("A tenant: the customer whose webhooks these are. Account tokens see only their own account."),
+		entgql.QueryField().
+			Description("All accounts (tenants). Admin token only.").
+			Directives(entgql.NewDirective("admin")),
 		entgql.RelayConnection(),
 	}
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -21,16 +22,27 @@ func (AccountToken) Mixin() []ent.Mixin {
 // Fields of AccountToken.
 func (AccountToken) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200),
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("What the token is for, 1-200 characters."),
 		field.String("token_hash").Sensitive().Unique().Immutable().
+			Comment("SHA-256 of the token; the token itself is never stored.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("hint").Immutable().Comment("last 4 characters of the token"),
-		field.Time("last_used_at").Optional().Nillable(),
-		field.Time("revoked_at").Optional().Nillable(),
+		field.Time("last_used_at").Optional().Nillable().
+			Comment("When the token last authenticated a request (to the minute); null if never."),
+		field.Time("revoked_at").Optional().Nillable().
+			Comment("When the token was revoked; a revoked token is rejected as UNAUTHENTICATED."),
 	}
 }
 
 // Indexes of AccountToken.
 func (AccountToken) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("account_id", "created_at")}
+}
+
+// Annotations of AccountToken.
+func (AccountToken) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("An API token (Authorization: Bearer …) that acts for one account. Created by an admin; only its hash is stored."),
+	}
 }

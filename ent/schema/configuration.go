@@ -27,30 +27,42 @@ func (Configuration) Mixin() []ent.Mixin {
 func (Configuration) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Display name, 1-200 characters.").
 			Annotations(entgql.OrderField("NAME")),
-		field.String("url").NotEmpty().MaxLen(2048),
-		field.String("signing_key_id").GoType(pulid.ID("")),
+		field.String("url").NotEmpty().MaxLen(2048).
+			Comment("Where deliveries are POSTed: https:// to a public address (unless FERRY_ALLOW_INSECURE_URLS), at most 2048 characters."),
+		field.String("signing_key_id").GoType(pulid.ID("")).
+			Comment("Id of the signing key whose secret signs the deliveries."),
 		field.JSON("event_types", []string{}).
+			Comment("Names of the subscribed event types; only events of these types are delivered.").
 			Annotations(entgql.Type("[String!]")),
-		field.Int("max_parallel").Default(10).Range(1, 100),
-		field.Int("timeout_seconds").Default(30).Range(1, 60),
+		field.Int("max_parallel").Default(10).Range(1, 100).
+			Comment("Most deliveries to this URL in flight at once, across all workers: 1-100, default 10."),
+		field.Int("timeout_seconds").Default(30).Range(1, 60).
+			Comment("Seconds to wait for a response before the attempt fails: 1-60, default 30."),
 		field.JSON("retry_schedule", []int{}).
 			Default(DefaultRetrySchedule).
+			Comment("Delays in seconds before each retry (±20 % jitter); after the last one the delivery is FAILED. Default about 48 h.").
 			Annotations(entgql.Type("[Int!]")),
 		field.JSON("headers", map[string]string{}).
 			Default(map[string]string{}).
+			Comment("Static extra headers sent with every delivery (at most 50).").
 			Annotations(entgql.Type("Map")),
 		field.Enum("status").Values("INACTIVE", "ACTIVE").Default("INACTIVE").
+			Comment("Only ACTIVE configurations receive events; new ones are INACTIVE until activated.").
 			Annotations(entgql.OrderField("STATUS")),
-		field.String("disabled_reason").Optional().Nillable().MaxLen(1000),
-		field.Time("activated_at").Optional().Nillable(),
+		field.String("disabled_reason").Optional().Nillable().MaxLen(1000).
+			Comment("Why Ferry deactivated it (e.g. the URL answered 410 Gone); cleared on activation."),
+		field.Time("activated_at").Optional().Nillable().
+			Comment("When it last became ACTIVE; null if never."),
 	}
 }
 
 // Edges of Configuration.
 func (Configuration) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("signing_key", SigningKey.Type).Field("signing_key_id").Unique().Required(),
+		edge.To("signing_key", SigningKey.Type).Field("signing_key_id").Unique().Required().
+			Comment("The key whose secret signs the deliveries (X-Signature, webhook-signature)."),
 		edge.To("deliveries", Delivery.Type).
 			Annotations(entsql.OnDelete(entsql.SetNull), entgql.Skip(entgql.SkipAll)),
 		edge.To("attempts", DeliveryAttempt.Type).
@@ -69,5 +81,9 @@ func (Configuration) Indexes() []ent.Index {
 
 // Annotations of Configuration.
 func (Configuration) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+	return []schema.Annotation{
+		schema.Comment("A webhook endpoint of an account: the URL, which event types it receives, and how they are signed, retried and throttled."),
+		entgql.QueryField().Description("The webhook configurations of the token's account (every account for the admin token)."),
+		entgql.RelayConnection(),
+	}
 }

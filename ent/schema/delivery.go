@@ -23,22 +23,29 @@ func (Delivery) Mixin() []ent.Mixin {
 // Fields of Delivery.
 func (Delivery) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("event_id").GoType(pulid.ID("")).Immutable(),
+		field.String("event_id").GoType(pulid.ID("")).Immutable().
+			Comment("Id of the event being delivered."),
 		field.String("configuration_id").GoType(pulid.ID("")).Optional().Nillable().
 			Comment("null once the configuration is deleted; history stays"),
 		field.Enum("status").
 			Values("PENDING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED").
 			Default("PENDING").
+			Comment("PENDING (first attempt not made), RETRYING (waiting for the next attempt), SUCCEEDED (2xx), FAILED (retries used up) or CANCELLED.").
 			Annotations(entgql.OrderField("STATUS")),
 		field.String("event_type").Immutable().
 			Comment("copied from the event, for filters"),
 		field.String("url").
 			Comment("copied from the configuration at creation, for history"),
-		field.Int("attempt_count").Default(0),
-		field.Int("last_response_status").Optional().Nillable(),
-		field.Int("last_duration_ms").Optional().Nillable(),
-		field.Time("last_attempt_at").Optional().Nillable(),
-		field.Time("next_attempt_at").Optional().Nillable(),
+		field.Int("attempt_count").Default(0).
+			Comment("How many attempts were made, resends and retries included."),
+		field.Int("last_response_status").Optional().Nillable().
+			Comment("HTTP status of the last attempt; null before any attempt or when there was no response."),
+		field.Int("last_duration_ms").Optional().Nillable().
+			Comment("Duration of the last attempt in milliseconds."),
+		field.Time("last_attempt_at").Optional().Nillable().
+			Comment("When the last attempt started."),
+		field.Time("next_attempt_at").Optional().Nillable().
+			Comment("When the next automatic attempt is due; null once the delivery has ended."),
 	}
 }
 
@@ -46,10 +53,13 @@ func (Delivery) Fields() []ent.Field {
 func (Delivery) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("event", Event.Type).Ref("deliveries").Field("event_id").
-			Unique().Required().Immutable(),
+			Unique().Required().Immutable().
+			Comment("The event being delivered."),
 		edge.From("configuration", Configuration.Type).Ref("deliveries").
-			Field("configuration_id").Unique(),
+			Field("configuration_id").Unique().
+			Comment("The configuration it goes to; null once that configuration is deleted."),
 		edge.To("attempts", DeliveryAttempt.Type).
+			Comment("Every HTTP attempt made, in order of their number.").
 			Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
@@ -69,5 +79,9 @@ func (Delivery) Indexes() []ent.Index {
 
 // Annotations of Delivery.
 func (Delivery) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+	return []schema.Annotation{
+		schema.Comment("One event on its way to one configuration, with its status and the summary of its attempts."),
+		entgql.QueryField().Description("The delivery history of the token's account (every account for the admin token), newest first unless orderBy says otherwise."),
+		entgql.RelayConnection(),
+	}
 }

@@ -22,16 +22,24 @@ func (EventType) Mixin() []ent.Mixin {
 func (EventType) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(128).Unique().Immutable().
+			Comment("Unique name, e.g. QUESTION_ANSWERED or nutror.lesson_started; what configurations subscribe to and events carry.").
 			Annotations(entgql.OrderField("NAME")),
-		field.String("description").Default("").MaxLen(2000),
-		field.String("application").Optional().Nillable().MaxLen(128),
-		field.Bool("archived").Default(false),
+		field.String("description").Default("").MaxLen(2000).
+			Comment("What the event means and when it is sent, at most 2000 characters."),
+		field.String("application").Optional().Nillable().MaxLen(128).
+			Comment("Optional grouping, e.g. nutror."),
+		field.Bool("archived").Default(false).
+			Comment("Archived types can no longer be subscribed to or published."),
 	}
 }
 
 // Annotations of EventType.
 func (EventType) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+	return []schema.Annotation{
+		schema.Comment("An entry of the global catalog of event types, readable by every token and managed by the admin."),
+		entgql.QueryField().Description("The global catalog of event types, readable by every token."),
+		entgql.RelayConnection(),
+	}
 }
 
 // Policy of EventType: readable by every token, written by admins only.

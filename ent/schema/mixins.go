@@ -21,8 +21,10 @@ type TimeMixin struct{ mixin.Schema }
 func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").Default(time.Now).Immutable().
+			Comment("When it was created (RFC 3339).").
 			Annotations(entgql.OrderField("CREATED_AT")),
-		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
+			Comment("When it last changed (RFC 3339)."),
 	}
 }
 
@@ -38,6 +40,7 @@ type TenantMixin struct {
 func (TenantMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("account_id").GoType(pulid.ID("")).Immutable().
+			Comment("The account (tenant) it belongs to.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
@@ -46,6 +49,7 @@ func (TenantMixin) Fields() []ent.Field {
 func (TenantMixin) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("account", Account.Type).Field("account_id").Unique().Required().Immutable().
+			Comment("The account (tenant) it belongs to.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }

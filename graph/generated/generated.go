@@ -1680,10 +1680,25 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A tenant: the customer whose webhooks these are. Account tokens see only their own account.
+"""
 type Account implements Node {
+  """
+  Unique, time-ordered id: "acc_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  Display name of the customer, 1-200 characters.
+  """
   name: String!
 }
 """
@@ -1736,17 +1751,41 @@ enum AccountOrderField {
   CREATED_AT
   NAME
 }
+"""
+An API token (Authorization: Bearer …) that acts for one account. Created by an admin; only its hash is stored.
+"""
 type AccountToken implements Node {
+  """
+  Unique, time-ordered id: "tok_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  What the token is for, 1-200 characters.
+  """
   name: String!
   """
   last 4 characters of the token
   """
   hint: String!
+  """
+  When the token last authenticated a request (to the minute); null if never.
+  """
   lastUsedAt: Time
+  """
+  When the token was revoked; a revoked token is rejected as UNAUTHENTICATED.
+  """
   revokedAt: Time
 }
 """
@@ -1926,22 +1965,73 @@ input AccountWhereInput {
   nameEqualFold: String
   nameContainsFold: String
 }
+"""
+A webhook endpoint of an account: the URL, which event types it receives, and how they are signed, retried and throttled.
+"""
 type Configuration implements Node {
+  """
+  Unique, time-ordered id: "cfg_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  Display name, 1-200 characters.
+  """
   name: String!
+  """
+  Where deliveries are POSTed: https:// to a public address (unless FERRY_ALLOW_INSECURE_URLS), at most 2048 characters.
+  """
   url: String!
+  """
+  Id of the signing key whose secret signs the deliveries.
+  """
   signingKeyID: ID!
+  """
+  Names of the subscribed event types; only events of these types are delivered.
+  """
   eventTypes: [String!]!
+  """
+  Most deliveries to this URL in flight at once, across all workers: 1-100, default 10.
+  """
   maxParallel: Int!
+  """
+  Seconds to wait for a response before the attempt fails: 1-60, default 30.
+  """
   timeoutSeconds: Int!
+  """
+  Delays in seconds before each retry (±20 % jitter); after the last one the delivery is FAILED. Default about 48 h.
+  """
   retrySchedule: [Int!]!
+  """
+  Static extra headers sent with every delivery (at most 50).
+  """
   headers: Map!
+  """
+  Only ACTIVE configurations receive events; new ones are INACTIVE until activated.
+  """
   status: ConfigurationStatus!
+  """
+  Why Ferry deactivated it (e.g. the URL answered 410 Gone); cleared on activation.
+  """
   disabledReason: String
+  """
+  When it last became ACTIVE; null if never.
+  """
   activatedAt: Time
+  """
+  The key whose secret signs the deliveries (X-Signature, webhook-signature).
+  """
   signingKey: SigningKey!
 }
 """
@@ -2162,16 +2252,37 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+One event on its way to one configuration, with its status and the summary of its attempts.
+"""
 type Delivery implements Node {
+  """
+  Unique, time-ordered id: "dlv_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  Id of the event being delivered.
+  """
   eventID: ID!
   """
   null once the configuration is deleted; history stays
   """
   configurationID: ID
+  """
+  PENDING (first attempt not made), RETRYING (waiting for the next attempt), SUCCEEDED (2xx), FAILED (retries used up) or CANCELLED.
+  """
   status: DeliveryStatus!
   """
   copied from the event, for filters
@@ -2181,34 +2292,118 @@ type Delivery implements Node {
   copied from the configuration at creation, for history
   """
   url: String!
+  """
+  How many attempts were made, resends and retries included.
+  """
   attemptCount: Int!
+  """
+  HTTP status of the last attempt; null before any attempt or when there was no response.
+  """
   lastResponseStatus: Int
+  """
+  Duration of the last attempt in milliseconds.
+  """
   lastDurationMs: Int
+  """
+  When the last attempt started.
+  """
   lastAttemptAt: Time
+  """
+  When the next automatic attempt is due; null once the delivery has ended.
+  """
   nextAttemptAt: Time
+  """
+  The event being delivered.
+  """
   event: Event!
+  """
+  The configuration it goes to; null once that configuration is deleted.
+  """
   configuration: Configuration
+  """
+  Every HTTP attempt made, in order of their number.
+  """
   attempts: [DeliveryAttempt!]
 }
+"""
+One HTTP request Ferry made for a delivery: the request exactly as sent and the response (or error) it got.
+"""
 type DeliveryAttempt implements Node {
+  """
+  Unique, time-ordered id: "att_" followed by a ULID.
+  """
   id: ID!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  Id of the delivery this attempt belongs to.
+  """
   deliveryID: ID!
+  """
+  Id of the configuration called; null once that configuration is deleted.
+  """
   configurationID: ID
+  """
+  1 for the first attempt of the delivery, then 2, 3, …
+  """
   number: Int!
+  """
+  What caused it: AUTOMATIC (first try or retry), MANUAL (resend), PING (activation) or TEST (sendTestEvent).
+  """
   trigger: DeliveryAttemptTrigger!
+  """
+  The URL that was called.
+  """
   requestURL: String!
+  """
+  Request headers as sent, signatures included.
+  """
   requestHeaders: Map!
+  """
+  Request body as sent: {id, event, data, sentDate}, identical on every attempt.
+  """
   requestBody: String!
+  """
+  HTTP status of the response; null when none came (timeout, DNS, connect, TLS, blocked…).
+  """
   responseStatus: Int
+  """
+  Response headers; null when no response came.
+  """
   responseHeaders: Map
+  """
+  Response body, at most its first 64 KiB.
+  """
   responseBody: String!
+  """
+  True when the response body was longer than 64 KiB and was cut.
+  """
   responseBodyTruncated: Boolean!
+  """
+  From sending the request to the end of the response, in milliseconds.
+  """
   durationMs: Int!
+  """
+  Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read or other; null on success.
+  """
   errorKind: String
+  """
+  Human-readable failure message; null on success.
+  """
   error: String
+  """
+  When the request was sent.
+  """
   startedAt: Time!
+  """
+  The delivery this attempt belongs to.
+  """
   delivery: Delivery!
+  """
+  The configuration called; null once it is deleted.
+  """
   configuration: Configuration
 }
 """
@@ -2698,16 +2893,49 @@ input DeliveryWhereInput {
   hasAttempts: Boolean
   hasAttemptsWith: [DeliveryAttemptWhereInput!]
 }
+"""
+Something that happened in a publisher's product, published with publishEvent and fanned out to the subscribed configurations.
+"""
 type Event implements Node {
+  """
+  Unique, time-ordered id: "evt_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  Name of its event type, e.g. QUESTION_ANSWERED; ping for activation pings.
+  """
   type: String!
+  """
+  The JSON object published (at most 256 KiB), sent as the body's data.
+  """
   data: JSON!
+  """
+  String pairs for filtering the history (at most 50); not sent to receivers.
+  """
   metadata: Map!
+  """
+  The publisher's key, unique per account: publishing it again returns this event and delivers nothing new.
+  """
   idempotencyKey: String
+  """
+  When it was published; sent as sentDate in every delivery body.
+  """
   occurredAt: Time!
+  """
+  Its deliveries: one per configuration it was sent to.
+  """
   deliveries: [Delivery!]
 }
 """
@@ -2760,13 +2988,37 @@ enum EventOrderField {
   CREATED_AT
   OCCURRED_AT
 }
+"""
+An entry of the global catalog of event types, readable by every token and managed by the admin.
+"""
 type EventType implements Node {
+  """
+  Unique, time-ordered id: "etp_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  Unique name, e.g. QUESTION_ANSWERED or nutror.lesson_started; what configurations subscribe to and events carry.
+  """
   name: String!
+  """
+  What the event means and when it is sent, at most 2000 characters.
+  """
   description: String!
+  """
+  Optional grouping, e.g. nutror.
+  """
   application: String
+  """
+  Archived types can no longer be subscribed to or published.
+  """
   archived: Boolean!
 }
 """
@@ -3053,6 +3305,9 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Everything Ferry answers: lookups by id, connections with filters, and the viewer's own account.
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -3072,6 +3327,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  All accounts (tenants). Admin token only.
+  """
   accounts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3103,6 +3361,9 @@ type Query {
     """
     where: AccountWhereInput
   ): AccountConnection! @admin
+  """
+  The webhook configurations of the token's account (every account for the admin token).
+  """
   configurations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3134,6 +3395,9 @@ type Query {
     """
     where: ConfigurationWhereInput
   ): ConfigurationConnection!
+  """
+  The delivery history of the token's account (every account for the admin token), newest first unless orderBy says otherwise.
+  """
   deliveries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3165,6 +3429,9 @@ type Query {
     """
     where: DeliveryWhereInput
   ): DeliveryConnection!
+  """
+  The events of the token's account (every account for the admin token), newest first unless orderBy says otherwise.
+  """
   events(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3196,6 +3463,9 @@ type Query {
     """
     where: EventWhereInput
   ): EventConnection!
+  """
+  The global catalog of event types, readable by every token.
+  """
   eventTypes(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3227,6 +3497,9 @@ type Query {
     """
     where: EventTypeWhereInput
   ): EventTypeConnection!
+  """
+  The signing keys of the token's account (every account for the admin token). Secrets are never listed.
+  """
   signingKeys(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3259,11 +3532,29 @@ type Query {
     where: SigningKeyWhereInput
   ): SigningKeyConnection!
 }
+"""
+A signing key ("chave de acesso") whose secret signs deliveries. The secret is shown only once, when the key is created or rotated.
+"""
 type SigningKey implements Node {
+  """
+  Unique, time-ordered id: "key_" followed by a ULID.
+  """
   id: ID!
+  """
+  When it was created (RFC 3339).
+  """
   createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
   updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
   accountID: ID!
+  """
+  Display name, 1-200 characters.
+  """
   name: String!
   """
   last 4 characters of the current secret
@@ -3273,7 +3564,13 @@ type SigningKey implements Node {
   until then the secret before the last rotation still signs
   """
   previousExpiresAt: Time
+  """
+  When the secret was last rotated; null if never.
+  """
   rotatedAt: Time
+  """
+  When the key was revoked; a revoked key signs nothing and cannot be chosen for a configuration.
+  """
   revokedAt: Time
 }
 """
@@ -3455,64 +3752,88 @@ scalar JSON
 "Only the admin token (FERRY_ADMIN_TOKEN) may use this field."
 directive @admin on FIELD_DEFINITION
 
+"What kind of token a request carries."
 enum Role {
+  "The admin token (FERRY_ADMIN_TOKEN): every account, the catalog and account management."
   ADMIN
+  "An account token: only that account's data."
   ACCOUNT
 }
 
 "Who the request's token acts as."
 type Viewer {
+  "Whether the token is the admin token or an account token."
   role: Role!
   "The account an account token acts for; null for the admin token."
   account: Account
 }
 
 extend type Query {
+  "Who the request's token acts as: its role and, for account tokens, the account."
   viewer: Viewer!
 }
 
+"A new account (tenant)."
 input CreateAccountInput {
+  "Display name of the customer, 1-200 characters."
   name: String!
 }
 
+"The new account and its first API token."
 type CreateAccountPayload {
+  "The account created."
   account: Account!
   "The account's first API token. Shown once: only its hash is stored."
   token: String!
 }
 
+"Another API token for an existing account."
 input CreateAccountTokenInput {
+  "The account the token acts for."
   accountID: ID!
+  "What the token is for, 1-200 characters."
   name: String!
 }
 
+"The new token's record and the token itself."
 type CreateAccountTokenPayload {
+  "The stored record (name, hint, timestamps); not the token."
   accountToken: AccountToken!
   "The new token. Shown once: only its hash is stored."
   token: String!
 }
 
+"A new entry of the event-type catalog."
 input CreateEventTypeInput {
   "Unique, e.g. QUESTION_ANSWERED or nutror.lesson_started."
   name: String!
+  "What the event means and when it is sent, at most 2000 characters."
   description: String
   "Optional grouping, e.g. nutror."
   application: String
 }
 
+"Changes to an event type; omitted fields stay as they are. The name cannot change."
 input UpdateEventTypeInput {
+  "New description, at most 2000 characters."
   description: String
+  "New grouping, at most 128 characters; an empty string removes it."
   application: String
+  "True archives the type (no new subscriptions or events); false restores it."
   archived: Boolean
 }
 
+"A new signing key."
 input CreateSigningKeyInput {
   "For the admin token only: the account to create it for."
   accountID: ID
+  "Display name, 1-200 characters."
   name: String!
 }
 
+"A signing key and its secret, which is shown only here."
 type CreateSigningKeyPayload {
+  "The key (name, hint, timestamps); never its secret."
   signingKey: SigningKey!
   "whsec_ followed by base64 of 32 random bytes. Shown once."
   secret: String!
@@ -3522,7 +3843,9 @@ type CreateSigningKeyPayload {
 type URLVerification {
   "True when the URL answered 2xx in time."
   ok: Boolean!
+  "HTTP status of the response; null when none came."
   statusCode: Int
+  "How long the call took, in milliseconds."
   durationMs: Int!
   "Why it failed: timeout, DNS, connect, TLS, redirect, blocked by policy, status."
   error: String
@@ -3530,11 +3853,15 @@ type URLVerification {
   responseBody: String
 }
 
+"A new webhook configuration; omitted optional fields take their defaults."
 input CreateConfigurationInput {
   "For the admin token only: the account to create it for."
   accountID: ID
+  "Display name, 1-200 characters."
   name: String!
+  "Where deliveries are POSTed: https:// to a public address (unless FERRY_ALLOW_INSECURE_URLS); must answer 2xx to a verification call."
   url: String!
+  "An unrevoked signing key of the same account."
   signingKeyID: ID!
   "Names of the event types to deliver."
   eventTypes: [String!]!
@@ -3548,23 +3875,35 @@ input CreateConfigurationInput {
   headers: Map
 }
 
+"Changes to a configuration; omitted fields stay as they are."
 input UpdateConfigurationInput {
+  "Display name, 1-200 characters."
   name: String
+  "A new URL; it is verified first and must answer 2xx."
   url: String
+  "Another unrevoked signing key of the same account."
   signingKeyID: ID
+  "Names of the event types to deliver (replaces the list)."
   eventTypes: [String!]
+  "Most deliveries in flight at once, 1-100."
   maxParallel: Int
+  "Seconds to wait for a response, 1-60."
   timeoutSeconds: Int
+  "Delays in seconds between attempts, at most 20, each 0-86400 (replaces the list)."
   retrySchedule: [Int!]
+  "Static headers sent with every delivery, at most 50 (replaces the map)."
   headers: Map
 }
 
+"The outcome of activateConfiguration."
 type ActivationResult {
+  "The configuration: ACTIVE if the ping got a 2xx, otherwise unchanged."
   configuration: Configuration!
   "The ping that was sent."
   attempt: DeliveryAttempt!
 }
 
+"One event to publish."
 input PublishEventInput {
   "For the admin token only: the account the event belongs to."
   accountID: ID
@@ -3578,25 +3917,34 @@ input PublishEventInput {
   idempotencyKey: String
 }
 
+"Every change to Ferry's data. Account tokens act on their own account; fields marked admin-only refuse them with FORBIDDEN."
 type Mutation {
+  "Creates an account (tenant) and its first API token. Admin only."
   createAccount(input: CreateAccountInput!): CreateAccountPayload! @admin
+  "Creates another API token for an account. Admin only."
   createAccountToken(input: CreateAccountTokenInput!): CreateAccountTokenPayload! @admin
+  "Adds an event type to the global catalog. Admin only."
   createEventType(input: CreateEventTypeInput!): EventType! @admin
+  "Changes an event type's description, application or archived flag. Admin only."
   updateEventType(id: ID!, input: UpdateEventTypeInput!): EventType! @admin
   "Archived types can no longer be subscribed to or published."
   archiveEventType(id: ID!): EventType! @admin
 
+  "Creates a signing key and returns its secret, once."
   createSigningKey(input: CreateSigningKeyInput!): CreateSigningKeyPayload!
   "A new secret; the previous one still signs (as a second signature) for 24 h."
   rotateSigningKey(id: ID!): CreateSigningKeyPayload!
+  "Stops a key from signing for good (revoking twice is harmless); deliveries of configurations still using it are cancelled."
   revokeSigningKey(id: ID!): SigningKey!
 
+  "Calls the URL the way a delivery would and reports how it answered (the Verificar URL button); stores nothing."
   verifyURL(url: String!): URLVerification!
 
   "Verifies the URL first (it must answer 2xx). New configurations are INACTIVE."
   createConfiguration(input: CreateConfigurationInput!): Configuration!
   "A new URL is verified first."
   updateConfiguration(id: ID!, input: UpdateConfigurationInput!): Configuration!
+  "Deletes a configuration and returns its id; waiting deliveries are cancelled, the history stays."
   deleteConfiguration(id: ID!): ID!
   "Sends a signed ping; the configuration becomes ACTIVE only if it answers 2xx."
   activateConfiguration(id: ID!): ActivationResult!
@@ -3625,7 +3973,9 @@ type Mutation {
 
 "One pair an event's metadata must hold."
 input MetadataFilter {
+  "Metadata key."
   key: String!
+  "Value the key must have (exact match)."
   value: String!
 }
 
@@ -3639,7 +3989,9 @@ extend input EventWhereInput {
   metadata: [MetadataFilter!]
 }
 
+"A sample event to send to one configuration."
 input SendTestEventInput {
+  "The configuration to send it to, whatever its status."
   configurationID: ID!
   "A known event type; the configuration need not subscribe to it."
   eventType: String!
@@ -3649,11 +4001,15 @@ input SendTestEventInput {
 
 "Which delivery changes a subscription receives; every list given must match."
 input DeliveryUpdatedFilter {
+  "Only deliveries to one of these configurations."
   configurationIDIn: [ID!]
+  "Only deliveries whose new status is one of these."
   statusIn: [DeliveryStatus!]
+  "Only deliveries of events of one of these types."
   eventTypeIn: [String!]
 }
 
+"Live updates over websocket (graphql-transport-ws protocol)."
 type Subscription {
   """
   A delivery each time it is created or its status or attempts change, for the

@@ -12,42 +12,56 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
+// A new account (tenant).
 type CreateAccountInput struct {
+	// Display name of the customer, 1-200 characters.
 	Name string `json:"name"`
 }
 
+// The new account and its first API token.
 type CreateAccountPayload struct {
+	// The account created.
 	Account *ent.Account `json:"account"`
 	// The account's first API token. Shown once: only its hash is stored.
 	Token string `json:"token"`
 }
 
+// Another API token for an existing account.
 type CreateAccountTokenInput struct {
+	// The account the token acts for.
 	AccountID pulid.ID `json:"accountID"`
-	Name      string   `json:"name"`
+	// What the token is for, 1-200 characters.
+	Name string `json:"name"`
 }
 
+// The new token's record and the token itself.
 type CreateAccountTokenPayload struct {
+	// The stored record (name, hint, timestamps); not the token.
 	AccountToken *ent.AccountToken `json:"accountToken"`
 	// The new token. Shown once: only its hash is stored.
 	Token string `json:"token"`
 }
 
+// A signing key and its secret, which is shown only here.
 type CreateSigningKeyPayload struct {
+	// The key (name, hint, timestamps); never its secret.
 	SigningKey *ent.SigningKey `json:"signingKey"`
 	// whsec_ followed by base64 of 32 random bytes. Shown once.
 	Secret string `json:"secret"`
 }
 
+// Live updates over websocket (graphql-transport-ws protocol).
 type Subscription struct {
 }
 
 // The result of calling a URL the way a delivery would (the Verificar URL button).
 type URLVerification struct {
 	// True when the URL answered 2xx in time.
-	Ok         bool `json:"ok"`
+	Ok bool `json:"ok"`
+	// HTTP status of the response; null when none came.
 	StatusCode *int `json:"statusCode,omitempty"`
-	DurationMs int  `json:"durationMs"`
+	// How long the call took, in milliseconds.
+	DurationMs int `json:"durationMs"`
 	// Why it failed: timeout, DNS, connect, TLS, redirect, blocked by policy, status.
 	Error *string `json:"error,omitempty"`
 	// The first 64 KiB of the response body.
@@ -56,15 +70,19 @@ type URLVerification struct {
 
 // Who the request's token acts as.
 type Viewer struct {
+	// Whether the token is the admin token or an account token.
 	Role Role `json:"role"`
 	// The account an account token acts for; null for the admin token.
 	Account *ent.Account `json:"account,omitempty"`
 }
 
+// What kind of token a request carries.
 type Role string
 
 const (
-	RoleAdmin   Role = "ADMIN"
+	// The admin token (FERRY_ADMIN_TOKEN): every account, the catalog and account management.
+	RoleAdmin Role = "ADMIN"
+	// An account token: only that account's data.
 	RoleAccount Role = "ACCOUNT"
 )
 

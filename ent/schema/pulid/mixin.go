@@ -23,7 +23,8 @@ func (m Mixin) Fields() []ent.Field {
 			GoType(ID("")).
 			MaxLen(40).
 			Immutable().
-			DefaultFunc(func() ID { return New(m.prefix) }),
+			DefaultFunc(func() ID { return New(m.prefix) }).
+			Comment("Unique, time-ordered id: \"" + m.prefix + "_\" followed by a ULID."),
 	}
 }
 
