@@ -27,6 +27,7 @@ type Config struct {
 	AdminToken        string        // FERRY_ADMIN_TOKEN
 	EncryptionKey     []byte        // FERRY_ENCRYPTION_KEY, decoded
 	AllowInsecureURLs bool          // FERRY_ALLOW_INSECURE_URLS
+	EgressProxy       *url.URL      // FERRY_EGRESS_PROXY: nil sends directly
 	ShutdownTimeout   time.Duration // FERRY_SHUTDOWN_TIMEOUT
 	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
 	LogLevel          slog.Level    // FERRY_LOG_LEVEL
@@ -59,6 +60,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		AdminToken:        l.adminToken(need.Admin),
 		EncryptionKey:     l.encryptionKey(need.Encryption),
 		AllowInsecureURLs: l.boolean("FERRY_ALLOW_INSECURE_URLS"),
+		EgressProxy:       l.egressProxy(),
 		ShutdownTimeout:   l.duration("FERRY_SHUTDOWN_TIMEOUT"),
 		LogFormat:         l.oneOf("FERRY_LOG_FORMAT", "json", "text"),
 		LogLevel:          l.logLevel(),
@@ -93,6 +95,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("admin_token_set", c.AdminToken != ""),
 		slog.Bool("encryption_key_set", len(c.EncryptionKey) > 0),
 		slog.Bool("allow_insecure_urls", c.AllowInsecureURLs),
+		slog.String("egress_proxy", redactProxy(c.EgressProxy)),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", c.LogLevel.String()),
@@ -109,6 +112,14 @@ func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "(unparsable)"
+	}
+	return u.Redacted()
+}
+
+// redactProxy hides the proxy's password; "" means no proxy.
+func redactProxy(u *url.URL) string {
+	if u == nil {
+		return ""
 	}
 	return u.Redacted()
 }
@@ -174,6 +185,24 @@ func validURL(s string, schemes ...string) bool {
 		}
 	}
 	return false
+}
+
+// egressProxy parses FERRY_EGRESS_PROXY. A path, query or fragment is refused
+// because the transport would silently ignore it: it is most likely a typo.
+func (l *loader) egressProxy() *url.URL {
+	const name = "FERRY_EGRESS_PROXY"
+	v := l.raw(name)
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		// The value is not echoed: it may carry a password.
+		l.fail(name, "must be an http:// or https:// proxy URL like http://proxy.internal:4750 (optionally http://user:password@host:port)")
+		return nil
+	}
+	return u
 }
 
 func (l *loader) adminToken(needed bool) string {

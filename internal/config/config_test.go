@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,7 @@ func TestLoadValid(t *testing.T) {
 				"REDIS_URL", "rediss://:pw@cache:6380/2",
 				"PORT", "9090",
 				"FERRY_ALLOW_INSECURE_URLS", "true",
+				"FERRY_EGRESS_PROXY", "http://ferry:pr0xy-pw@proxy.internal:4750",
 				"FERRY_SHUTDOWN_TIMEOUT", "5s",
 				"FERRY_LOG_FORMAT", "text",
 				"FERRY_LOG_LEVEL", "debug",
@@ -93,6 +95,7 @@ func TestLoadValid(t *testing.T) {
 				c.RedisURL = "rediss://:pw@cache:6380/2"
 				c.Port = 9090
 				c.AllowInsecureURLs = true
+				c.EgressProxy = mustURL("http://ferry:pr0xy-pw@proxy.internal:4750")
 				c.ShutdownTimeout = 5 * time.Second
 				c.LogFormat = "text"
 				c.LogLevel = slog.LevelDebug
@@ -161,7 +164,7 @@ func TestLoadValid(t *testing.T) {
 			}
 			want := defaults()
 			tc.want(&want)
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, compareURLs); diff != "" {
 				t.Errorf("Load mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -200,6 +203,7 @@ func TestLoadInvalid(t *testing.T) {
 				"REDIS_URL", "http://cache:6379",
 				"PORT", "http",
 				"FERRY_ALLOW_INSECURE_URLS", "yes",
+				"FERRY_EGRESS_PROXY", "socks5://ferry:hunter2@proxy:1080",
 				"FERRY_SHUTDOWN_TIMEOUT", "30",
 				"FERRY_LOG_FORMAT", "xml",
 				"FERRY_LOG_LEVEL", "verbose",
@@ -215,6 +219,7 @@ func TestLoadInvalid(t *testing.T) {
 				"config: REDIS_URL must be a Redis URL like redis://host:6379/0",
 				`config: PORT must be an integer from 1 to 65535, got "http"`,
 				`config: FERRY_ALLOW_INSECURE_URLS must be true, false, 1 or 0, got "yes"`,
+				"config: FERRY_EGRESS_PROXY " + egressProxyHint,
 				`config: FERRY_SHUTDOWN_TIMEOUT must be a positive Go duration like 30s or 2m, got "30"`,
 				`config: FERRY_LOG_FORMAT must be one of json, text, got "xml"`,
 				`config: FERRY_LOG_LEVEL must be one of debug, info, warn, error, got "verbose"`,
@@ -337,6 +342,88 @@ func TestVarsCoverEveryLoadedVariable(t *testing.T) {
 	for _, v := range Vars {
 		if !strings.Contains(Usage(), v.Name) || !strings.Contains(Markdown(), "`"+v.Name+"`") {
 			t.Errorf("%s missing from Usage or Markdown", v.Name)
+		}
+	}
+}
+
+// compareURLs compares *url.URL by their text: url.Userinfo has unexported
+// fields that cmp cannot look into.
+var compareURLs = cmp.Comparer(func(a, b *url.URL) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.String() == b.String())
+})
+
+// mustURL parses a URL written in a test; a typo there is a bug in the test.
+func mustURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// egressProxyHint is what every invalid FERRY_EGRESS_PROXY is told.
+const egressProxyHint = "must be an http:// or https:// proxy URL like http://proxy.internal:4750 (optionally http://user:password@host:port)"
+
+func TestLoadEgressProxy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc  string
+		value string
+		want  string // the parsed URL; "" for none
+		valid bool
+	}{
+		{desc: "unset sends directly", value: "", want: "", valid: true},
+		{desc: "http proxy", value: "http://proxy.internal:4750", want: "http://proxy.internal:4750", valid: true},
+		{desc: "https proxy with credentials", value: " https://ferry:pr0xy-pw@10.0.0.5:4750/ ", want: "https://ferry:pr0xy-pw@10.0.0.5:4750/", valid: true},
+		{desc: "no scheme", value: "proxy.internal:4750"},
+		{desc: "socks is not an HTTP CONNECT proxy", value: "socks5://proxy.internal:1080"},
+		{desc: "no host", value: "http://"},
+		{desc: "a path the transport would ignore", value: "http://proxy.internal:4750/egress"},
+		{desc: "bad port, with a password that must not be echoed", value: "http://ferry:pr0xy-pw@proxy.internal:port"},
+	}
+	for _, tc := range tests {
+		c, err := Load(env(allRequired, "FERRY_EGRESS_PROXY", tc.value), needAll)
+		switch {
+		case !tc.valid && err == nil:
+			t.Errorf("%s: Load(%q) succeeded with proxy %v, want an error", tc.desc, tc.value, c.EgressProxy)
+		case !tc.valid && err.Error() != "config: FERRY_EGRESS_PROXY "+egressProxyHint:
+			t.Errorf("%s: Load(%q) error %q, want one naming FERRY_EGRESS_PROXY with the hint", tc.desc, tc.value, err)
+		case !tc.valid && strings.Contains(err.Error(), "pr0xy-pw"):
+			t.Errorf("%s: error echoes the proxy password: %v", tc.desc, err)
+		case tc.valid && err != nil:
+			t.Errorf("%s: Load(%q): %v", tc.desc, tc.value, err)
+		case tc.valid && tc.want == "" && c.EgressProxy != nil:
+			t.Errorf("%s: EgressProxy = %v, want nil", tc.desc, c.EgressProxy)
+		case tc.valid && tc.want != "" && (c.EgressProxy == nil || c.EgressProxy.String() != tc.want):
+			t.Errorf("%s: EgressProxy = %v, want %s", tc.desc, c.EgressProxy, tc.want)
+		}
+	}
+}
+
+func TestLogValueRedactsTheEgressProxy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ proxy, want string }{
+		{"", ""},
+		{"http://proxy.internal:4750", "http://proxy.internal:4750"},
+		{"http://ferry:pr0xy-pw@proxy.internal:4750", "http://ferry:xxxxx@proxy.internal:4750"},
+	} {
+		c := defaults()
+		if tc.proxy != "" {
+			c.EgressProxy = mustURL(tc.proxy)
+		}
+		var buf bytes.Buffer
+		c.Logger(&buf).Info("starting", "config", c)
+		if strings.Contains(buf.String(), "pr0xy-pw") {
+			t.Errorf("log line shows the proxy password: %s", buf.String())
+		}
+		var line struct {
+			Config map[string]any `json:"config"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			t.Fatalf("decode %s: %v", buf.String(), err)
+		}
+		if got := line.Config["egress_proxy"]; got != tc.want {
+			t.Errorf("proxy %q: egress_proxy logged as %v, want %q", tc.proxy, got, tc.want)
 		}
 	}
 }

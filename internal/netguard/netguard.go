@@ -1,6 +1,8 @@
 // Package netguard decides which addresses Ferry may send requests to. URLs
 // are checked when saved, and every connection is checked again at dial time
-// on the resolved address, so DNS rebinding cannot slip past.
+// on the resolved address, so DNS rebinding cannot slip past. Through an
+// egress proxy Ferry never dials the target: the sender checks the addresses
+// it resolves with CheckAddr, and rebinding protection rests on the proxy.
 package netguard
 
 import (
@@ -82,8 +84,15 @@ func (p Policy) Control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: unparseable address %q", ErrBlocked, address)
 	}
-	if !p.allowed(ap.Addr()) {
-		return fmt.Errorf("%w: address %s is not public", ErrBlocked, ap.Addr().Unmap())
+	return p.CheckAddr(ap.Addr())
+}
+
+// CheckAddr refuses an address the policy forbids, with the same error the
+// dial-time check gives. It is for callers that resolve a host themselves,
+// such as the sender before it hands a request to an egress proxy.
+func (p Policy) CheckAddr(addr netip.Addr) error {
+	if !p.allowed(addr) {
+		return fmt.Errorf("%w: address %s is not public", ErrBlocked, addr.Unmap())
 	}
 	return nil
 }

@@ -110,3 +110,25 @@ func TestDialTimeCheckStopsLoopbackNames(t *testing.T) {
 		t.Errorf("server reached %d times with the insecure policy, want 1", hits)
 	}
 }
+
+// CheckAddr is the dial-time check for callers that resolve names
+// themselves, so it must refuse exactly what Control refuses.
+func TestCheckAddrMatchesTheDialTimeCheck(t *testing.T) {
+	t.Parallel()
+	for _, addr := range []string{"93.184.216.34", "127.0.0.1", "::1", "10.1.2.3", "::ffff:169.254.169.254"} {
+		a := netip.MustParseAddr(addr)
+		for _, p := range []netguard.Policy{{}, {AllowInsecure: true}} {
+			checkErr := p.CheckAddr(a)
+			controlErr := p.Control("tcp", netip.AddrPortFrom(a, 443).String(), nil)
+			if (checkErr == nil) != (controlErr == nil) || (checkErr != nil && checkErr.Error() != controlErr.Error()) {
+				t.Errorf("%s (insecure %v): CheckAddr = %v, Control = %v; they must agree", addr, p.AllowInsecure, checkErr, controlErr)
+			}
+			if checkErr != nil && !errors.Is(checkErr, netguard.ErrBlocked) {
+				t.Errorf("%s: CheckAddr error %v does not wrap ErrBlocked", addr, checkErr)
+			}
+		}
+	}
+	if err := (netguard.Policy{}).CheckAddr(netip.MustParseAddr("127.0.0.1")); err == nil || err.Error() != "blocked by policy: address 127.0.0.1 is not public" {
+		t.Errorf("CheckAddr(127.0.0.1) = %v, want the policy's usual message", err)
+	}
+}

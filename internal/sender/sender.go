@@ -63,13 +63,19 @@ type Sender struct {
 	client    *http.Client
 	policy    netguard.Policy
 	userAgent string
+	proxy     *proxy // nil: requests go straight to the receiver
 }
 
-// New returns a Sender whose connections obey policy.
-func New(policy netguard.Policy, userAgent string) *Sender {
+// New returns a Sender whose connections obey policy, configured by opts.
+func New(policy netguard.Policy, userAgent string, opts ...Option) *Sender {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	dialer := policy.Dialer(10 * time.Second)
 	transport := &http.Transport{
 		Proxy:                  nil,
-		DialContext:            policy.Dialer(10 * time.Second).DialContext,
+		DialContext:            dialer.DialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           1000,
 		MaxIdleConnsPerHost:    100,
@@ -77,6 +83,14 @@ func New(policy netguard.Policy, userAgent string) *Sender {
 		TLSHandshakeTimeout:    10 * time.Second,
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
+	}
+	if o.rootCAs != nil {
+		transport.TLSClientConfig = &tls.Config{RootCAs: o.rootCAs}
+	}
+	var px *proxy
+	if o.proxy != nil {
+		px = newProxy(o.proxy)
+		px.install(transport, dialer)
 	}
 	return &Sender{
 		client: &http.Client{
@@ -86,6 +100,7 @@ func New(policy netguard.Policy, userAgent string) *Sender {
 		},
 		policy:    policy,
 		userAgent: userAgent,
+		proxy:     px,
 	}
 }
 
@@ -106,7 +121,8 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	// The receiver can join the publisher's trace (when tracing is on).
 	tracing.Inject(ctx, h)
 	res := Result{StartedAt: time.Now(), RequestURL: url, RequestHeaders: h, RequestBody: body}
-	if _, err := s.policy.CheckURL(url); err != nil {
+	target, err := s.policy.CheckURL(url)
+	if err != nil {
 		if errors.Is(err, netguard.ErrBlocked) {
 			return res.fail(ErrBlocked, netguard.ErrBlocked.Error()+": "+err.Error())
 		}
@@ -117,6 +133,12 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if s.proxy != nil {
+		if err := s.proxy.checkTarget(ctx, s.policy, target.Hostname()); err != nil {
+			kind, msg := s.classify(err, timeout)
+			return res.fail(kind, msg)
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return res.fail(ErrInvalidURL, "url: is not a valid URL")
@@ -125,7 +147,7 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	resp, err := s.client.Do(req)
 	if err != nil {
 		res.Duration = time.Since(res.StartedAt)
-		kind, msg := classify(err, timeout)
+		kind, msg := s.classify(err, timeout)
 		return res.fail(kind, msg)
 	}
 	defer resp.Body.Close()
@@ -134,7 +156,7 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	res.ResponseBody, res.BodyTruncated, err = readLimited(resp.Body)
 	res.Duration = time.Since(res.StartedAt)
 	if err != nil {
-		kind, msg := classify(err, timeout)
+		kind, msg := s.classify(err, timeout)
 		if kind == ErrOther {
 			kind, msg = ErrResponse, "reading the response: "+msg
 		}
@@ -172,6 +194,15 @@ func readLimited(r io.Reader) ([]byte, bool, error) {
 	}
 	_, _ = io.CopyN(io.Discard, r, MaxResponseBody)
 	return b[:MaxResponseBody], true, nil
+}
+
+// classify names failures reaching the egress proxy as such when there is
+// one (see proxy.classify); otherwise it is the package's classify.
+func (s *Sender) classify(err error, timeout time.Duration) (ErrorKind, string) {
+	if s.proxy != nil {
+		return s.proxy.classify(err, timeout)
+	}
+	return classify(err, timeout)
 }
 
 // classify turns a transport error into a kind and a user-safe message.
