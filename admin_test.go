@@ -49,7 +49,9 @@ func TestAdminCommandsCreateAccountsTokensAndEventTypes(t *testing.T) {
 	// What the commands made works through the API.
 	e := apptest.NewWith(t, map[string]string{"DATABASE_URL": dbURL})
 	for _, tok := range []string{token, second} {
-		var v struct{ Viewer struct{ Account struct{ ID, Name string } } }
+		var v struct {
+			Viewer struct{ Account struct{ ID, Name string } }
+		}
 		e.MustDo(tok, `{ viewer { account { id name } } }`, nil, &v)
 		if v.Viewer.Account.ID != accID || v.Viewer.Account.Name != "Acme" {
 			t.Errorf("token %s… acts as %+v, want account %s Acme", tok[:8], v.Viewer.Account, accID)

@@ -15,13 +15,14 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // NewHandler serves schema over POST, GET and graphql-transport-ws. HTTP
 // requests are authenticated by auth.Middleware; websocket connections by the
 // Authorization key of their connection_init payload.
-func NewHandler(schema graphql.ExecutableSchema, authn *auth.Authenticator, logger *slog.Logger) http.Handler {
+func NewHandler(schema graphql.ExecutableSchema, authn *auth.Authenticator, logger *slog.Logger, m *metrics.Metrics) http.Handler {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
@@ -37,6 +38,10 @@ func NewHandler(schema graphql.ExecutableSchema, authn *auth.Authenticator, logg
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if m != nil {
+		// Before requireViewer, so refused operations are counted too.
+		srv.Use(m.GraphQL())
+	}
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.AroundOperations(requireViewer)

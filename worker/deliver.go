@@ -57,12 +57,14 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	done := w.Metrics.InFlight(string(cfg.ID))
 	res := w.Sender.Send(ctx, sender.Message{
 		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: cfg.Headers,
 		EventID: string(d.EventID), EventType: d.Edges.Event.Type, Data: d.Edges.Event.Data,
 		OccurredAt: d.Edges.Event.OccurredAt, ConfigurationID: string(cfg.ID),
 		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,
 	})
+	done()
 	lease.Release()
 	span.SetAttributes(attribute.Int("http.response.status_code", res.StatusCode), attribute.Bool("ferry.ok", res.OK()))
 	if ctx.Err() != nil {
@@ -129,6 +131,8 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, d *ent.Delivery, 
 		return nil
 	}
 	w.Live.Deliveries(ctx, moved)
+	w.Metrics.Attempt(string(deliveryattempt.TriggerAUTOMATIC), res.OK(), res.Duration)
+	w.Metrics.Ended(string(status), string(cfg.ID))
 	log.DebugContext(ctx, "attempt recorded", "status", status, "response_status", res.StatusCode,
 		"duration_ms", res.Duration.Milliseconds(), "error", res.Error)
 	if res.StatusCode == http.StatusGone {
@@ -160,6 +164,7 @@ func (w *Worker) cancel(ctx context.Context, d *ent.Delivery) error {
 		c := *d
 		c.Status, c.NextAttemptAt = delivery.StatusCANCELLED, nil
 		w.Live.Deliveries(ctx, &c)
+		w.Metrics.Ended(string(delivery.StatusCANCELLED), idOf(d.ConfigurationID))
 	}
 	return nil
 }

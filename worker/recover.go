@@ -11,6 +11,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
@@ -29,6 +30,7 @@ type Recoverer struct {
 	Interval time.Duration
 	Grace    time.Duration
 	Batch    int
+	Metrics  *metrics.Metrics // nil counts nothing
 	now      func() time.Time
 }
 
@@ -49,6 +51,7 @@ func (r *Recoverer) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			r.Logger.ErrorContext(ctx, "recovery pass failed", "err", err)
 		}
+		r.Metrics.Reenqueued(n)
 		if n > 0 {
 			r.Logger.InfoContext(ctx, "recovery re-enqueued deliveries", "count", n)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/retention"
@@ -37,6 +38,9 @@ type Deps struct {
 	Live    *live.Notifier
 	Redis   redis.UniversalClient
 	Logger  *slog.Logger
+	// Metrics counts attempts, requests in flight and recovery; nil counts
+	// nothing.
+	Metrics *metrics.Metrics
 }
 
 // Options tune the worker.
@@ -92,7 +96,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	})
 	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
 	w.mux.HandleFunc(queue.TypeResend, w.handleResend)
-	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger,
+	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
 	w.sweeper = &retention.Sweeper{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
 		Days: o.RetentionDays, Interval: o.RetentionInterval}

@@ -25,6 +25,7 @@ import (
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/netguard"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/queue"
@@ -57,6 +58,8 @@ type App struct {
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
+	// Metrics holds this process's Prometheus series, served at /metrics.
+	Metrics *metrics.Metrics
 
 	closers []func() error // of what Handler mounted
 }
@@ -79,7 +82,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
-	snd := sender.New(policy, "Ferry-Webhooks/"+Version)
+	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy))
 	k := keys.New(client, box)
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
 	if err != nil {
@@ -89,6 +92,13 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	q := queue.New(aopt)
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
+	m := metrics.New(q.Inspector())
+	cfgs := configs.New(client, k, snd, policy, notifier)
+	cfgs.Metrics = m
+	pub := publish.New(client, q, notifier, logger)
+	pub.Metrics = m
+	rs := resend.New(client, k, snd, q, notifier, logger)
+	rs.Metrics = m
 	return &App{
 		Config:  cfg,
 		Logger:  logger,
@@ -98,14 +108,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Redis:   rdb,
 		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
 		Keys:    k,
-		Configs: configs.New(client, k, snd, policy, notifier),
+		Configs: cfgs,
 		Sender:  snd,
 		Queue:   q,
 		Limiter: limiter.New(rdb, "ferry:inflight:"),
-		Publish: publish.New(client, q, notifier, logger),
-		Resend:  resend.New(client, k, snd, q, notifier, logger),
+		Publish: pub,
+		Resend:  rs,
 		Live:    notifier,
 		Hub:     live.NewHub(rdb, logger),
+		Metrics: m,
 	}, nil
 }
 
@@ -167,6 +178,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 	return worker.New(a.Config.RedisURL, worker.Deps{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
 		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
+		Metrics: a.Metrics,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
 		ShutdownTimeout:   a.Config.ShutdownTimeout,

@@ -16,10 +16,11 @@ func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub,
 	})
-	gql := a.Auth.Middleware(a.Logger, graph.NewHandler(schema, a.Auth, a.Logger))
+	gql := a.Auth.Middleware(a.Logger, graph.NewHandler(schema, a.Auth, a.Logger, a.Metrics))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("GET /{$}", playground.Handler("Ferry", "/graphql"))
 	if a.Config.Dashboard {
 		if h, closeDashboard, err := a.dashboard(); err != nil {

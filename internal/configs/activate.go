@@ -137,6 +137,7 @@ func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType
 		return nil, false, err
 	}
 	s.live.Deliveries(ctx, moved)
+	s.Metrics.Attempt(string(trigger), res.OK(), res.Duration)
 	att, err = s.client.DeliveryAttempt.Query().
 		Where(deliveryattempt.DeliveryID(d.ID), deliveryattempt.Number(1)).
 		Only(ctx)

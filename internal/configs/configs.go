@@ -21,6 +21,7 @@ import (
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/netguard"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
@@ -37,6 +38,8 @@ type Service struct {
 	policy netguard.Policy
 	live   *live.Notifier
 	now    func() time.Time
+	// Metrics counts ping and test attempts; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Service; changes to deliveries are announced on n.

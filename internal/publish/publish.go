@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/tracing"
@@ -54,6 +55,8 @@ type Publisher struct {
 	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
+	// Metrics counts publishes and created deliveries; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Publisher; new deliveries are announced on n.
@@ -63,7 +66,12 @@ func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logg
 
 // Publish stores the event and its deliveries, then queues them. Publishing
 // an idempotency key again returns the first event and creates nothing.
-func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
+func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err error) {
+	defer func() {
+		if err != nil {
+			p.Metrics.PublishFailed()
+		}
+	}()
 	ctx, span := tracing.Start(ctx, "ferry.publish", attribute.String("ferry.event_type", in.Type))
 	defer span.End()
 	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
@@ -90,6 +98,12 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (*ent.Event, error) {
 		return nil, err
 	}
 	p.live.Deliveries(ctx, deliveries...)
+	p.Metrics.Published()
+	for _, d := range deliveries {
+		if d.ConfigurationID != nil {
+			p.Metrics.Created(string(*d.ConfigurationID), 1)
+		}
+	}
 	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
 	trace := tracing.Traceparent(ctx)
 	for _, d := range deliveries {

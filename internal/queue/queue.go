@@ -162,5 +162,8 @@ func ceilSecond(t time.Time) time.Time {
 	return t
 }
 
+// Inspector reads the queue's state (for metrics); Close closes it.
+func (q *Queue) Inspector() *asynq.Inspector { return q.inspector }
+
 // Close releases the Redis connections.
 func (q *Queue) Close() error { return errors.Join(q.client.Close(), q.inspector.Close()) }

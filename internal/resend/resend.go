@@ -17,6 +17,7 @@ import (
 	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/sender"
 )
@@ -36,6 +37,8 @@ type Service struct {
 	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
+	// Metrics counts manual attempts; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Service.
@@ -107,6 +110,8 @@ func (s *Service) Attempt(ctx context.Context, d *ent.Delivery) (*ent.Delivery, 
 		return nil, err
 	}
 	s.live.Deliveries(ctx, moved)
+	s.Metrics.Attempt(string(deliveryattempt.TriggerMANUAL), res.OK(), res.Duration)
+	s.Metrics.Ended(string(out.Status), string(cfg.ID))
 	if out.Status == delivery.StatusRETRYING {
 		// The queued automatic attempt was for number n; it is stale now.
 		if err := s.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1}, out.Next); err != nil {
