@@ -37,6 +37,36 @@ type Config struct {
 	RecoveryGrace     time.Duration // FERRY_RECOVERY_GRACE
 	RetentionDays     int           // FERRY_RETENTION_DAYS: 0 keeps history forever
 	RetentionInterval time.Duration // FERRY_RETENTION_INTERVAL
+
+	MaxBodyBytes       int64         // FERRY_MAX_BODY_BYTES: largest /graphql request body
+	MaxQueryDepth      int           // FERRY_MAX_QUERY_DEPTH
+	MaxQueryComplexity int           // FERRY_MAX_QUERY_COMPLEXITY
+	ReadHeaderTimeout  time.Duration // FERRY_HTTP_READ_HEADER_TIMEOUT
+	ReadTimeout        time.Duration // FERRY_HTTP_READ_TIMEOUT
+	WriteTimeout       time.Duration // FERRY_HTTP_WRITE_TIMEOUT
+	IdleTimeout        time.Duration // FERRY_HTTP_IDLE_TIMEOUT
+	AllowedOrigins     []string      // FERRY_ALLOWED_ORIGINS: browser origins besides the API's own ("*": any)
+	RateLimit          Rate          // FERRY_RATE_LIMIT: per account token
+	AdminRateLimit     Rate          // FERRY_ADMIN_RATE_LIMIT: for the admin token
+	AutoDisableAfter   time.Duration // FERRY_AUTO_DISABLE_AFTER: 0 never switches configurations off
+	AutoDisableMin     int           // FERRY_AUTO_DISABLE_MIN_FAILURES
+}
+
+// Rate is a request budget: Requests per Period. The zero Rate is unlimited.
+type Rate struct {
+	Requests int
+	Period   time.Duration
+}
+
+// Unlimited reports whether r sets no limit.
+func (r Rate) Unlimited() bool { return r.Requests <= 0 || r.Period <= 0 }
+
+// String is r as it is written in the environment, e.g. "600/1m0s".
+func (r Rate) String() string {
+	if r.Unlimited() {
+		return "off"
+	}
+	return fmt.Sprintf("%d/%s", r.Requests, r.Period)
 }
 
 // Need says which variables a process requires: `migrate` needs only the
@@ -70,6 +100,19 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		RecoveryGrace:     l.duration("FERRY_RECOVERY_GRACE"),
 		RetentionDays:     l.intRange("FERRY_RETENTION_DAYS", 0, 3650),
 		RetentionInterval: l.duration("FERRY_RETENTION_INTERVAL"),
+
+		MaxBodyBytes:       int64(l.intRange("FERRY_MAX_BODY_BYTES", 1024, 64<<20)),
+		MaxQueryDepth:      l.intRange("FERRY_MAX_QUERY_DEPTH", 2, 100),
+		MaxQueryComplexity: l.intRange("FERRY_MAX_QUERY_COMPLEXITY", 10, 100_000_000),
+		ReadHeaderTimeout:  l.duration("FERRY_HTTP_READ_HEADER_TIMEOUT"),
+		ReadTimeout:        l.duration("FERRY_HTTP_READ_TIMEOUT"),
+		WriteTimeout:       l.duration("FERRY_HTTP_WRITE_TIMEOUT"),
+		IdleTimeout:        l.duration("FERRY_HTTP_IDLE_TIMEOUT"),
+		AllowedOrigins:     l.origins("FERRY_ALLOWED_ORIGINS"),
+		RateLimit:          l.rate("FERRY_RATE_LIMIT"),
+		AdminRateLimit:     l.rate("FERRY_ADMIN_RATE_LIMIT"),
+		AutoDisableAfter:   l.durationOrZero("FERRY_AUTO_DISABLE_AFTER"),
+		AutoDisableMin:     l.intRange("FERRY_AUTO_DISABLE_MIN_FAILURES", 1, 1_000_000),
 	}
 	if err := errors.Join(l.errs...); err != nil {
 		return Config{}, err
@@ -104,6 +147,18 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("recovery_grace", c.RecoveryGrace),
 		slog.Int("retention_days", c.RetentionDays),
 		slog.Duration("retention_interval", c.RetentionInterval),
+		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.Int("max_query_depth", c.MaxQueryDepth),
+		slog.Int("max_query_complexity", c.MaxQueryComplexity),
+		slog.Duration("http_read_header_timeout", c.ReadHeaderTimeout),
+		slog.Duration("http_read_timeout", c.ReadTimeout),
+		slog.Duration("http_write_timeout", c.WriteTimeout),
+		slog.Duration("http_idle_timeout", c.IdleTimeout),
+		slog.String("allowed_origins", strings.Join(c.AllowedOrigins, ",")),
+		slog.String("rate_limit", c.RateLimit.String()),
+		slog.String("admin_rate_limit", c.AdminRateLimit.String()),
+		slog.Duration("auto_disable_after", c.AutoDisableAfter),
+		slog.Int("auto_disable_min_failures", c.AutoDisableMin),
 	)
 }
 
@@ -279,4 +334,68 @@ func (l *loader) logLevel() slog.Level {
 	}
 	v := l.oneOf("FERRY_LOG_LEVEL", "debug", "info", "warn", "error")
 	return levels[v]
+}
+
+// durationOrZero is a duration where 0 (or "off") turns the feature off.
+func (l *loader) durationOrZero(name string) time.Duration {
+	v := l.raw(name)
+	if v == "0" || strings.EqualFold(v, "off") {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		l.fail(name, "must be a Go duration like 72h, or 0 to turn it off, got %q", v)
+		return 0
+	}
+	return d
+}
+
+// rate parses "N/period" (e.g. 600/1m); "0" or "off" is unlimited.
+func (l *loader) rate(name string) Rate {
+	v := l.raw(name)
+	if v == "0" || strings.EqualFold(v, "off") {
+		return Rate{}
+	}
+	n, p, ok := strings.Cut(v, "/")
+	requests, err := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err != nil || requests < 1 {
+		l.fail(name, "must be requests per period like 600/1m, or off, got %q", v)
+		return Rate{}
+	}
+	p = strings.TrimSpace(p)
+	if p != "" && (p[0] < '0' || p[0] > '9') {
+		p = "1" + p // "600/m" reads as 600 per 1m
+	}
+	period, err := time.ParseDuration(p)
+	if err != nil || period < time.Second {
+		l.fail(name, "must be requests per period like 600/1m (period at least 1s), got %q", v)
+		return Rate{}
+	}
+	return Rate{Requests: requests, Period: period}
+}
+
+// origins parses a comma-separated list of browser origins
+// (scheme://host[:port]) or "*".
+func (l *loader) origins(name string) []string {
+	v := l.raw(name)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+				l.fail(name, "must be a comma-separated list of origins like https://app.example.com, or *, got %q", o)
+				continue
+			}
+			o = strings.ToLower(o)
+		}
+		out = append(out, o)
+	}
+	return out
 }

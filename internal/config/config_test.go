@@ -57,6 +57,18 @@ func defaults() Config {
 		RecoveryGrace:     60 * time.Second,
 		RetentionDays:     30,
 		RetentionInterval: time.Hour,
+
+		MaxBodyBytes:       1 << 20,
+		MaxQueryDepth:      15,
+		MaxQueryComplexity: 100000,
+		ReadHeaderTimeout:  10 * time.Second,
+		ReadTimeout:        30 * time.Second,
+		WriteTimeout:       90 * time.Second,
+		IdleTimeout:        120 * time.Second,
+		RateLimit:          Rate{Requests: 600, Period: time.Minute},
+		AdminRateLimit:     Rate{Requests: 6000, Period: time.Minute},
+		AutoDisableAfter:   72 * time.Hour,
+		AutoDisableMin:     20,
 	}
 }
 
@@ -105,6 +117,47 @@ func TestLoadValid(t *testing.T) {
 				c.RecoveryGrace = 150 * time.Second
 				c.RetentionDays = 90
 				c.RetentionInterval = 15 * time.Minute
+			},
+		},
+		{
+			desc: "API limits, origins, rate limits and auto-disable",
+			getenv: env(allRequired,
+				"FERRY_MAX_BODY_BYTES", "65536",
+				"FERRY_MAX_QUERY_DEPTH", "8",
+				"FERRY_MAX_QUERY_COMPLEXITY", "5000",
+				"FERRY_HTTP_READ_HEADER_TIMEOUT", "2s",
+				"FERRY_HTTP_READ_TIMEOUT", "5s",
+				"FERRY_HTTP_WRITE_TIMEOUT", "1m",
+				"FERRY_HTTP_IDLE_TIMEOUT", "3m",
+				"FERRY_ALLOWED_ORIGINS", " https://App.example.com/ , http://localhost:3000",
+				"FERRY_RATE_LIMIT", "100/s",
+				"FERRY_ADMIN_RATE_LIMIT", "off",
+				"FERRY_AUTO_DISABLE_AFTER", "0",
+				"FERRY_AUTO_DISABLE_MIN_FAILURES", "5",
+			),
+			need: needAll,
+			want: func(c *Config) {
+				c.MaxBodyBytes = 65536
+				c.MaxQueryDepth = 8
+				c.MaxQueryComplexity = 5000
+				c.ReadHeaderTimeout = 2 * time.Second
+				c.ReadTimeout = 5 * time.Second
+				c.WriteTimeout = time.Minute
+				c.IdleTimeout = 3 * time.Minute
+				c.AllowedOrigins = []string{"https://app.example.com", "http://localhost:3000"}
+				c.RateLimit = Rate{Requests: 100, Period: time.Second}
+				c.AdminRateLimit = Rate{}
+				c.AutoDisableAfter = 0
+				c.AutoDisableMin = 5
+			},
+		},
+		{
+			desc:   "any origin",
+			getenv: env(allRequired, "FERRY_ALLOWED_ORIGINS", "*", "FERRY_RATE_LIMIT", "10/2m"),
+			need:   needAll,
+			want: func(c *Config) {
+				c.AllowedOrigins = []string{"*"}
+				c.RateLimit = Rate{Requests: 10, Period: 2 * time.Minute}
 			},
 		},
 		{
@@ -212,6 +265,11 @@ func TestLoadInvalid(t *testing.T) {
 				"FERRY_RECOVERY_GRACE", "0s",
 				"FERRY_RETENTION_DAYS", "-1",
 				"FERRY_RETENTION_INTERVAL", "hourly",
+				"FERRY_MAX_BODY_BYTES", "10",
+				"FERRY_ALLOWED_ORIGINS", "app.example.com",
+				"FERRY_RATE_LIMIT", "lots",
+				"FERRY_ADMIN_RATE_LIMIT", "10/10ms",
+				"FERRY_AUTO_DISABLE_AFTER", "3 days",
 			),
 			need: needAll,
 			want: []string{
@@ -228,6 +286,11 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_RECOVERY_GRACE must be a positive Go duration like 30s or 2m, got "0s"`,
 				`config: FERRY_RETENTION_DAYS must be an integer from 0 to 3650, got "-1"`,
 				`config: FERRY_RETENTION_INTERVAL must be a positive Go duration like 30s or 2m, got "hourly"`,
+				`config: FERRY_MAX_BODY_BYTES must be an integer from 1024 to 67108864, got "10"`,
+				`config: FERRY_ALLOWED_ORIGINS must be a comma-separated list of origins like https://app.example.com, or *, got "app.example.com"`,
+				`config: FERRY_RATE_LIMIT must be requests per period like 600/1m, or off, got "lots"`,
+				`config: FERRY_ADMIN_RATE_LIMIT must be requests per period like 600/1m (period at least 1s), got "10/10ms"`,
+				`config: FERRY_AUTO_DISABLE_AFTER must be a Go duration like 72h, or 0 to turn it off, got "3 days"`,
 			},
 		},
 		{

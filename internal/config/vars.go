@@ -33,6 +33,18 @@ var Vars = []Var{
 	{Name: "FERRY_RECOVERY_GRACE", Default: "60s", Description: "how overdue work must be before it is re-enqueued"},
 	{Name: "FERRY_RETENTION_DAYS", Default: "30", Description: "days events, deliveries and attempts are kept; 0 keeps them forever"},
 	{Name: "FERRY_RETENTION_INTERVAL", Default: "1h", Description: "how often old history is deleted"},
+	{Name: "FERRY_MAX_BODY_BYTES", Default: "1048576", Description: "largest /graphql request body in bytes (1 MiB); larger ones get HTTP 413"},
+	{Name: "FERRY_MAX_QUERY_DEPTH", Default: "15", Description: "deepest field nesting a GraphQL operation may have"},
+	{Name: "FERRY_MAX_QUERY_COMPLEXITY", Default: "100000", Description: "most fields a GraphQL operation may ask for, lists counted at their first/last size"},
+	{Name: "FERRY_HTTP_READ_HEADER_TIMEOUT", Default: "10s", Description: "time a client has to send request headers"},
+	{Name: "FERRY_HTTP_READ_TIMEOUT", Default: "30s", Description: "time a client has to send a whole request"},
+	{Name: "FERRY_HTTP_WRITE_TIMEOUT", Default: "90s", Description: "time to answer a request (above the 60 s largest delivery timeout, for resendDelivery and sendTestEvent); websockets are exempt"},
+	{Name: "FERRY_HTTP_IDLE_TIMEOUT", Default: "120s", Description: "how long an idle keep-alive connection stays open"},
+	{Name: "FERRY_ALLOWED_ORIGINS", Description: "comma-separated browser origins (https://app.example.com) allowed by CORS and websocket upgrades besides the API's own; * allows any"},
+	{Name: "FERRY_RATE_LIMIT", Default: "600/1m", Description: "requests per period for each account token, across API instances; off disables"},
+	{Name: "FERRY_ADMIN_RATE_LIMIT", Default: "6000/1m", Description: "requests per period for the admin token; off disables"},
+	{Name: "FERRY_AUTO_DISABLE_AFTER", Default: "72h", Description: "a configuration whose deliveries have all failed for this long is switched off; 0 never"},
+	{Name: "FERRY_AUTO_DISABLE_MIN_FAILURES", Default: "20", Description: "failed deliveries needed, besides the time, before a configuration is switched off"},
 }
 
 // lookup finds name in Vars; a miss is a programming error caught by tests.
