@@ -170,13 +170,8 @@ func startTracing(ctx context.Context, getenv func(string) string) (stop func(),
 
 // serveHTTP serves the API until ctx is cancelled, then drains connections.
 func serveHTTP(ctx context.Context, a *app.App) error {
-	srv := &http.Server{
-		Addr:              net.JoinHostPort("", strconv.Itoa(a.Config.Port)),
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := a.Server(net.JoinHostPort("", strconv.Itoa(a.Config.Port)))
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	a.Logger.InfoContext(ctx, "api listening", "addr", srv.Addr, "playground", fmt.Sprintf("http://localhost:%d/", a.Config.Port))

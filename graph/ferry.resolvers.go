@@ -41,6 +41,11 @@ func (r *mutationResolver) CreateAccountToken(ctx context.Context, input model.C
 	return &model.CreateAccountTokenPayload{AccountToken: t, Token: token}, nil
 }
 
+// RevokeAccountToken is the resolver for the revokeAccountToken field.
+func (r *mutationResolver) RevokeAccountToken(ctx context.Context, id pulid.ID) (*ent.AccountToken, error) {
+	return accounts.RevokeToken(ctx, r.Client, id)
+}
+
 // CreateEventType is the resolver for the createEventType field.
 func (r *mutationResolver) CreateEventType(ctx context.Context, input catalog.CreateInput) (*ent.EventType, error) {
 	return catalog.Create(ctx, r.Client, input)
@@ -150,6 +155,11 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 		return nil, err
 	}
 	return &model.Viewer{Role: model.RoleAccount, Account: acc}, nil
+}
+
+// AccountTokens is the resolver for the accountTokens field.
+func (r *queryResolver) AccountTokens(ctx context.Context, accountID *pulid.ID) ([]*ent.AccountToken, error) {
+	return accounts.Tokens(ctx, r.Client, accountID)
 }
 
 // DeliveryUpdated is the resolver for the deliveryUpdated field.

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -19,12 +20,27 @@ import (
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
+// HandlerOptions are what the GraphQL handler needs besides the schema.
+type HandlerOptions struct {
+	Auth    *auth.Authenticator
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics // nil counts nothing
+	Limits  QueryLimits
+	// OriginPatterns are the browser origins, besides the API's own, allowed
+	// to open a websocket (coder/websocket patterns; "*" allows any).
+	OriginPatterns []string
+}
+
 // NewHandler serves schema over POST, GET and graphql-transport-ws. HTTP
 // requests are authenticated by auth.Middleware; websocket connections by the
 // Authorization key of their connection_init payload.
-func NewHandler(schema graphql.ExecutableSchema, authn *auth.Authenticator, logger *slog.Logger, m *metrics.Metrics) http.Handler {
+func NewHandler(schema graphql.ExecutableSchema, o HandlerOptions) http.Handler {
+	authn, logger, m := o.Auth, o.Logger, o.Metrics
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: o.OriginPatterns},
+		},
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			v, err := authn.Authenticate(ctx, payload.Authorization())
@@ -42,6 +58,7 @@ func NewHandler(schema graphql.ExecutableSchema, authn *auth.Authenticator, logg
 		// Before requireViewer, so refused operations are counted too.
 		srv.Use(m.GraphQL())
 	}
+	srv.Use(o.Limits)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.AroundOperations(requireViewer)

@@ -142,6 +142,10 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, d *ent.Delivery, 
 			log.ErrorContext(ctx, "deactivate after 410", "err", err)
 		}
 	}
+	if status == delivery.StatusFAILED && res.StatusCode != http.StatusGone {
+		// Best effort, logged inside: it never fails the task.
+		w.AutoDisable.AfterFailure(ctx, cfg.ID)
+	}
 	if status == delivery.StatusRETRYING {
 		// If this fails the recovery loop enqueues it once it is overdue.
 		if err := w.Queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1, Trace: a.Trace}, next); err != nil {

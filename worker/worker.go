@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/internal/autodisable"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
@@ -41,6 +42,9 @@ type Deps struct {
 	// Metrics counts attempts, requests in flight and recovery; nil counts
 	// nothing.
 	Metrics *metrics.Metrics
+	// AutoDisable switches off configurations whose deliveries keep
+	// failing; nil switches none off.
+	AutoDisable *autodisable.Checker
 }
 
 // Options tune the worker.

@@ -246,6 +246,7 @@ type ComplexityRoot struct {
 		PublishEvent            func(childComplexity int, input publish.Input) int
 		ResendDeliveries        func(childComplexity int, where ent.DeliveryWhereInput) int
 		ResendDelivery          func(childComplexity int, id pulid.ID) int
+		RevokeAccountToken      func(childComplexity int, id pulid.ID) int
 		RevokeSigningKey        func(childComplexity int, id pulid.ID) int
 		RotateSigningKey        func(childComplexity int, id pulid.ID) int
 		SendTestEvent           func(childComplexity int, input configs.TestEventInput) int
@@ -262,6 +263,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AccountTokens  func(childComplexity int, accountID *pulid.ID) int
 		Accounts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
 		Configurations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ConfigurationOrder, where *ent.ConfigurationWhereInput) int
 		Deliveries     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
@@ -324,6 +326,7 @@ type DeliveryResolver interface {
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	CreateAccountToken(ctx context.Context, input model.CreateAccountTokenInput) (*model.CreateAccountTokenPayload, error)
+	RevokeAccountToken(ctx context.Context, id pulid.ID) (*ent.AccountToken, error)
 	CreateEventType(ctx context.Context, input catalog.CreateInput) (*ent.EventType, error)
 	UpdateEventType(ctx context.Context, id pulid.ID, input catalog.UpdateInput) (*ent.EventType, error)
 	ArchiveEventType(ctx context.Context, id pulid.ID) (*ent.EventType, error)
@@ -351,6 +354,7 @@ type QueryResolver interface {
 	EventTypes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventTypeOrder, where *ent.EventTypeWhereInput) (*ent.EventTypeConnection, error)
 	SigningKeys(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+	AccountTokens(ctx context.Context, accountID *pulid.ID) ([]*ent.AccountToken, error)
 }
 type SubscriptionResolver interface {
 	DeliveryUpdated(ctx context.Context, where *live.Filter) (<-chan *ent.Delivery, error)
@@ -1218,6 +1222,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResendDelivery(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.revokeAccountToken":
+		if e.ComplexityRoot.Mutation.RevokeAccountToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeAccountToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAccountToken(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.revokeSigningKey":
 		if e.ComplexityRoot.Mutation.RevokeSigningKey == nil {
 			break
@@ -1310,6 +1325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.accountTokens":
+		if e.ComplexityRoot.Query.AccountTokens == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accountTokens_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccountTokens(childComplexity, args["accountID"].(*pulid.ID)), true
 	case "Query.accounts":
 		if e.ComplexityRoot.Query.Accounts == nil {
 			break
@@ -3771,6 +3797,12 @@ type Viewer {
 extend type Query {
   "Who the request's token acts as: its role and, for account tokens, the account."
   viewer: Viewer!
+  """
+  An account's API tokens, newest first: name, hint, created, last used and
+  revoked, never the token itself. Account tokens list their own account's;
+  the admin token names the account.
+  """
+  accountTokens(accountID: ID): [AccountToken!]!
 }
 
 "A new account (tenant)."
@@ -3923,6 +3955,12 @@ type Mutation {
   createAccount(input: CreateAccountInput!): CreateAccountPayload! @admin
   "Creates another API token for an account. Admin only."
   createAccountToken(input: CreateAccountTokenInput!): CreateAccountTokenPayload! @admin
+  """
+  Revokes an API token at once: its next request is UNAUTHENTICATED. Revoking
+  twice is harmless. Account tokens may revoke their own account's tokens,
+  themselves included.
+  """
+  revokeAccountToken(id: ID!): AccountToken!
   "Adds an event type to the global catalog. Admin only."
   createEventType(input: CreateEventTypeInput!): EventType! @admin
   "Changes an event type's description, application or archived flag. Admin only."
@@ -4750,6 +4788,20 @@ func (ec *executionContext) field_Mutation_resendDelivery_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revokeAccountToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeSigningKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4861,6 +4913,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accountTokens_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "accountID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accountID"] = arg0
 	return args, nil
 }
 
@@ -8269,6 +8335,50 @@ func (ec *executionContext) fieldContext_Mutation_createAccountToken(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_revokeAccountToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeAccountToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeAccountToken(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccountToken) graphql.Marshaler {
+			return ec.marshalNAccountToken2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐAccountToken(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeAccountToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountToken(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeAccountToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createEventType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9497,6 +9607,50 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Viewer(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accountTokens(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accountTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccountTokens(ctx, fc.Args["accountID"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AccountToken) graphql.Marshaler {
+			return ec.marshalNAccountToken2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐAccountTokenᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accountTokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountToken(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accountTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -18997,6 +19151,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revokeAccountToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeAccountToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createEventType":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEventType(ctx, field)
@@ -19246,6 +19407,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "accountTokens":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accountTokens(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -19935,6 +20102,22 @@ func (ec *executionContext) marshalNAccountOrderField2ᚖgithubᚗcomᚋferryhq�
 	return v
 }
 
+func (ec *executionContext) marshalNAccountToken2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐAccountTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AccountToken) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccountToken2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐAccountToken(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAccountToken2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐAccountToken(ctx context.Context, sel ast.SelectionSet, v *ent.AccountToken) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AccountToken!")
@@ -20496,13 +20679,13 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalars.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalars.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -21591,7 +21774,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalars.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -21601,7 +21784,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalars.MarshalTime(*v)
 	return res
 }
 

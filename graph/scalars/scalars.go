@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -71,4 +72,17 @@ func UnmarshalRawJSON(v any) (json.RawMessage, error) {
 // from the error's path, which scalars do not know.
 func invalid(msg string) error {
 	return &apperr.Error{Code: apperr.BadInput, Message: msg}
+}
+
+// MarshalTime writes a Time as RFC 3339 with nanoseconds, as gqlgen does.
+func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalTime reads an RFC 3339 time; anything else is bad input (gqlgen's
+// own error would reach clients as an internal one).
+func UnmarshalTime(v any) (time.Time, error) {
+	t, err := graphql.UnmarshalTime(v)
+	if err != nil {
+		return time.Time{}, invalid("must be an RFC 3339 time like 2026-01-02T15:04:05Z")
+	}
+	return t, nil
 }

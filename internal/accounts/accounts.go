@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
@@ -65,4 +67,53 @@ func createToken(ctx context.Context, client *ent.Client, accountID pulid.ID, na
 		return nil, "", fmt.Errorf("create token for %s: %w", accountID, err)
 	}
 	return t, token, nil
+}
+
+// maxTokens bounds the token list of one account.
+const maxTokens = 1000
+
+// Tokens lists an account's tokens, newest first: names, hints and dates,
+// never the tokens. An account token lists its own account's; the admin
+// token names the account.
+func Tokens(ctx context.Context, client *ent.Client, requested *pulid.ID) ([]*ent.AccountToken, error) {
+	accountID, err := auth.OwnerAccount(ctx, requested, "accountID")
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := client.AccountToken.Query().
+		Where(accounttoken.AccountID(accountID)).
+		Order(ent.Desc(accounttoken.FieldCreatedAt), ent.Desc(accounttoken.FieldID)).
+		Limit(maxTokens).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens of %s: %w", accountID, err)
+	}
+	return tokens, nil
+}
+
+// RevokeToken revokes a token at once: the next request carrying it is
+// UNAUTHENTICATED (tokens are looked up on every request, never cached).
+// Revoking twice is harmless and keeps the first revocation time. Account
+// tokens may revoke their own account's tokens, themselves included.
+func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID) (*ent.AccountToken, error) {
+	t, err := client.AccountToken.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Missing("account token " + string(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("revoke token %s: %w", id, err)
+	}
+	if t.RevokedAt != nil {
+		return t, nil
+	}
+	// Conditional, so a concurrent revocation keeps its time; either way
+	// the stored row is the answer.
+	err = client.AccountToken.Update().
+		Where(accounttoken.ID(id), accounttoken.RevokedAtIsNil()).
+		SetRevokedAt(time.Now()).
+		Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("revoke token %s: %w", id, err)
+	}
+	return client.AccountToken.Get(ctx, id)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
 	_ "github.com/ferryhq/ferry/ent/runtime" // privacy policies and hooks
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/autodisable"
 	"github.com/ferryhq/ferry/internal/config"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
@@ -29,6 +30,7 @@ import (
 	"github.com/ferryhq/ferry/internal/netguard"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
@@ -58,6 +60,8 @@ type App struct {
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
+	// RateLimiter keeps API request budgets in Redis.
+	RateLimiter *ratelimit.Limiter
 	// Metrics holds this process's Prometheus series, served at /metrics.
 	Metrics *metrics.Metrics
 
@@ -100,23 +104,24 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	rs := resend.New(client, k, snd, q, notifier, logger)
 	rs.Metrics = m
 	return &App{
-		Config:  cfg,
-		Logger:  logger,
-		DB:      db,
-		Dialect: dialectName,
-		Client:  client,
-		Redis:   rdb,
-		Auth:    auth.NewAuthenticator(client, cfg.AdminToken),
-		Keys:    k,
-		Configs: cfgs,
-		Sender:  snd,
-		Queue:   q,
-		Limiter: limiter.New(rdb, "ferry:inflight:"),
-		Publish: pub,
-		Resend:  rs,
-		Live:    notifier,
-		Hub:     live.NewHub(rdb, logger),
-		Metrics: m,
+		Config:      cfg,
+		Logger:      logger,
+		DB:          db,
+		Dialect:     dialectName,
+		Client:      client,
+		Redis:       rdb,
+		Auth:        auth.NewAuthenticator(client, cfg.AdminToken),
+		Keys:        k,
+		Configs:     cfgs,
+		Sender:      snd,
+		Queue:       q,
+		Limiter:     limiter.New(rdb, "ferry:inflight:"),
+		Publish:     pub,
+		Resend:      rs,
+		Live:        notifier,
+		Hub:         live.NewHub(rdb, logger),
+		Metrics:     m,
+		RateLimiter: ratelimit.New(rdb, "ferry:ratelimit:"),
 	}, nil
 }
 
@@ -175,10 +180,18 @@ func (a *App) Ready(ctx context.Context) error {
 
 // NewWorker returns a delivery worker sharing this app's dependencies.
 func (a *App) NewWorker() (*worker.Worker, error) {
+	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
+	autoDisable := autodisable.New(a.Client, a.Configs, a.Publish, a.Logger, a.Config.AutoDisableAfter, a.Config.AutoDisableMin)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := autoDisable.EnsureEventType(ctx); err != nil {
+		// Ensured again before each event; until then none can subscribe.
+		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", autodisable.EventType, "err", err)
+	}
 	return worker.New(a.Config.RedisURL, worker.Deps{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
 		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
-		Metrics: a.Metrics,
+		Metrics: a.Metrics, AutoDisable: autoDisable,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
 		ShutdownTimeout:   a.Config.ShutdownTimeout,

@@ -2,11 +2,14 @@ package app
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/ferryhq/ferry/graph"
+	"github.com/ferryhq/ferry/internal/httpguard"
+	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/requestid"
 )
 
@@ -16,10 +19,17 @@ func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub,
 	})
-	gql := a.Auth.Middleware(a.Logger, graph.NewHandler(schema, a.Auth, a.Logger, a.Metrics))
+	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)
+	gql := graph.NewHandler(schema, graph.HandlerOptions{
+		Auth: a.Auth, Logger: a.Logger, Metrics: a.Metrics,
+		Limits:         graph.QueryLimits{MaxDepth: a.Config.MaxQueryDepth, MaxComplexity: a.Config.MaxQueryComplexity},
+		OriginPatterns: origins.Patterns(),
+	})
+	limited := a.RateLimiter.Middleware(ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}, a.Logger, gql)
+	api := origins.Middleware(httpguard.BodyLimit(a.Config.MaxBodyBytes, a.Auth.Middleware(a.Logger, limited)))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql", api)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("GET /{$}", playground.Handler("Ferry", "/graphql"))
 	if a.Config.Dashboard {
@@ -48,4 +58,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Server is the HTTP server of the API on addr, with Ferry's timeouts.
+// Websocket connections are hijacked and so outlive the read and write
+// timeouts; their liveness is kept by pings.
+func (a *App) Server(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: a.Config.ReadHeaderTimeout,
+		ReadTimeout:       a.Config.ReadTimeout,
+		WriteTimeout:      a.Config.WriteTimeout,
+		IdleTimeout:       a.Config.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelDebug),
+	}
 }

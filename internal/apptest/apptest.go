@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -52,6 +53,9 @@ type Env struct {
 	// Vars are the environment variables Ferry was configured with, for
 	// starting another Ferry process on the same database and Redis.
 	Vars map[string]string
+	// Logs holds every line Ferry logged at FERRY_LOG_LEVEL (error unless
+	// vars set it).
+	Logs *Logs
 }
 
 // New starts Ferry for t. allowInsecure sets FERRY_ALLOW_INSECURE_URLS, which
@@ -81,6 +85,10 @@ func NewWith(t testing.TB, vars map[string]string) *Env {
 		"FERRY_RECOVERY_GRACE":      "1s",
 		"FERRY_SHUTDOWN_TIMEOUT":    "5s",
 		"FERRY_WORKER_CONCURRENCY":  "20",
+		// Tests make many requests with one token; the rate-limit tests
+		// turn these on.
+		"FERRY_RATE_LIMIT":       "off",
+		"FERRY_ADMIN_RATE_LIMIT": "off",
 	}
 	maps.Copy(env, vars)
 	if env["DATABASE_URL"] == "" {
@@ -97,7 +105,8 @@ func NewWith(t testing.TB, vars map[string]string) *Env {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	logs := &Logs{t: t}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a, err := app.Open(context.Background(), cfg, logger)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
@@ -113,7 +122,7 @@ func NewWith(t testing.TB, vars map[string]string) *Env {
 		_ = a.Close()
 		_ = a.DB.Close()
 	})
-	return &Env{T: t, App: a, Server: srv, EncryptionKey: key, Vars: env}
+	return &Env{T: t, App: a, Server: srv, EncryptionKey: key, Vars: env, Logs: logs}
 }
 
 // NewDev starts Ferry for t as `ferry dev` runs it: on a SQLite file and an
@@ -194,10 +203,30 @@ func OnlyError(t testing.TB, res Response) Error {
 	return res.Errors[0]
 }
 
-// testWriter sends log lines to the test's log, shown when it fails.
-type testWriter struct{ t testing.TB }
+// Logs keeps what Ferry logs, and sends errors to the test's log, shown
+// when it fails.
+type Logs struct {
+	t   testing.TB
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(string(bytes.TrimRight(p, "\n")))
+// Write implements io.Writer for slog's JSON handler (one line per call).
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.buf.Write(p)
+	l.mu.Unlock()
+	// A fuzz target's *testing.F must not log from inside the target; its
+	// failures show the error codes instead.
+	if _, fuzz := l.t.(*testing.F); !fuzz && bytes.Contains(p, []byte(`"level":"ERROR"`)) {
+		l.t.Log(string(bytes.TrimRight(p, "\n")))
+	}
 	return len(p), nil
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -29,10 +30,21 @@ type wsMessage struct {
 // error when the server refuses the connection or the subscription.
 func (e *Env) Subscribe(token, query string, vars map[string]any) (*Subscription, error) {
 	e.T.Helper()
+	return e.SubscribeFrom("", token, query, vars)
+}
+
+// SubscribeFrom is Subscribe from a browser page of origin (no Origin
+// header when empty).
+func (e *Env) SubscribeFrom(origin, token, query string, vars map[string]any) (*Subscription, error) {
+	e.T.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e.T.Cleanup(cancel)
 	url := "ws" + strings.TrimPrefix(e.Server.URL, "http") + "/graphql"
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	opts := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
+	if origin != "" {
+		opts.HTTPHeader = http.Header{"Origin": {origin}}
+	}
+	conn, _, err := websocket.Dial(ctx, url, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}

@@ -236,6 +236,40 @@ func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (
 	return cfg.Unwrap(), nil
 }
 
+// DeactivateIfActive is Deactivate for Ferry itself: it changes only a
+// configuration that is still ACTIVE, so of callers racing to switch one
+// off exactly one does. It returns nil and no error when the configuration
+// is not ACTIVE (or no longer exists).
+func (s *Service) DeactivateIfActive(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error) {
+	var (
+		cfg       *ent.Configuration
+		cancelled []*ent.Delivery
+	)
+	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		n, err := tx.Configuration.Update().
+			Where(configuration.ID(id), configuration.StatusEQ(configuration.StatusACTIVE)).
+			SetStatus(configuration.StatusINACTIVE).
+			SetNillableDisabledReason(reason).
+			Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		if cfg, err = tx.Configuration.Get(ctx, id); err != nil {
+			return err
+		}
+		cancelled, err = cancelWaiting(ctx, tx.Client(), id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("deactivate configuration %s: %w", id, err)
+	}
+	if cfg == nil {
+		return nil, nil
+	}
+	s.live.Deliveries(ctx, cancelled...)
+	return cfg.Unwrap(), nil
+}
+
 // maxAnnounced bounds how many cancelled deliveries are announced one by one
 // to live subscribers; the rest are cancelled all the same.
 const maxAnnounced = 10_000

@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -100,8 +99,9 @@ func Run(ctx context.Context, o Options) error {
 	mux := http.NewServeMux()
 	mux.Handle(echoPath, echo(logger))
 	mux.Handle("/", a.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
-		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	srv := a.Server("")
+	srv.Handler = mux
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -1,0 +1,134 @@
+// Package httpguard holds the HTTP-level limits of Ferry's API: the request
+// body size and which browser origins may call it (CORS and websocket
+// upgrades).
+package httpguard
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// writeError answers with one GraphQL-shaped error, so clients handle
+// refusals the way they handle every other error.
+func writeError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
+	extensions := map[string]any{"code": code}
+	for k, v := range ext {
+		extensions[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": msg, "extensions": extensions}},
+	})
+}
+
+// WriteError is writeError for other packages' refusals (rate limiting).
+func WriteError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
+	writeError(w, status, code, msg, ext)
+}
+
+// CodeTooLarge is the extensions.code of a refused oversized body.
+const CodeTooLarge = "REQUEST_TOO_LARGE"
+
+// BodyLimit refuses request bodies larger than limit bytes with HTTP 413
+// before the handler reads any of them, whether the client declared the
+// length or streams it. Websocket upgrades have no body and pass through;
+// their messages are limited by the websocket transport.
+func BodyLimit(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		refuse := func() {
+			w.Header().Set("Connection", "close")
+			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+				fmt.Sprintf("the request body is larger than %d bytes (FERRY_MAX_BODY_BYTES)", limit),
+				map[string]any{"limit": limit})
+		}
+		if r.ContentLength > limit {
+			refuse()
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read", nil)
+			return
+		}
+		if int64(len(body)) > limit {
+			refuse()
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Origins decides which browser origins may call the API. A request without
+// an Origin header (a server, a script) and a same-origin request are always
+// allowed; others only when listed, or when the list holds "*".
+type Origins struct {
+	allowed []string // lower-case scheme://host[:port], or "*"
+}
+
+// NewOrigins returns the policy for FERRY_ALLOWED_ORIGINS.
+func NewOrigins(allowed []string) Origins {
+	out := make([]string, 0, len(allowed))
+	for _, o := range allowed {
+		out = append(out, strings.ToLower(strings.TrimRight(o, "/")))
+	}
+	return Origins{allowed: out}
+}
+
+// Allowed reports whether r's origin may call the API.
+func (o Origins) Allowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	return slices.Contains(o.allowed, "*") || slices.Contains(o.allowed, strings.ToLower(u.Scheme+"://"+u.Host))
+}
+
+// Patterns are the origin patterns for coder/websocket's AcceptOptions, the
+// same policy as Allowed.
+func (o Origins) Patterns() []string { return slices.Clone(o.allowed) }
+
+// Middleware refuses requests from other origins with 403 and answers CORS
+// for allowed ones, preflights included.
+func (o Origins) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		w.Header().Add("Vary", "Origin")
+		if !o.Allowed(r) {
+			writeError(w, http.StatusForbidden, "FORBIDDEN",
+				fmt.Sprintf("origin %q may not call this API (FERRY_ALLOWED_ORIGINS)", origin), nil)
+			return
+		}
+		if origin != "" {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+				h.Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
