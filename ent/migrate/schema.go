@@ -168,6 +168,11 @@ var (
 				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[1]},
 			},
 			{
+				Name:    "delivery_configuration_id_status_last_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[3], DeliveriesColumns[9]},
+			},
+			{
 				Name:    "delivery_event_id",
 				Unique:  false,
 				Columns: []*schema.Column{DeliveriesColumns[13]},

@@ -71,6 +71,8 @@ func (Delivery) Indexes() []ent.Index {
 		index.Fields("account_id", "status", "created_at"),
 		index.Fields("account_id", "event_type", "created_at"),
 		index.Fields("configuration_id", "created_at"),
+		// Auto-disable: a configuration's latest success.
+		index.Fields("configuration_id", "status", "last_attempt_at"),
 		index.Fields("event_id"),
 		// The recovery loop looks for work that is due.
 		index.Fields("status", "next_attempt_at"),
