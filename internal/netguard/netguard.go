@@ -2,7 +2,7 @@
 // are checked when saved, and every connection is checked again at dial time
 // on the resolved address, so DNS rebinding cannot slip past. Through an
 // egress proxy Ferry never dials the target: the sender checks the addresses
-// it resolves with CheckAddr, and rebinding protection rests on the proxy.
+// it resolves with CheckHost, and rebinding protection rests on the proxy.
 package netguard
 
 import (
@@ -27,6 +27,12 @@ const MaxURLLength = 2048
 // allows http:// and private or loopback addresses, for development and tests.
 type Policy struct {
 	AllowInsecure bool
+	// Resolver looks up host names for Dialer and CheckHost; nil is
+	// net.DefaultResolver. Tests point it at a fake DNS server (see
+	// netguardtest) to play DNS rebinding. Whatever it answers, a dialer
+	// resolves once per connection and connects only to the addresses it
+	// has just checked: it never looks the name up again.
+	Resolver *net.Resolver
 }
 
 // URLError is a URL refused for a reason a user can act on.
@@ -97,11 +103,38 @@ func (p Policy) CheckAddr(addr netip.Addr) error {
 	return nil
 }
 
-// Dialer returns a dialer that enforces the policy on every connection.
+// CheckHost resolves host and refuses it if the policy forbids any of its
+// addresses. It is for callers that never dial host themselves, such as the
+// sender in front of an egress proxy. A name may resolve differently a moment
+// later, so for a connection Ferry makes itself only the dial-time check counts.
+func (p Policy) CheckHost(ctx context.Context, host string) error {
+	r := p.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	addrs, err := r.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return err
+	}
+	if len(addrs) == 0 {
+		return &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	for _, a := range addrs {
+		if err := p.CheckAddr(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Dialer returns a dialer that enforces the policy on every connection: it
+// resolves the host once, with p.Resolver, and checks each address in
+// ControlContext right before connecting to that very address.
 func (p Policy) Dialer(timeout time.Duration) *net.Dialer {
 	return &net.Dialer{
 		Timeout:   timeout,
 		KeepAlive: 30 * time.Second,
+		Resolver:  p.Resolver,
 		ControlContext: func(_ context.Context, network, address string, c syscall.RawConn) error {
 			return p.Control(network, address, c)
 		},
@@ -110,14 +143,15 @@ func (p Policy) Dialer(timeout time.Duration) *net.Dialer {
 
 // nonPublic lists ranges a webhook must never reach: private, shared (CGNAT),
 // loopback, link-local (cloud metadata), documentation, benchmarking and
-// reserved space.
+// reserved space, and IPv4-compatible (::/96) and site-local (fec0::/10)
+// IPv6, deprecated forms that could still reach an IPv4 host or a LAN.
 var nonPublic = func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{
 		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
 		"172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
 		"198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-		"::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16",
+		"::/128", "::1/128", "::/96", "fec0::/10", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16",
 		"fc00::/7", "fe80::/10", "ff00::/8",
 	} {
 		out = append(out, netip.MustParsePrefix(s))

@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/ferryhq/ferry/internal/netguard"
 )
 
 // Option configures a Sender.
@@ -101,25 +99,6 @@ func (p *proxy) onConnectResponse(_ context.Context, _ *url.URL, req *http.Reque
 		return nil
 	}
 	return &connectRefusedError{target: req.Host, status: resp.Status}
-}
-
-// checkTarget resolves host and refuses it if the policy forbids any of its
-// addresses: with a proxy, Ferry never dials the target, so the dial-time
-// check cannot see it.
-func (p *proxy) checkTarget(ctx context.Context, policy netguard.Policy, host string) error {
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return err
-	}
-	if len(addrs) == 0 {
-		return &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	for _, a := range addrs {
-		if err := policy.CheckAddr(a); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // classify is the package's classify, with failures reaching or talking to

@@ -18,8 +18,23 @@ import (
 	"github.com/ferryhq/ferry/internal/tracing"
 )
 
-// MaxResponseBody is how much of a response body is kept (and read).
-const MaxResponseBody = 64 << 10
+// Limits on what a receiver can make Ferry read, so that a hostile or broken
+// one costs a bounded amount of memory and time: the whole exchange also
+// ends at the configuration's timeout, however slowly bytes trickle in.
+const (
+	// MaxResponseBody is how much of a response body is kept and stored.
+	MaxResponseBody = 64 << 10
+	// MaxResponseRead is how much of a response body is read at most: past
+	// MaxResponseBody it is discarded, so that the connection can be
+	// reused. A longer body is cut off and fails the attempt, whatever the
+	// status: it never ends as far as Ferry is concerned.
+	MaxResponseRead = 1 << 20
+	// MaxResponseHeader bounds the status line and header block; a longer
+	// one is cut off and fails the attempt.
+	MaxResponseHeader = 64 << 10
+	// maxError bounds an error message, which may quote what a receiver sent.
+	maxError = 1 << 10
+)
 
 // ErrorKind classifies why an attempt failed.
 type ErrorKind string
@@ -82,7 +97,7 @@ func New(policy netguard.Policy, userAgent string, opts ...Option) *Sender {
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    10 * time.Second,
 		ExpectContinueTimeout:  time.Second,
-		MaxResponseHeaderBytes: 64 << 10,
+		MaxResponseHeaderBytes: MaxResponseHeader,
 	}
 	if o.rootCAs != nil {
 		transport.TLSClientConfig = &tls.Config{RootCAs: o.rootCAs}
@@ -134,7 +149,8 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if s.proxy != nil {
-		if err := s.proxy.checkTarget(ctx, s.policy, target.Hostname()); err != nil {
+		// With a proxy Ferry never dials the target: check what it resolves to.
+		if err := s.policy.CheckHost(ctx, target.Hostname()); err != nil {
 			kind, msg := s.classify(err, timeout)
 			return res.fail(kind, msg)
 		}
@@ -155,9 +171,15 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	res.ResponseHeaders = resp.Header
 	res.ResponseBody, res.BodyTruncated, err = readLimited(resp.Body)
 	res.Duration = time.Since(res.StartedAt)
+	if errors.Is(err, errBodyTooLarge) {
+		return res.fail(ErrResponse, fmt.Sprintf("status %d, but the response body is larger than %s: cut off after %s, the first %s kept",
+			resp.StatusCode, size(MaxResponseRead), size(MaxResponseRead), size(MaxResponseBody)))
+	}
 	if err != nil {
 		kind, msg := s.classify(err, timeout)
-		if kind == ErrOther {
+		if kind == ErrTimeout {
+			msg = fmt.Sprintf("status %d, but %s reading the response body", resp.StatusCode, msg)
+		} else if kind == ErrOther {
 			kind, msg = ErrResponse, "reading the response: "+msg
 		}
 		return res.fail(kind, msg)
@@ -178,22 +200,44 @@ func (r Result) fail(kind ErrorKind, msg string) Result {
 	if r.Duration == 0 {
 		r.Duration = time.Since(r.StartedAt)
 	}
+	if len(msg) > maxError {
+		msg = strings.ToValidUTF8(msg[:maxError], "") + "…"
+	}
 	r.ErrorKind, r.Error = kind, msg
 	return r
 }
 
-// readLimited keeps MaxResponseBody bytes and drains a little more so the
-// connection can be reused; a larger body is cut off.
-func readLimited(r io.Reader) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxResponseBody+1))
-	if err != nil {
-		return b, false, err
+// errBodyTooLarge is a response body longer than MaxResponseRead.
+var errBodyTooLarge = errors.New("response body too large")
+
+// readLimited keeps the first MaxResponseBody bytes of r and discards the
+// rest up to MaxResponseRead, so that the connection can be reused; past
+// that it stops with errBodyTooLarge. It never holds more than what it keeps.
+func readLimited(r io.Reader) (kept []byte, truncated bool, err error) {
+	kept, err = io.ReadAll(io.LimitReader(r, MaxResponseBody))
+	if err != nil || len(kept) < MaxResponseBody {
+		return kept, false, err
 	}
-	if len(b) <= MaxResponseBody {
-		return b, false, nil
+	rest := int64(MaxResponseRead - MaxResponseBody)
+	n, err := io.Copy(io.Discard, io.LimitReader(r, rest+1))
+	switch {
+	case err != nil:
+		return kept, n > 0, err
+	case n > rest:
+		return kept, true, errBodyTooLarge
 	}
-	_, _ = io.CopyN(io.Discard, r, MaxResponseBody)
-	return b[:MaxResponseBody], true, nil
+	return kept, n > 0, nil
+}
+
+// size writes a byte count the way the limits are documented: 64 KiB, 1 MiB.
+func size(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // classify names failures reaching the egress proxy as such when there is
@@ -226,8 +270,20 @@ func classify(err error, timeout time.Duration) (ErrorKind, string) {
 		return ErrTLS, "tls: " + innermost(err)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return ErrConnect, "connect: " + innermost(err)
+	case headersTooLarge(err):
+		return ErrResponse, fmt.Sprintf("response headers larger than %s: cut off", size(MaxResponseHeader))
 	}
 	return ErrOther, innermost(err)
+}
+
+// headersTooLarge reports whether err is net/http refusing a response header
+// block over MaxResponseHeaderBytes (HTTP/1) or over the header list size
+// Ferry advertised (HTTP/2). Neither is an exported error, so their texts
+// are matched; an unmatched one is still a failure, only named less well.
+func headersTooLarge(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "server response headers exceeded") ||
+		strings.Contains(msg, "response header list larger than advertised limit")
 }
 
 func isTimeout(err error) bool {
