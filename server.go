@@ -6,6 +6,7 @@
 //	ferry worker    the delivery workers only
 //	ferry migrate   apply database migrations and exit
 //	ferry admin     create accounts, tokens and event types from a shell
+//	ferry bench     measure throughput and latency end to end (BENCHMARKS.md)
 //	ferry version   print the version
 //
 // Everything else is configured by environment variables (see README).
@@ -34,7 +35,7 @@ import (
 	"github.com/ferryhq/ferry/internal/tracing"
 )
 
-const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|version>
+const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|bench|version>
 
   dev       try Ferry with nothing installed: SQLite file + in-process Redis,
             seeded, with an echo receiver (flags: --data FILE, --port N);
@@ -44,6 +45,8 @@ const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|version>
   worker    run the delivery workers only
   migrate   apply database migrations and exit
   admin     create-account NAME | create-token ACCOUNT_ID | event-type create NAME
+  bench     measure Ferry end to end: --scenario throughput|fanout|paced|
+            slow-receivers|idle-latency|history, --json (see BENCHMARKS.md)
   version   print the version
   healthcheck  exit 0 when the local API answers /healthz (for containers)
 
@@ -62,6 +65,8 @@ func main() {
 		err = runDev(ctx, os.Args[2:], os.Getenv, os.Stdout)
 	case "admin":
 		err = runAdmin(ctx, os.Args[2:], os.Getenv, os.Stdout)
+	case "bench":
+		err = runBench(ctx, os.Args[2:], os.Getenv, os.Stdout)
 	default:
 		err = run(ctx, os.Args[1])
 	}

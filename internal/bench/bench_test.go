@@ -1,0 +1,55 @@
+package bench_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/bench"
+)
+
+// The CI smoke run of the benchmark: a few hundred events through the real
+// API and workers, none lost, none duplicated. It asserts behaviour, never
+// speed.
+func TestBenchSmokeLosesAndRepeatsNothing(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, true)
+	e.StartWorker()
+	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken, DB: e.App.DB}
+	r, err := bench.Run(t.Context(), bench.Options{Scenario: "throughput", Events: 300, Concurrency: 8}, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.Check(r); err != nil || r.Delivered != 300 || r.Expected != 300 {
+		t.Fatalf("throughput smoke: %v; delivered %d of %d", err, r.Delivered, r.Expected)
+	}
+	if r.RowsPerDelivery <= 0 || r.Latency.Max <= 0 {
+		t.Errorf("rows per delivery %v, max latency %v: the run measured nothing", r.RowsPerDelivery, r.Latency.Max)
+	}
+}
+
+// slow-receivers in small: maxParallel holds at every receiver, and every
+// event reaches every configuration once.
+func TestBenchSlowReceiversKeepMaxParallel(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, true)
+	e.StartWorker()
+	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken}
+	r, err := bench.Run(t.Context(), bench.Options{
+		Scenario: "slow-receivers", Events: 30, Configs: 2, MaxParallel: 3, Delay: 50 * time.Millisecond, Concurrency: 8,
+	}, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.Check(r); err != nil || r.Delivered != 60 {
+		t.Fatalf("slow receivers: %v; delivered %d of 60", err, r.Delivered)
+	}
+	if len(r.PeakInFlight) != 2 {
+		t.Fatalf("peak in flight measured for %d configurations, want 2", len(r.PeakInFlight))
+	}
+	for path, peak := range r.PeakInFlight {
+		if peak > 3 || peak < 1 {
+			t.Errorf("%s had %d requests in flight, want at most maxParallel 3", path, peak)
+		}
+	}
+}
