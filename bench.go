@@ -69,4 +69,3 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	return nil
 }
-

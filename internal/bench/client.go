@@ -82,7 +82,9 @@ func (c *client) prepare(ctx context.Context, adminToken string, rcv *receiver, 
 		return setup{}, fmt.Errorf("create account: %w", err)
 	}
 	token := acc.CreateAccount.Token
-	var key struct{ CreateSigningKey struct{ SigningKey struct{ ID string } } }
+	var key struct {
+		CreateSigningKey struct{ SigningKey struct{ ID string } }
+	}
 	if err := c.do(ctx, token, `mutation { createSigningKey(input: {name: "bench"}) { signingKey { id } } }`, nil, &key); err != nil {
 		return setup{}, fmt.Errorf("create signing key: %w", err)
 	}

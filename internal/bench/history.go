@@ -24,7 +24,9 @@ func runHistory(ctx context.Context, o Options, t Target, c *client, s setup) (R
 	}
 	var who struct {
 		Viewer         struct{ Account struct{ ID string } }
-		Configurations struct{ Edges []struct{ Node struct{ ID string } } }
+		Configurations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	if err := c.do(ctx, s.token, `{ viewer { account { id } } configurations(first: 1) { edges { node { id } } } }`, nil, &who); err != nil {
 		return Result{}, err
