@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -33,6 +35,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	dbURL := fs.String("database-url", "", "PostgreSQL of the Ferry at --url, for rows written (and history seeding)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	strict := fs.Bool("check", false, "exit non-zero when events were lost, duplicated or not published")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (in-process Ferry included) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +57,17 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 			defer db.Close()
 			t.DB = db
 		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	r, err := bench.Run(ctx, o, t)
 	if err != nil {

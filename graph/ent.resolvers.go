@@ -36,12 +36,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
-	return r.Client.Account.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithAccountOrder(orderBy), ent.WithAccountFilter(where.Filter))
+	return r.Client.Account.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithAccountOrder(orderBy), ent.WithAccountFilter(where.Filter))
 }
 
 // Configurations is the resolver for the configurations field.
 func (r *queryResolver) Configurations(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ConfigurationOrder, where *ent.ConfigurationWhereInput) (*ent.ConfigurationConnection, error) {
-	return r.Client.Configuration.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithConfigurationOrder(orderBy), ent.WithConfigurationFilter(where.Filter))
+	return r.Client.Configuration.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithConfigurationOrder(orderBy), ent.WithConfigurationFilter(where.Filter))
 }
 
 // Deliveries is the resolver for the deliveries field.
@@ -49,7 +49,7 @@ func (r *queryResolver) Deliveries(ctx context.Context, after *entgql.Cursor[pul
 	if orderBy == nil {
 		orderBy = &ent.DeliveryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DeliveryOrderFieldCreatedAt}
 	}
-	return r.Client.Delivery.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithDeliveryOrder(orderBy), ent.WithDeliveryFilter(where.Filter))
+	return r.Client.Delivery.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithDeliveryOrder(orderBy), ent.WithDeliveryFilter(where.Filter))
 }
 
 // Events is the resolver for the events field.
@@ -57,17 +57,17 @@ func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[pulid.I
 	if orderBy == nil {
 		orderBy = &ent.EventOrder{Direction: entgql.OrderDirectionDesc, Field: ent.EventOrderFieldCreatedAt}
 	}
-	return r.Client.Event.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
+	return r.Client.Event.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
 }
 
 // EventTypes is the resolver for the eventTypes field.
 func (r *queryResolver) EventTypes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventTypeOrder, where *ent.EventTypeWhereInput) (*ent.EventTypeConnection, error) {
-	return r.Client.EventType.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithEventTypeOrder(orderBy), ent.WithEventTypeFilter(where.Filter))
+	return r.Client.EventType.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithEventTypeOrder(orderBy), ent.WithEventTypeFilter(where.Filter))
 }
 
 // SigningKeys is the resolver for the signingKeys field.
 func (r *queryResolver) SigningKeys(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error) {
-	return r.Client.SigningKey.Query().Paginate(ctx, after, pageSize(first, last), before, last, ent.WithSigningKeyOrder(orderBy), ent.WithSigningKeyFilter(where.Filter))
+	return r.Client.SigningKey.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithSigningKeyOrder(orderBy), ent.WithSigningKeyFilter(where.Filter))
 }
 
 // Delivery returns generated.DeliveryResolver implementation.

@@ -279,3 +279,40 @@ func pageSize(first, last *int) *int {
 	}
 	return first
 }
+
+// pageCtx hides pageInfo from ent's pagination when totalCount is not asked
+// for. entgql counts every matching row whenever pageInfo is selected,
+// although hasNextPage and hasPreviousPage come from fetching one row more
+// than the page: on a large history that count is most of the query's time.
+func pageCtx(ctx context.Context) context.Context {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ctx
+	}
+	fields := graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil)
+	var total, pageInfo, edges bool
+	for _, f := range fields {
+		switch f.Alias {
+		case "totalCount":
+			total = true
+		case "pageInfo":
+			pageInfo = true
+		case "edges":
+			edges = true
+		}
+	}
+	if total || !pageInfo || !edges {
+		return ctx
+	}
+	var kept ast.SelectionSet
+	for _, f := range fields {
+		if f.Alias != "pageInfo" {
+			kept = append(kept, f.Field)
+		}
+	}
+	c := *fc
+	c.Field.Selections = kept
+	nctx := graphql.WithFieldContext(ctx, &c)
+	c.Parent = fc.Parent // in place of fc, not under it: error paths stay right
+	return nctx
+}
