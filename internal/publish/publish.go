@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"go.opentelemetry.io/otel/attribute"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
@@ -55,6 +57,7 @@ type Publisher struct {
 	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
+	types  typeCache
 	// Metrics counts publishes and created deliveries; nil counts nothing.
 	Metrics *metrics.Metrics
 }
@@ -105,15 +108,30 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 		}
 	}
 	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
-	trace := tracing.Traceparent(ctx)
-	for _, d := range deliveries {
-		// A failed enqueue loses nothing: the recovery loop finds the delivery.
-		if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1, Trace: trace}, time.Time{}); err != nil {
-			p.logger.WarnContext(ctx, "enqueue after publish failed; recovery will retry",
-				"event_id", evt.ID, "delivery_id", d.ID, "err", err)
-		}
-	}
+	p.enqueue(ctx, evt.ID, deliveries)
 	return evt, nil
+}
+
+// enqueueParallel bounds the Redis round trips one publish makes at once
+// when it fans out to many configurations.
+const enqueueParallel = 16
+
+// enqueue queues the first attempt of each delivery, several at a time. A
+// failed enqueue loses nothing: the recovery loop finds the delivery.
+func (p *Publisher) enqueue(ctx context.Context, eventID pulid.ID, deliveries []*ent.Delivery) {
+	trace := tracing.Traceparent(ctx)
+	var g errgroup.Group
+	g.SetLimit(enqueueParallel)
+	for _, d := range deliveries {
+		g.Go(func() error {
+			if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1, Trace: trace}, time.Time{}); err != nil {
+				p.logger.WarnContext(ctx, "enqueue after publish failed; recovery will retry",
+					"event_id", eventID, "delivery_id", d.ID, "err", err)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
 }
 
 func (p *Publisher) store(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
@@ -180,7 +198,49 @@ func (p *Publisher) byIdempotencyKey(ctx context.Context, accountID pulid.ID, ke
 	return evt, nil
 }
 
+// typeTTL is how long a catalog lookup is reused: an event type archived
+// (or created) takes at most this long to be seen by every publisher.
+const typeTTL = time.Second
+
+// typeCache remembers which types were publishable a moment ago, so a
+// stream of publishes of one type costs the catalog one query a second, not
+// one each.
+type typeCache struct {
+	mu      sync.Mutex
+	checked map[string]time.Time
+}
+
+func (c *typeCache) fresh(name string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	at, ok := c.checked[name]
+	return ok && now.Sub(at) <= typeTTL
+}
+
+func (c *typeCache) put(name string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.checked == nil || len(c.checked) > 10_000 {
+		c.checked = map[string]time.Time{}
+	}
+	c.checked[name] = now
+}
+
 func (p *Publisher) checkType(ctx context.Context, name string) error {
+	now := p.now()
+	if p.types.fresh(name, now) {
+		return nil
+	}
+	err := p.lookUpType(ctx, name)
+	if err == nil {
+		// Only publishable types are remembered: a type created right
+		// after a refused publish works at once.
+		p.types.put(name, now)
+	}
+	return err
+}
+
+func (p *Publisher) lookUpType(ctx context.Context, name string) error {
 	et, err := p.client.EventType.Query().Where(eventtype.Name(name)).Only(ctx)
 	switch {
 	case ent.IsNotFound(err):
