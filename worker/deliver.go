@@ -95,7 +95,6 @@ func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, erro
 	d, err := w.Client.Delivery.Query().
 		Where(delivery.ID(a.DeliveryID)).
 		WithEvent().
-		WithConfiguration(func(q *ent.ConfigurationQuery) { q.WithSigningKey() }).
 		Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
@@ -105,6 +104,13 @@ func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, erro
 	}
 	if d.AttemptCount != a.Number-1 || (d.Status != delivery.StatusPENDING && d.Status != delivery.StatusRETRYING) {
 		return nil, nil
+	}
+	if d.ConfigurationID != nil {
+		cfg, err := w.cfgCache.get(ctx, w.Client, *d.ConfigurationID, w.now())
+		if err != nil {
+			return nil, err
+		}
+		d.Edges.Configuration = cfg
 	}
 	return d, nil
 }

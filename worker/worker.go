@@ -64,6 +64,7 @@ type Worker struct {
 	mux     *asynq.ServeMux
 	recover *Recoverer
 	sweeper *retention.Sweeper
+	cfgCache configCache
 	now     func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
