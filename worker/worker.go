@@ -89,9 +89,9 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		Concurrency:     o.Concurrency,
 		Queues:          map[string]int{queue.Name: 1},
 		ShutdownTimeout: o.ShutdownTimeout,
-		// Both intervals shape latency: new work is picked up within 20 ms,
+		// Both intervals shape latency: new work is picked up within 10 ms,
 		// due retries within 200 ms (defaults are 1 s and 5 s).
-		TaskCheckInterval:        20 * time.Millisecond,
+		TaskCheckInterval:        10 * time.Millisecond,
 		DelayedTaskCheckInterval: 200 * time.Millisecond,
 		IsFailure:                isFailure,
 		BaseContext:              func() context.Context { return w.base },
