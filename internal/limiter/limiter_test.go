@@ -5,21 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/testenv"
 )
 
 func newLimiter(t *testing.T) *limiter.Limiter {
 	t.Helper()
-	opts, err := redis.ParseURL(testenv.Redis(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { _ = rdb.Close() })
-	return limiter.New(rdb, "test:inflight:")
+	return limiter.New(testenv.RedisClient(t), "test:inflight:")
 }
 
 func TestSlotsAreCappedAndReleased(t *testing.T) {

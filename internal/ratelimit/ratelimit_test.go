@@ -19,13 +19,7 @@ import (
 
 func newLimiter(t *testing.T) *ratelimit.Limiter {
 	t.Helper()
-	opts, err := redis.ParseURL(testenv.Redis(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	t.Cleanup(func() { _ = rdb.Close() })
-	return ratelimit.New(rdb, "test:ratelimit:")
+	return ratelimit.New(testenv.RedisClient(t), "test:ratelimit:")
 }
 
 // Concurrent requests, as from many API instances, get exactly the budget.

@@ -190,3 +190,16 @@ func keepLease(t testing.TB, control *redis.Client, n int, owner string) (stop f
 		<-finished
 	}
 }
+
+// RedisClient is a client on a Redis DB of its own for t (see Redis),
+// closed when t ends.
+func RedisClient(t testing.TB) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(Redis(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
