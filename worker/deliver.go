@@ -92,15 +92,9 @@ func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lea
 // load returns the delivery with its event and configuration, or nil when
 // the task is stale (already attempted, ended, or deleted).
 func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
-	d, err := w.Client.Delivery.Query().
-		Where(delivery.ID(a.DeliveryID)).
-		WithEvent().
-		Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", a.DeliveryID, err)
+	d, err := deliveryWithEvent(ctx, w.Client, a.DeliveryID)
+	if d == nil || err != nil {
+		return nil, err
 	}
 	if d.AttemptCount != a.Number-1 || (d.Status != delivery.StatusPENDING && d.Status != delivery.StatusRETRYING) {
 		return nil, nil
