@@ -60,12 +60,12 @@ type Options struct {
 // Worker processes delivery attempts from Redis and recovers lost ones.
 type Worker struct {
 	Deps
-	srv     *asynq.Server
-	mux     *asynq.ServeMux
-	recover *Recoverer
-	sweeper *retention.Sweeper
+	srv      *asynq.Server
+	mux      *asynq.ServeMux
+	recover  *Recoverer
+	sweeper  *retention.Sweeper
 	cfgCache configCache
-	now     func() time.Time
+	now      func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
