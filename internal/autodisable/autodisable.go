@@ -23,11 +23,11 @@
 // publishes EventType to the account's configurations that subscribe to it.
 //
 // Cost: the failures are read through the (configuration_id, created_at)
-// index from lastSuccess on, stopping after MinFailures of them. Finding
-// lastSuccess reads every delivery of the configuration unless an index on
-// (configuration_id, status, last_attempt_at) exists, so MinInterval bounds
-// how often one process checks one configuration. Counting all failures and
-// finding the last one happen only when switching off.
+// index from lastSuccess on, stopping after MinFailures of them; lastSuccess
+// through the (configuration_id, status, last_attempt_at) index (migration
+// 0003). MinInterval bounds how often one process checks one configuration.
+// Counting all failures and finding the last one happen only when switching
+// off.
 package autodisable
 
 import (

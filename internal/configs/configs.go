@@ -213,27 +213,12 @@ func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (
 	if _, err := s.get(ctx, id); err != nil {
 		return nil, err
 	}
-	var (
-		cfg       *ent.Configuration
-		cancelled []*ent.Delivery
-	)
-	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
-		var err error
-		cfg, err = tx.Configuration.UpdateOneID(id).
-			SetStatus(configuration.StatusINACTIVE).
-			SetNillableDisabledReason(reason).
-			Save(ctx)
-		if err != nil {
-			return fmt.Errorf("deactivate configuration %s: %w", id, err)
-		}
-		cancelled, err = cancelWaiting(ctx, tx.Client(), id)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	cfg, err := s.deactivate(ctx, id, reason, false)
+	if err == nil && cfg == nil {
+		// Deleted since it was read.
+		return nil, apperr.Missing("configuration " + string(id))
 	}
-	s.live.Deliveries(ctx, cancelled...)
-	return cfg.Unwrap(), nil
+	return cfg, err
 }
 
 // DeactivateIfActive is Deactivate for Ferry itself: it changes only a
@@ -241,16 +226,23 @@ func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (
 // off exactly one does. It returns nil and no error when the configuration
 // is not ACTIVE (or no longer exists).
 func (s *Service) DeactivateIfActive(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error) {
+	return s.deactivate(ctx, id, reason, true)
+}
+
+// deactivate turns the configuration INACTIVE with reason and cancels its
+// waiting deliveries, in one transaction; with onlyActive, only while it is
+// ACTIVE. It returns nil when nothing was changed.
+func (s *Service) deactivate(ctx context.Context, id pulid.ID, reason *string, onlyActive bool) (*ent.Configuration, error) {
 	var (
 		cfg       *ent.Configuration
 		cancelled []*ent.Delivery
 	)
 	err := store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
-		n, err := tx.Configuration.Update().
-			Where(configuration.ID(id), configuration.StatusEQ(configuration.StatusACTIVE)).
-			SetStatus(configuration.StatusINACTIVE).
-			SetNillableDisabledReason(reason).
-			Save(ctx)
+		u := tx.Configuration.Update().Where(configuration.ID(id))
+		if onlyActive {
+			u.Where(configuration.StatusEQ(configuration.StatusACTIVE))
+		}
+		n, err := u.SetStatus(configuration.StatusINACTIVE).SetNillableDisabledReason(reason).Save(ctx)
 		if err != nil || n == 0 {
 			return err
 		}
