@@ -14,9 +14,9 @@ import (
 	"strings"
 )
 
-// writeError answers with one GraphQL-shaped error, so clients handle
-// refusals the way they handle every other error.
-func writeError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
+// WriteError answers with one GraphQL-shaped error, so clients handle
+// refusals (here and in rate limiting) the way they handle every other error.
+func WriteError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
 	extensions := map[string]any{"code": code}
 	for k, v := range ext {
 		extensions[k] = v
@@ -26,11 +26,6 @@ func writeError(w http.ResponseWriter, status int, code, msg string, ext map[str
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": extensions}},
 	})
-}
-
-// WriteError is writeError for other packages' refusals (rate limiting).
-func WriteError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
-	writeError(w, status, code, msg, ext)
 }
 
 // CodeTooLarge is the extensions.code of a refused oversized body.
@@ -48,7 +43,7 @@ func BodyLimit(limit int64, next http.Handler) http.Handler {
 		}
 		refuse := func() {
 			w.Header().Set("Connection", "close")
-			writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+			WriteError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
 				fmt.Sprintf("the request body is larger than %d bytes (FERRY_MAX_BODY_BYTES)", limit),
 				map[string]any{"limit": limit})
 		}
@@ -58,7 +53,7 @@ func BodyLimit(limit int64, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read", nil)
+			WriteError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read", nil)
 			return
 		}
 		if int64(len(body)) > limit {
@@ -113,7 +108,7 @@ func (o Origins) Middleware(next http.Handler) http.Handler {
 		origin := r.Header.Get("Origin")
 		w.Header().Add("Vary", "Origin")
 		if !o.Allowed(r) {
-			writeError(w, http.StatusForbidden, "FORBIDDEN",
+			WriteError(w, http.StatusForbidden, "FORBIDDEN",
 				fmt.Sprintf("origin %q may not call this API (FERRY_ALLOWED_ORIGINS)", origin), nil)
 			return
 		}
