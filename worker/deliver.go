@@ -100,7 +100,7 @@ func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, erro
 		return nil, nil
 	}
 	if d.ConfigurationID != nil {
-		cfg, err := w.cfgCache.get(ctx, w.Client, *d.ConfigurationID, w.now())
+		cfg, err := w.configuration(ctx, *d.ConfigurationID)
 		if err != nil {
 			return nil, err
 		}

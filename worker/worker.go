@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/autodisable"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
@@ -25,6 +26,7 @@ import (
 	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/retention"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/ttlcache"
 )
 
 // Deps are what the worker needs from the rest of Ferry.
@@ -60,12 +62,12 @@ type Options struct {
 // Worker processes delivery attempts from Redis and recovers lost ones.
 type Worker struct {
 	Deps
-	srv      *asynq.Server
-	mux      *asynq.ServeMux
-	recover  *Recoverer
-	sweeper  *retention.Sweeper
-	cfgCache configCache
-	now      func() time.Time
+	srv         *asynq.Server
+	mux         *asynq.ServeMux
+	recover     *Recoverer
+	sweeper     *retention.Sweeper
+	configCache *ttlcache.Cache[pulid.ID, *ent.Configuration] // see configTTL
+	now         func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -83,7 +85,8 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout}
+	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout,
+		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
 	w.srv = asynq.NewServer(opt, asynq.Config{
 		Concurrency:     o.Concurrency,

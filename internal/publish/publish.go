@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
@@ -30,6 +29,7 @@ import (
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/tracing"
+	"github.com/ferryhq/ferry/internal/ttlcache"
 )
 
 // Limits on what a publisher may send.
@@ -57,14 +57,15 @@ type Publisher struct {
 	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
-	types  typeCache
+	types  *ttlcache.Cache[string, struct{}] // publishable types, see typeTTL
 	// Metrics counts publishes and created deliveries; nil counts nothing.
 	Metrics *metrics.Metrics
 }
 
 // New returns a Publisher; new deliveries are announced on n.
 func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Publisher {
-	return &Publisher{client: client, queue: q, live: n, logger: logger, now: time.Now}
+	return &Publisher{client: client, queue: q, live: n, logger: logger, now: time.Now,
+		types: ttlcache.New[string, struct{}](typeTTL, 10_000)}
 }
 
 // Publish stores the event and its deliveries, then queues them. Publishing
@@ -199,43 +200,20 @@ func (p *Publisher) byIdempotencyKey(ctx context.Context, accountID pulid.ID, ke
 }
 
 // typeTTL is how long a catalog lookup is reused: an event type archived
-// (or created) takes at most this long to be seen by every publisher.
+// takes at most this long to be refused by every publisher. Only
+// publishable types are remembered, so a stream of publishes of one type
+// costs the catalog one query a second, not one each, and a type created
+// right after a refused publish works at once.
 const typeTTL = time.Second
-
-// typeCache remembers which types were publishable a moment ago, so a
-// stream of publishes of one type costs the catalog one query a second, not
-// one each.
-type typeCache struct {
-	mu      sync.Mutex
-	checked map[string]time.Time
-}
-
-func (c *typeCache) fresh(name string, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	at, ok := c.checked[name]
-	return ok && now.Sub(at) <= typeTTL
-}
-
-func (c *typeCache) put(name string, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.checked == nil || len(c.checked) > 10_000 {
-		c.checked = map[string]time.Time{}
-	}
-	c.checked[name] = now
-}
 
 func (p *Publisher) checkType(ctx context.Context, name string) error {
 	now := p.now()
-	if p.types.fresh(name, now) {
+	if _, ok := p.types.Get(name, now); ok {
 		return nil
 	}
 	err := p.lookUpType(ctx, name)
 	if err == nil {
-		// Only publishable types are remembered: a type created right
-		// after a refused publish works at once.
-		p.types.put(name, now)
+		p.types.Put(name, struct{}{}, now)
 	}
 	return err
 }
