@@ -2,7 +2,6 @@ package worker_test
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -305,18 +304,8 @@ func TestHostileDNSRebindingIsBlockedAtDialTime(t *testing.T) {
 	const host = "rebind.example.com" // httptest's certificate covers *.example.com
 	dns := netguardtest.NewDNS(t, netguardtest.Rebinding(host,
 		netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("127.0.0.1")))
-	var conns atomic.Int32
-	rcv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	rcv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	rcv.StartTLS()
-	t.Cleanup(rcv.Close)
-	_, port, _ := net.SplitHostPort(rcv.Listener.Addr().String())
-	roots := x509.NewCertPool()
-	roots.AddCert(rcv.Certificate())
+	rcv := netguardtest.NewReceiver(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	port, roots := rcv.Port, rcv.Roots
 
 	e := apptest.New(t, false)
 	policy := netguard.Policy{Resolver: dns.Resolver()}
@@ -352,7 +341,7 @@ func TestHostileDNSRebindingIsBlockedAtDialTime(t *testing.T) {
 	if n := dns.Lookups(host); n != 3 {
 		t.Errorf("%s was looked up %d times, want 3: the check, then once per attempt", host, n)
 	}
-	if n := conns.Load(); n != 0 {
+	if n := rcv.Conns(); n != 0 {
 		t.Errorf("the loopback receiver got %d connections, want none", n)
 	}
 }

@@ -3,7 +3,6 @@ package sender_test
 import (
 	"bufio"
 	"context"
-	"crypto/x509"
 	"io"
 	"net"
 	"net/http"
@@ -349,19 +348,10 @@ func TestDNSRebindingIsBlockedAtDialTime(t *testing.T) {
 	public, loopback := netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("127.0.0.1")
 	dns := netguardtest.NewDNS(t, netguardtest.Rebinding(host, public, loopback))
 
-	var conns, requests atomic.Int32
-	rcv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { requests.Add(1) }))
-	rcv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	rcv.StartTLS()
-	t.Cleanup(rcv.Close)
-	_, port, _ := net.SplitHostPort(rcv.Listener.Addr().String())
-	url := "https://" + host + ":" + port + "/hook"
-	roots := x509.NewCertPool()
-	roots.AddCert(rcv.Certificate())
+	var requests atomic.Int32
+	rcv := netguardtest.NewReceiver(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { requests.Add(1) }))
+	url := "https://" + host + ":" + rcv.Port + "/hook"
+	roots := rcv.Roots
 
 	strict := netguard.Policy{Resolver: dns.Resolver()} // FERRY_ALLOW_INSECURE_URLS off
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -379,7 +369,7 @@ func TestDNSRebindingIsBlockedAtDialTime(t *testing.T) {
 		t.Errorf("%s was looked up %d times, want 2: the check, then once for the delivery's connection", host, n)
 	}
 	time.Sleep(50 * time.Millisecond) // let a connection that got through be counted
-	if c, r := conns.Load(), requests.Load(); c != 0 || r != 0 {
+	if c, r := rcv.Conns(), requests.Load(); c != 0 || r != 0 {
 		t.Fatalf("the loopback receiver got %d connections and %d requests, want none", c, r)
 	}
 
