@@ -15,55 +15,12 @@ import (
 	"github.com/ferryhq/ferry/internal/queue"
 )
 
-// seededDelivery is a delivery stored straight in the database, to stand for
-// days of history without waiting for them.
-type seededDelivery struct {
-	status    delivery.Status
-	created   time.Time
-	attempted time.Time // zero: never attempted
-	code      int       // last response status; 0: none
-}
-
-// seedDeliveries stores ds as deliveries of configuration cfgID, each of
-// an event of its own.
-func seedDeliveries(t *testing.T, e *apptest.Env, cfgID string, ds ...seededDelivery) []*ent.Delivery {
+// seedDeliveries stores ds as deliveries of configuration cfgID, waiting
+// ones not due during the test, so the recovery loop leaves them be.
+func seedDeliveries(t *testing.T, e *apptest.Env, cfgID string, ds ...apptest.Seeded) []*ent.Delivery {
 	t.Helper()
-	client := e.App.Client
-	cfg := client.Configuration.GetX(systemCtx(), pulid.ID(cfgID))
-	out := make([]*ent.Delivery, 0, len(ds))
-	for _, s := range ds {
-		evt := client.Event.Create().SetAccountID(cfg.AccountID).SetType(typ).
-			SetData(json.RawMessage(`{"seeded":true}`)).SetOccurredAt(s.created).SetCreatedAt(s.created).
-			SaveX(systemCtx())
-		c := client.Delivery.Create().SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-			SetEventType(typ).SetURL(cfg.URL).SetStatus(s.status).SetCreatedAt(s.created).SetUpdatedAt(s.created)
-		if !s.attempted.IsZero() {
-			c.SetAttemptCount(1).SetLastAttemptAt(s.attempted).SetLastDurationMs(5)
-		}
-		if s.code != 0 {
-			c.SetLastResponseStatus(s.code)
-		}
-		if s.status == delivery.StatusPENDING || s.status == delivery.StatusRETRYING {
-			// Not due during the test, so the recovery loop leaves it be.
-			c.SetNextAttemptAt(time.Now().Add(time.Hour))
-		}
-		out = append(out, c.SaveX(systemCtx()))
-	}
-	return out
-}
-
-// failedBetween are n FAILED deliveries created evenly from first to last,
-// each failing with 500 a minute after it was created.
-func failedBetween(n int, first, last time.Time) []seededDelivery {
-	ds := make([]seededDelivery, n)
-	for i := range ds {
-		created := first
-		if n > 1 {
-			created = first.Add(last.Sub(first) * time.Duration(i) / time.Duration(n-1))
-		}
-		ds[i] = seededDelivery{status: delivery.StatusFAILED, created: created, attempted: created.Add(time.Minute), code: 500}
-	}
-	return ds
+	cfg := e.App.Client.Configuration.GetX(systemCtx(), pulid.ID(cfgID))
+	return e.SeedDeliveries(cfg, typ, time.Now().Add(time.Hour), ds...)
 }
 
 // failingEndpoint is an active configuration of token for typ, without
@@ -153,9 +110,9 @@ func TestAutoDisableSwitchesOffAFailingConfigurationAndTellsItsAccount(t *testin
 	seen, otherSeen := len(listener.Requests()), len(otherListener.Requests())
 	now := time.Now()
 	since := now.Add(-100 * time.Hour).UTC().Truncate(time.Millisecond)
-	seedDeliveries(t, e, ep.ID, failedBetween(20, since, now.Add(-80*time.Hour))...)
-	waiting := seedDeliveries(t, e, ep.ID, seededDelivery{status: delivery.StatusRETRYING,
-		created: now.Add(-2 * time.Hour), attempted: now.Add(-time.Hour), code: 500})[0]
+	seedDeliveries(t, e, ep.ID, apptest.FailedBetween(20, since, now.Add(-80*time.Hour))...)
+	waiting := seedDeliveries(t, e, ep.ID, apptest.Seeded{Status: delivery.StatusRETRYING,
+		Created: now.Add(-2 * time.Hour), Attempted: now.Add(-time.Hour), Code: 500})[0]
 
 	evtID := e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)
 	waitEnded(t, e, evtID, 1)
@@ -228,29 +185,29 @@ func TestAutoDisableSparesConfigurationsOutsideTheRule(t *testing.T) {
 	h := func(n int) time.Time { return now.Add(-time.Duration(n) * time.Hour) }
 	tests := []struct {
 		desc string
-		seed []seededDelivery // each configuration also fails the event published below
+		seed []apptest.Seeded // each configuration also fails the event published below
 		want string
 	}{
 		{
 			desc: "19 old failures and this one: MinFailures reached",
-			seed: failedBetween(19, h(100), h(80)),
+			seed: apptest.FailedBetween(19, h(100), h(80)),
 			want: "INACTIVE",
 		},
 		{
 			desc: "18 old failures and this one: below MinFailures",
-			seed: failedBetween(18, h(100), h(80)),
+			seed: apptest.FailedBetween(18, h(100), h(80)),
 			want: "ACTIVE",
 		},
 		{
 			desc: "30 failures, all newer than 72h",
-			seed: failedBetween(30, h(71), h(1)),
+			seed: apptest.FailedBetween(30, h(71), h(1)),
 			want: "ACTIVE",
 		},
 		{
 			desc: "an old delivery resent with success since the failures began",
-			seed: append(append(failedBetween(25, h(100), h(80)),
-				seededDelivery{status: delivery.StatusSUCCEEDED, created: h(200), attempted: h(10), code: 200}),
-				failedBetween(25, h(9), h(1))...),
+			seed: append(append(apptest.FailedBetween(25, h(100), h(80)),
+				apptest.Seeded{Status: delivery.StatusSUCCEEDED, Created: h(200), Attempted: h(10), Code: 200}),
+				apptest.FailedBetween(25, h(9), h(1))...),
 			want: "ACTIVE",
 		},
 	}
@@ -287,7 +244,7 @@ func TestAutoDisableIsOffWhenAfterIsZero(t *testing.T) {
 			e.StartWorker()
 			ep, _ := failingEndpoint(t, e, acc.Token)
 			now := time.Now()
-			seedDeliveries(t, e, ep.ID, failedBetween(30, now.Add(-100*time.Hour), now.Add(-time.Hour))...)
+			seedDeliveries(t, e, ep.ID, apptest.FailedBetween(30, now.Add(-100*time.Hour), now.Add(-time.Hour))...)
 			evtID := e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)
 			waitEnded(t, e, evtID, 1)
 			waitIdle(t, e)

@@ -12,7 +12,6 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/eventtype"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -86,59 +85,13 @@ func (f *fixture) configOf(account, key pulid.ID, name string, types ...string) 
 }
 
 // row is one delivery to seed.
-type row struct {
-	status    delivery.Status
-	created   time.Time
-	attempted time.Time // zero: never attempted
-	code      int       // last response status; 0: none
-	errMsg    string    // the last attempt's error; "": no attempt row
-}
+type row = apptest.Seeded
 
-// seed stores rows as deliveries of cfg, each of an event of its own.
+// seed stores rows as deliveries of cfg; waiting ones are due an hour after
+// the fixture's now.
 func (f *fixture) seed(cfg *ent.Configuration, rows ...row) []*ent.Delivery {
 	f.t.Helper()
-	client := f.e.App.Client
-	out := make([]*ent.Delivery, 0, len(rows))
-	for _, r := range rows {
-		evt := client.Event.Create().SetAccountID(cfg.AccountID).SetType(typ).
-			SetData(json.RawMessage(`{"seeded":true}`)).SetOccurredAt(r.created).SetCreatedAt(r.created).
-			SaveX(sys())
-		c := client.Delivery.Create().SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-			SetEventType(typ).SetURL(cfg.URL).SetStatus(r.status).SetCreatedAt(r.created).SetUpdatedAt(r.created)
-		if !r.attempted.IsZero() {
-			c.SetAttemptCount(1).SetLastAttemptAt(r.attempted).SetLastDurationMs(5)
-		}
-		if r.code != 0 {
-			c.SetLastResponseStatus(r.code)
-		}
-		if r.status == delivery.StatusPENDING || r.status == delivery.StatusRETRYING {
-			c.SetNextAttemptAt(f.now.Add(time.Hour))
-		}
-		d := c.SaveX(sys())
-		if r.errMsg != "" {
-			client.DeliveryAttempt.Create().SetAccountID(cfg.AccountID).SetDeliveryID(d.ID).
-				SetConfigurationID(cfg.ID).SetNumber(1).SetTrigger(deliveryattempt.TriggerAUTOMATIC).
-				SetRequestURL(cfg.URL).SetRequestHeaders(map[string]string{}).SetRequestBody("{}").
-				SetDurationMs(5).SetStartedAt(r.attempted).SetErrorKind("connect").SetError(r.errMsg).
-				SaveX(sys())
-		}
-		out = append(out, d)
-	}
-	return out
-}
-
-// failures are n FAILED deliveries created evenly from first to last (both
-// included), each failing with 500 a minute after it was created.
-func failures(n int, first, last time.Time) []row {
-	rows := make([]row, n)
-	for i := range rows {
-		created := first
-		if n > 1 {
-			created = first.Add(last.Sub(first) * time.Duration(i) / time.Duration(n-1))
-		}
-		rows[i] = row{status: delivery.StatusFAILED, created: created, attempted: created.Add(time.Minute), code: 500}
-	}
-	return rows
+	return f.e.SeedDeliveries(cfg, typ, f.now.Add(time.Hour), rows...)
 }
 
 // ago is the fixture's now minus d.
@@ -190,57 +143,57 @@ func TestAutoDisableCheckAppliesTheRule(t *testing.T) {
 	}{
 		{
 			desc: "exactly MinFailures failures, the oldest long ago: switched off",
-			rows: func() []row { return failures(minFailures, f.ago(100*time.Hour), f.ago(time.Hour)) },
+			rows: func() []row { return apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour)) },
 			want: true,
 		},
 		{
 			desc: "one failure short of MinFailures: stays on",
-			rows: func() []row { return failures(minFailures-1, f.ago(100*time.Hour), f.ago(time.Hour)) },
+			rows: func() []row { return apptest.FailedBetween(minFailures-1, f.ago(100*time.Hour), f.ago(time.Hour)) },
 		},
 		{
 			desc: "the oldest failure exactly After ago: switched off",
-			rows: func() []row { return failures(minFailures, f.ago(after), f.ago(time.Hour)) },
+			rows: func() []row { return apptest.FailedBetween(minFailures, f.ago(after), f.ago(time.Hour)) },
 			want: true,
 		},
 		{
 			desc: "failing for a minute less than After: stays on",
-			rows: func() []row { return failures(50, f.ago(after-time.Minute), f.ago(time.Hour)) },
+			rows: func() []row { return apptest.FailedBetween(50, f.ago(after-time.Minute), f.ago(time.Hour)) },
 		},
 		{
 			desc: "a success (an old delivery resent) since the failures began: stays on",
 			rows: func() []row {
-				rows := failures(minFailures, f.ago(100*time.Hour), f.ago(80*time.Hour))
+				rows := apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(80*time.Hour))
 				// The last success is the last attempted, not the last created.
 				rows = append(rows,
-					row{status: delivery.StatusSUCCEEDED, created: f.ago(200 * time.Hour), attempted: f.ago(10 * time.Hour), code: 200},
-					row{status: delivery.StatusSUCCEEDED, created: f.ago(150 * time.Hour), attempted: f.ago(150 * time.Hour), code: 200})
-				return append(rows, failures(minFailures, f.ago(9*time.Hour), f.ago(time.Hour))...)
+					row{Status: delivery.StatusSUCCEEDED, Created: f.ago(200 * time.Hour), Attempted: f.ago(10 * time.Hour), Code: 200},
+					row{Status: delivery.StatusSUCCEEDED, Created: f.ago(150 * time.Hour), Attempted: f.ago(150 * time.Hour), Code: 200})
+				return append(rows, apptest.FailedBetween(minFailures, f.ago(9*time.Hour), f.ago(time.Hour))...)
 			},
 		},
 		{
 			desc: "failures before the last success do not count: stays on",
 			rows: func() []row {
-				rows := failures(30, f.ago(200*time.Hour), f.ago(190*time.Hour))
-				rows = append(rows, row{status: delivery.StatusSUCCEEDED, created: f.ago(181 * time.Hour), attempted: f.ago(180 * time.Hour), code: 200})
-				return append(rows, failures(minFailures-1, f.ago(179*time.Hour), f.ago(time.Hour))...)
+				rows := apptest.FailedBetween(30, f.ago(200*time.Hour), f.ago(190*time.Hour))
+				rows = append(rows, row{Status: delivery.StatusSUCCEEDED, Created: f.ago(181 * time.Hour), Attempted: f.ago(180 * time.Hour), Code: 200})
+				return append(rows, apptest.FailedBetween(minFailures-1, f.ago(179*time.Hour), f.ago(time.Hour))...)
 			},
 		},
 		{
 			desc: "a success before the failures began: switched off",
 			rows: func() []row {
-				rows := []row{{status: delivery.StatusSUCCEEDED, created: f.ago(102 * time.Hour), attempted: f.ago(101 * time.Hour), code: 200}}
-				return append(rows, failures(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
+				rows := []row{{Status: delivery.StatusSUCCEEDED, Created: f.ago(102 * time.Hour), Attempted: f.ago(101 * time.Hour), Code: 200}}
+				return append(rows, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
 			},
 			want: true,
 		},
 		{
 			desc: "waiting and cancelled deliveries neither count nor reset: switched off",
 			rows: func() []row {
-				rows := failures(minFailures, f.ago(100*time.Hour), f.ago(50*time.Hour))
+				rows := apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(50*time.Hour))
 				return append(rows,
-					row{status: delivery.StatusRETRYING, created: f.ago(2 * time.Hour), attempted: f.ago(time.Hour), code: 500},
-					row{status: delivery.StatusPENDING, created: f.ago(time.Minute)},
-					row{status: delivery.StatusCANCELLED, created: f.ago(3 * time.Hour)})
+					row{Status: delivery.StatusRETRYING, Created: f.ago(2 * time.Hour), Attempted: f.ago(time.Hour), Code: 500},
+					row{Status: delivery.StatusPENDING, Created: f.ago(time.Minute)},
+					row{Status: delivery.StatusCANCELLED, Created: f.ago(3 * time.Hour)})
 			},
 			want: true,
 		},
@@ -295,9 +248,9 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 	failing := f.config("failing")
 	listener := f.config("listener", autodisable.EventType)
 	otherListener := f.configOf(pulid.ID(other.ID), pulid.ID(otherKey), "other-listener", autodisable.EventType)
-	rows := failures(24, f.ago(90*time.Hour), f.ago(3*time.Hour))
-	rows = append(rows, row{status: delivery.StatusFAILED, created: f.ago(2 * time.Hour), attempted: f.ago(time.Hour),
-		errMsg: "connect: connection refused"})
+	rows := apptest.FailedBetween(24, f.ago(90*time.Hour), f.ago(3*time.Hour))
+	rows = append(rows, row{Status: delivery.StatusFAILED, Created: f.ago(2 * time.Hour), Attempted: f.ago(time.Hour),
+		Error: "connect: connection refused"})
 	f.seed(failing, rows...)
 
 	switched, err := c.Check(context.Background(), failing.ID)
@@ -357,7 +310,7 @@ func TestAutoDisableRacingChecksSwitchOffOnceAndAnnounceOnce(t *testing.T) {
 	}
 	failing := f.config("failing")
 	listener := f.config("listener", autodisable.EventType)
-	f.seed(failing, failures(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
+	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
 
 	// One checker per racer, as in separate worker processes.
 	const racers = 4
@@ -442,10 +395,10 @@ func TestAutoDisableAfterFailureChecksAConfigurationAtMostOncePerMinInterval(t *
 	)
 	c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	failing := f.config("failing")
-	f.seed(failing, failures(minFailures-1, f.ago(100*time.Hour), f.ago(2*time.Hour))...)
+	f.seed(failing, apptest.FailedBetween(minFailures-1, f.ago(100*time.Hour), f.ago(2*time.Hour))...)
 
 	c.AfterFailure(context.Background(), failing.ID) // 19 failures: stays on
-	f.seed(failing, failures(1, f.ago(time.Hour), f.ago(time.Hour))...)
+	f.seed(failing, apptest.FailedBetween(1, f.ago(time.Hour), f.ago(time.Hour))...)
 	mu.Lock()
 	clock = clock.Add(59 * time.Second)
 	mu.Unlock()
@@ -466,7 +419,7 @@ func TestAutoDisableSwitchesNothingOffWhenAfterIsZero(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	failing := f.config("failing")
-	f.seed(failing, failures(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
+	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
 	if c := autodisable.New(f.e.App.Client, f.e.App.Configs, f.e.App.Publish, nil, 0, minFailures); c != nil {
 		t.Errorf("New with After 0 = %+v, want nil", c)
 	}
