@@ -92,7 +92,7 @@ func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lea
 // load returns the delivery with its event and configuration, or nil when
 // the task is stale (already attempted, ended, or deleted).
 func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
-	d, err := deliveryWithEvent(ctx, w.Client, a.DeliveryID)
+	d, err := w.loads.Do(ctx, a.DeliveryID)
 	if d == nil || err != nil {
 		return nil, err
 	}
@@ -121,8 +121,8 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, d *ent.Delivery, 
 			status, next = delivery.StatusRETRYING, w.now().Add(delay)
 		}
 	}
-	moved, err := attempts.Save(ctx, w.Client, d, n, deliveryattempt.TriggerAUTOMATIC, res,
-		attempts.Outcome{Status: status, Next: next}, true)
+	moved, err := w.records.Do(ctx, attempts.Pending{Delivery: d, Number: n, Result: res,
+		Outcome: attempts.Outcome{Status: status, Next: next}})
 	if err != nil {
 		return err
 	}

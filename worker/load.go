@@ -20,29 +20,44 @@ const (
 	eventOccurredAtColumn = "ferry_event_occurred_at"
 )
 
-// deliveryWithEvent reads a delivery and the part of its event a request
-// needs (type, data, time) in one query, where ent's eager loading would
-// take two. It returns nil when the delivery does not exist.
-func deliveryWithEvent(ctx context.Context, client *ent.Client, id pulid.ID) (*ent.Delivery, error) {
-	d, err := client.Delivery.Query().
-		Where(delivery.ID(id)).
+// deliveriesWithEvents reads deliveries and the part of their events a
+// request needs (type, data, time) in one query, where ent's eager loading
+// would take two per delivery. The result follows ids; a delivery that does
+// not exist is nil. Workers call it through a batch.Batcher, so concurrent
+// handlers share one query.
+func deliveriesWithEvents(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
+	found, err := client.Delivery.Query().
+		Where(delivery.IDIn(ids...)).
 		Modify(func(s *entsql.Selector) {
 			t := entsql.Table(event.Table)
 			s.Join(t).On(s.C(delivery.FieldEventID), t.C(event.FieldID))
 			s.AppendSelectAs(t.C(event.FieldData), eventDataColumn)
 			s.AppendSelectAs(t.C(event.FieldOccurredAt), eventOccurredAtColumn)
 		}).
-		Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
+		All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", id, err)
+		return nil, fmt.Errorf("load %d deliveries: %w", len(ids), err)
 	}
+	byID := make(map[pulid.ID]*ent.Delivery, len(found))
+	for _, d := range found {
+		if d.Edges.Event, err = eventOf(d); err != nil {
+			return nil, fmt.Errorf("load %s: %w", d.ID, err)
+		}
+		byID[d.ID] = d
+	}
+	out := make([]*ent.Delivery, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// eventOf is the event read along with d.
+func eventOf(d *ent.Delivery) (*ent.Event, error) {
 	evt := &ent.Event{ID: d.EventID, Type: d.EventType, AccountID: d.AccountID}
 	data, err := d.Value(eventDataColumn)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: event data: %w", id, err)
+		return nil, fmt.Errorf("event data: %w", err)
 	}
 	switch v := data.(type) {
 	case []byte:
@@ -50,24 +65,23 @@ func deliveryWithEvent(ctx context.Context, client *ent.Client, id pulid.ID) (*e
 	case string:
 		evt.Data = json.RawMessage(v)
 	default:
-		return nil, fmt.Errorf("load %s: event data is %T", id, data)
+		return nil, fmt.Errorf("event data is %T", data)
 	}
 	at, err := d.Value(eventOccurredAtColumn)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: event time: %w", id, err)
+		return nil, fmt.Errorf("event time: %w", err)
 	}
 	switch v := at.(type) {
 	case time.Time:
 		evt.OccurredAt = v
 	case string: // SQLite (dev mode) may hand times back as text
 		if evt.OccurredAt, err = parseTime(v); err != nil {
-			return nil, fmt.Errorf("load %s: event time %q: %w", id, v, err)
+			return nil, fmt.Errorf("event time %q: %w", v, err)
 		}
 	default:
-		return nil, fmt.Errorf("load %s: event time is %T", id, at)
+		return nil, fmt.Errorf("event time is %T", at)
 	}
-	d.Edges.Event = evt
-	return d, nil
+	return evt, nil
 }
 
 func parseTime(s string) (time.Time, error) {

@@ -16,7 +16,9 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/autodisable"
+	"github.com/ferryhq/ferry/internal/batch"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
@@ -41,6 +43,9 @@ type Deps struct {
 	Live    *live.Notifier
 	Redis   redis.UniversalClient
 	Logger  *slog.Logger
+	// Dialect is the database's (dialect.Postgres, or dialect.SQLite in
+	// dev mode); attempts are saved in bulk statements on PostgreSQL.
+	Dialect string
 	// Metrics counts attempts, requests in flight and recovery; nil counts
 	// nothing.
 	Metrics *metrics.Metrics
@@ -67,7 +72,11 @@ type Worker struct {
 	recover     *Recoverer
 	sweeper     *retention.Sweeper
 	configCache *ttlcache.Cache[pulid.ID, *ent.Configuration] // see configTTL
-	now         func() time.Time
+	// Concurrent handlers load their deliveries in one query and save
+	// their attempts in one transaction.
+	loads   *batch.Batcher[pulid.ID, *ent.Delivery]
+	records *batch.Batcher[attempts.Pending, *ent.Delivery]
+	now     func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -88,6 +97,12 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout,
 		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
+	w.loads = batch.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
+		return deliveriesWithEvents(ctx, d.Client, ids)
+	}, batch.Options{})
+	w.records = batch.New(func(ctx context.Context, ps []attempts.Pending) ([]*ent.Delivery, error) {
+		return attempts.SaveMany(ctx, d.Client, d.Dialect, ps)
+	}, batch.Options{})
 	w.srv = asynq.NewServer(opt, asynq.Config{
 		Concurrency:     o.Concurrency,
 		Queues:          map[string]int{queue.Name: 1},

@@ -191,7 +191,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 	return worker.New(a.Config.RedisURL, worker.Deps{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
 		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
-		Metrics: a.Metrics, AutoDisable: autoDisable,
+		Metrics: a.Metrics, AutoDisable: autoDisable, Dialect: a.Dialect,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
 		ShutdownTimeout:   a.Config.ShutdownTimeout,

@@ -15,6 +15,15 @@ import (
 
 // Record stores res as attempt number of delivery d.
 func Record(ctx context.Context, client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) (*ent.DeliveryAttempt, error) {
+	a, err := create(client, d, number, trigger, res).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("record attempt %d of %s: %w", number, d.ID, err)
+	}
+	return a, nil
+}
+
+// create is the insert of one attempt row, for Record and SaveMany.
+func create(client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) *ent.DeliveryAttemptCreate {
 	c := client.DeliveryAttempt.Create().
 		SetAccountID(d.AccountID).
 		SetDeliveryID(d.ID).
@@ -34,11 +43,7 @@ func Record(ctx context.Context, client *ent.Client, d *ent.Delivery, number int
 	if res.ErrorKind != "" {
 		c.SetErrorKind(string(res.ErrorKind)).SetError(text([]byte(res.Error)))
 	}
-	a, err := c.Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("record attempt %d of %s: %w", number, d.ID, err)
-	}
-	return a, nil
+	return c
 }
 
 // flatten joins repeated headers with ", " as HTTP allows.

@@ -30,28 +30,10 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 	res sender.Result, out Outcome, onlyWaiting bool) (*ent.Delivery, error) {
 	moved := false
 	err := store.WithTx(ctx, client, func(tx *ent.Tx) error {
-		u := tx.Delivery.Update().
-			Where(delivery.ID(d.ID), delivery.AttemptCount(n-1)).
-			SetStatus(out.Status).SetAttemptCount(n).
-			SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
-		if onlyWaiting {
-			u.Where(delivery.StatusIn(Waiting...))
-		}
-		if res.StatusCode != 0 {
-			u.SetLastResponseStatus(res.StatusCode)
-		} else {
-			u.ClearLastResponseStatus()
-		}
-		if out.Next.IsZero() {
-			u.ClearNextAttemptAt()
-		} else {
-			u.SetNextAttemptAt(out.Next)
-		}
-		count, err := u.Save(ctx)
-		if err != nil || count == 0 {
+		var err error
+		if moved, err = move(ctx, tx, d, n, res, out, onlyWaiting); err != nil || !moved {
 			return err
 		}
-		moved = true
 		_, err = Record(ctx, tx.Client(), d, n, trigger, res)
 		return err
 	})
@@ -62,6 +44,30 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 		return nil, nil
 	}
 	return after(d, n, res, out), nil
+}
+
+// move is Save's conditional update: it reports whether d was still at
+// attempt n-1 (and waiting, with onlyWaiting) and so moved to out.
+func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, error) {
+	u := tx.Delivery.Update().
+		Where(delivery.ID(d.ID), delivery.AttemptCount(n-1)).
+		SetStatus(out.Status).SetAttemptCount(n).
+		SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
+	if onlyWaiting {
+		u.Where(delivery.StatusIn(Waiting...))
+	}
+	if res.StatusCode != 0 {
+		u.SetLastResponseStatus(res.StatusCode)
+	} else {
+		u.ClearLastResponseStatus()
+	}
+	if out.Next.IsZero() {
+		u.ClearNextAttemptAt()
+	} else {
+		u.SetNextAttemptAt(out.Next)
+	}
+	count, err := u.Save(ctx)
+	return count > 0, err
 }
 
 // after is d as Save left it, without reading it back.
