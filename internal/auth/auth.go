@@ -18,6 +18,7 @@ import (
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/batch"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -51,12 +52,37 @@ type Authenticator struct {
 	client    *ent.Client
 	adminHash [sha256.Size]byte
 	now       func() time.Time
+	// Concurrent requests look their tokens up in one query. Each request
+	// still reads the database, so a revoked token fails on the next one.
+	lookups *batch.Batcher[string, *ent.AccountToken]
 }
 
 // NewAuthenticator returns an Authenticator for the admin token and the
 // account tokens in client's database.
 func NewAuthenticator(client *ent.Client, adminToken string) *Authenticator {
-	return &Authenticator{client: client, adminHash: sha256.Sum256([]byte(adminToken)), now: time.Now}
+	a := &Authenticator{client: client, adminHash: sha256.Sum256([]byte(adminToken)), now: time.Now}
+	a.lookups = batch.New(a.lookUp, batch.Options{})
+	return a
+}
+
+// lookUp finds the unrevoked tokens with the given hashes; an unknown or
+// revoked one is nil.
+func (a *Authenticator) lookUp(ctx context.Context, hashes []string) ([]*ent.AccountToken, error) {
+	found, err := a.client.AccountToken.Query().
+		Where(accounttoken.TokenHashIn(hashes...), accounttoken.RevokedAtIsNil()).
+		All(viewer.System(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("look up %d tokens: %w", len(hashes), err)
+	}
+	byHash := make(map[string]*ent.AccountToken, len(found))
+	for _, t := range found {
+		byHash[t.TokenHash] = t
+	}
+	out := make([]*ent.AccountToken, len(hashes))
+	for i, h := range hashes {
+		out[i] = byHash[h]
+	}
+	return out, nil
 }
 
 // Authenticate returns the viewer for an Authorization header value
@@ -77,17 +103,14 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return viewer.Viewer{}, ErrInvalidToken
 	}
-	sys := viewer.System(ctx)
-	t, err := a.client.AccountToken.Query().
-		Where(accounttoken.TokenHash(HashToken(token)), accounttoken.RevokedAtIsNil()).
-		Only(sys)
-	if ent.IsNotFound(err) {
-		return viewer.Viewer{}, ErrInvalidToken
-	}
+	t, err := a.lookups.Do(ctx, HashToken(token))
 	if err != nil {
 		return viewer.Viewer{}, fmt.Errorf("look up token: %w", err)
 	}
-	a.touch(sys, t)
+	if t == nil {
+		return viewer.Viewer{}, ErrInvalidToken
+	}
+	a.touch(viewer.System(ctx), t)
 	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: t.AccountID, TokenID: t.ID}, nil
 }
 
