@@ -23,7 +23,9 @@ type Func[Q, R any] func(ctx context.Context, reqs []Q) ([]R, error)
 type Options struct {
 	// Max is the most requests in one batch (default 500).
 	Max int
-	// InFlight is the most batches running at once (default 4).
+	// InFlight is the most batches running at once (default 1: under
+	// load, one batch at a time makes the batches large, and it is the
+	// number of statements, not their size, that costs).
 	InFlight int
 	// Timeout bounds each batch (default 30 s). A batch does not stop when
 	// the caller that started it gives up: the others still wait for it.
@@ -53,7 +55,7 @@ func New[Q, R any](fn Func[Q, R], o Options) *Batcher[Q, R] {
 		o.Max = 500
 	}
 	if o.InFlight <= 0 {
-		o.InFlight = 4
+		o.InFlight = 1
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second

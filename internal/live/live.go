@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/batch"
 )
 
 // Channel is the Redis pub/sub channel of delivery changes for the Redis
@@ -87,11 +89,16 @@ type Notifier struct {
 	rdb     *redis.Client
 	channel string
 	logger  *slog.Logger
+	// Changes published at the same time share one message: a PUBLISH of
+	// a JSON array of snapshots, one Redis round trip for all of them.
+	sends *batch.Batcher[[]snapshot, struct{}]
 }
 
 // NewNotifier returns a Notifier publishing on rdb.
 func NewNotifier(rdb *redis.Client, logger *slog.Logger) *Notifier {
-	return &Notifier{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger}
+	n := &Notifier{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger}
+	n.sends = batch.New(n.publish, batch.Options{Timeout: publishTimeout})
+	return n
 }
 
 // Deliveries publishes the current state of ds. Failures are logged, never
@@ -100,18 +107,41 @@ func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
 	if n == nil || len(ds) == 0 {
 		return
 	}
+	snaps := make([]snapshot, len(ds))
+	for i, d := range ds {
+		snaps[i] = toSnapshot(d)
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
+	if _, err := n.sends.Do(ctx, snaps); err != nil {
+		n.logger.WarnContext(ctx, "live update not published", "deliveries", len(ds), "err", err)
+	}
+}
+
+// maxPerMessage bounds one message, so a subscriber's process never
+// decodes a huge one at once.
+const maxPerMessage = 500
+
+// publish sends the snapshots of many callers in as few messages as fit.
+func (n *Notifier) publish(ctx context.Context, groups [][]snapshot) ([]struct{}, error) {
+	var all []snapshot
+	for _, g := range groups {
+		all = append(all, g...)
+	}
 	_, err := n.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, d := range ds {
-			msg, _ := json.Marshal(toSnapshot(d))
+		for start := 0; start < len(all); start += maxPerMessage {
+			msg, err := json.Marshal(all[start:min(start+maxPerMessage, len(all))])
+			if err != nil {
+				return err
+			}
 			p.Publish(ctx, n.channel, msg)
 		}
 		return nil
 	})
 	if err != nil {
-		n.logger.WarnContext(ctx, "live update not published", "deliveries", len(ds), "err", err)
+		return nil, err
 	}
+	return make([]struct{}, len(groups)), nil
 }
 
 // Hub holds one Redis subscription for the whole process and fans changes
@@ -182,13 +212,28 @@ func (h *Hub) start(ctx context.Context) error {
 // run fans messages out until the subscription is closed.
 func (h *Hub) run(msgs <-chan *redis.Message) {
 	for msg := range msgs {
-		var snap snapshot
-		if err := json.Unmarshal([]byte(msg.Payload), &snap); err != nil {
+		snaps, err := decode(msg.Payload)
+		if err != nil {
 			h.logger.Warn("bad live update", "err", err)
 			continue
 		}
-		h.fanOut(snap.delivery())
+		for _, snap := range snaps {
+			h.fanOut(snap.delivery())
+		}
 	}
+}
+
+// decode reads a message: an array of snapshots, or one snapshot as
+// Ferry published them before messages were shared.
+func decode(payload string) ([]snapshot, error) {
+	if strings.HasPrefix(payload, "[") {
+		var snaps []snapshot
+		err := json.Unmarshal([]byte(payload), &snaps)
+		return snaps, err
+	}
+	var snap snapshot
+	err := json.Unmarshal([]byte(payload), &snap)
+	return []snapshot{snap}, err
 }
 
 func (h *Hub) fanOut(d *ent.Delivery) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,5 +126,43 @@ func TestASlowSubscriberMissesChangesWithoutHoldingUpOthers(t *testing.T) {
 	}
 	if buffered := len(slow); buffered != live.SubscriberBuffer {
 		t.Errorf("the slow subscriber holds %d changes, want its full buffer of %d and no more", buffered, live.SubscriberBuffer)
+	}
+}
+
+// Concurrent changes share messages; every one still reaches the
+// subscriber once, and a single-object message from an older Ferry is read.
+func TestConcurrentChangesEachArriveOnce(t *testing.T) {
+	t.Parallel()
+	pub, sub := redisClients(t)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
+	defer hub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := hub.Subscribe(ctx, "acc_a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = live.SubscriberBuffer - 1 // all fit in the buffer: none is dropped
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { notifier.Deliveries(ctx, change(i, "acc_a", delivery.StatusSUCCEEDED)) })
+	}
+	wg.Wait()
+	old := `{"id":"dlv_old","accountId":"acc_a","status":"FAILED","eventType":"x","url":"u","attemptCount":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}`
+	if err := pub.Publish(ctx, live.Channel(pub.Options().DB), old).Err(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[pulid.ID]int{}
+	for range n + 1 {
+		seen[receive(t, ch).ID]++
+	}
+	for i := range n {
+		if id := pulid.ID(fmt.Sprintf("dlv_%05d", i)); seen[id] != 1 {
+			t.Errorf("%s arrived %d times, want once", id, seen[id])
+		}
+	}
+	if seen["dlv_old"] != 1 {
+		t.Error("the single-object message was not read")
 	}
 }
