@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -103,6 +104,13 @@ func run(ctx context.Context, cmd string) error {
 		return err
 	}
 	defer stopTracing()
+	if cfg.CPUProfile != "" {
+		stop, err := startCPUProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if cmd == "migrate" {
 		db, dialectName, err := app.OpenDatabase(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -134,6 +142,19 @@ func run(ctx context.Context, cmd string) error {
 		g.Go(func() error { return w.Run(gctx) })
 	}
 	return g.Wait()
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("FERRY_CPU_PROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("FERRY_CPU_PROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // runDev runs `ferry dev [--data FILE] [--port N]`.

@@ -28,6 +28,7 @@ type Config struct {
 	EncryptionKey     []byte        // FERRY_ENCRYPTION_KEY, decoded
 	AllowInsecureURLs bool          // FERRY_ALLOW_INSECURE_URLS
 	EgressProxy       *url.URL      // FERRY_EGRESS_PROXY: nil sends directly
+	CPUProfile        string        // FERRY_CPU_PROFILE: "" writes no profile
 	ShutdownTimeout   time.Duration // FERRY_SHUTDOWN_TIMEOUT
 	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
 	LogLevel          slog.Level    // FERRY_LOG_LEVEL
@@ -94,6 +95,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		ShutdownTimeout:   l.duration("FERRY_SHUTDOWN_TIMEOUT"),
 		LogFormat:         l.oneOf("FERRY_LOG_FORMAT", "json", "text"),
 		LogLevel:          l.logLevel(),
+		CPUProfile:        l.raw("FERRY_CPU_PROFILE"),
 		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
 		Dashboard:         l.boolean("FERRY_DASHBOARD"),
 		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
