@@ -12,19 +12,7 @@ import (
 // in-process Redis): dev mode has no second code path to drift.
 func TestPublishDeliverHistoryResendInBothModes(t *testing.T) {
 	t.Parallel()
-	modes := []struct {
-		name string
-		env  func(testing.TB) *apptest.Env
-	}{
-		{"postgres and redis", func(t testing.TB) *apptest.Env { return apptest.New(t, true) }},
-		{"dev mode", apptest.NewDev},
-	}
-	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			journey(t, m.env(t))
-		})
-	}
+	apptest.InBothModes(t, journey)
 }
 
 func journey(t *testing.T, e *apptest.Env) {

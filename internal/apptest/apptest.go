@@ -140,6 +140,26 @@ func NewDev(t testing.TB) *Env {
 	})
 }
 
+// InBothModes runs test in parallel subtests on a Ferry over PostgreSQL and
+// Redis ("postgres") and on one as `ferry dev` runs it ("dev mode"), with
+// FERRY_ALLOW_INSECURE_URLS on: dev mode has no second code path to drift.
+func InBothModes(t *testing.T, test func(t *testing.T, e *Env)) {
+	t.Helper()
+	modes := []struct {
+		name  string
+		start func(testing.TB) *Env
+	}{
+		{"postgres", func(t testing.TB) *Env { return New(t, true) }},
+		{"dev mode", NewDev},
+	}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, m.start(t))
+		})
+	}
+}
+
 // Error is one GraphQL error as clients see it.
 type Error struct {
 	Message    string         `json:"message"`

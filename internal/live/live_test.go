@@ -31,6 +31,18 @@ func redisClients(t *testing.T) (*redis.Client, *redis.Client) {
 	return a, b
 }
 
+// newLive returns a hub and a notifier on their own connections to the
+// test's Redis DB, as a subscribing and a publishing process would have, the
+// publisher's connection, and a context that ends with the test.
+func newLive(t *testing.T) (*live.Hub, *live.Notifier, *redis.Client, context.Context) {
+	t.Helper()
+	pub, sub := redisClients(t)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
+	t.Cleanup(func() { _ = hub.Close() })
+	return hub, notifier, pub, t.Context()
+}
+
 func change(i int, account string, status delivery.Status) *ent.Delivery {
 	cfg := pulid.ID("cfg_" + account)
 	return &ent.Delivery{ID: pulid.ID(fmt.Sprintf("dlv_%05d", i)), AccountID: pulid.ID(account), ConfigurationID: &cfg,
@@ -53,12 +65,7 @@ func receive(t *testing.T, ch <-chan *ent.Delivery) *ent.Delivery {
 
 func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
 	t.Parallel()
-	pub, sub := redisClients(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
-	defer hub.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	hub, notifier, _, ctx := newLive(t)
 	all, err := hub.Subscribe(ctx, "acc_a", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +98,7 @@ func TestChangesReachOnlyTheOwningAccountsMatchingSubscribers(t *testing.T) {
 
 func TestASlowSubscriberMissesChangesWithoutHoldingUpOthers(t *testing.T) {
 	t.Parallel()
-	pub, sub := redisClients(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
-	defer hub.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	hub, notifier, _, ctx := newLive(t)
 	slow, _ := hub.Subscribe(ctx, "acc_a", nil) // never read until the end
 	fast, err := hub.Subscribe(ctx, "acc_a", nil)
 	if err != nil {
@@ -133,12 +135,7 @@ func TestASlowSubscriberMissesChangesWithoutHoldingUpOthers(t *testing.T) {
 // subscriber once, and a single-object message from an older Ferry is read.
 func TestConcurrentChangesEachArriveOnce(t *testing.T) {
 	t.Parallel()
-	pub, sub := redisClients(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub, notifier := live.NewHub(sub, logger), live.NewNotifier(pub, logger)
-	defer hub.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	hub, notifier, pub, ctx := newLive(t)
 	ch, err := hub.Subscribe(ctx, "acc_a", nil)
 	if err != nil {
 		t.Fatal(err)

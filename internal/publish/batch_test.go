@@ -180,19 +180,7 @@ type tenant struct {
 // inBothModes runs test on PostgreSQL and on dev mode's SQLite, which share
 // the publish code.
 func inBothModes(t *testing.T, test func(*testing.T, *fixture)) {
-	modes := []struct {
-		name string
-		env  func(testing.TB) *apptest.Env
-	}{
-		{"postgres", func(t testing.TB) *apptest.Env { return apptest.New(t, true) }},
-		{"dev mode", apptest.NewDev},
-	}
-	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, newFixture(t, m.env(t)))
-		})
-	}
+	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) { test(t, newFixture(t, e)) })
 }
 
 func newFixture(t *testing.T, e *apptest.Env) *fixture {
