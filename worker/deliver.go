@@ -75,11 +75,20 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 	return w.record(sys, log, d, cfg, a, res)
 }
 
-// slot takes one of the configuration's maxParallel slots, or hands the
-// task back with errSlotBusy when all are taken.
+// slotWait is how long a handler waits for one of its configuration's
+// slots before handing its task back. Handing back costs most of a second
+// (asynq scores retries in whole seconds), which is what kept a busy
+// configuration under its maxParallel ceiling; waiting here, woken by the
+// release of a slot, keeps every slot busy.
+const slotWait = 2 * time.Second
+
+// slot takes one of the configuration's maxParallel slots, waiting up to
+// slotWait for one. It hands the task back with errSlotBusy when none
+// frees up, or when maxParallel handlers of this process already wait for
+// this configuration (so a busy one cannot hold every worker goroutine).
 func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
 	ttl := time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack
-	lease, err := w.Limiter.Acquire(ctx, string(cfg.ID), cfg.MaxParallel, ttl)
+	lease, err := w.Limiter.Wait(ctx, string(cfg.ID), cfg.MaxParallel, ttl, slotWait)
 	if err != nil {
 		return nil, err
 	}

@@ -27,9 +27,10 @@ return 0`)
 
 // Limiter hands out concurrency slots.
 type Limiter struct {
-	rdb    redis.UniversalClient
-	prefix string
-	now    func() time.Time
+	rdb     redis.UniversalClient
+	prefix  string
+	now     func() time.Time
+	waiting waiters
 }
 
 // New returns a Limiter storing leases under keys starting with prefix.
@@ -39,9 +40,10 @@ func New(rdb redis.UniversalClient, prefix string) *Limiter {
 
 // Lease is a held slot; Release gives it back.
 type Lease struct {
-	l   *Limiter
-	key string
-	id  string
+	l    *Limiter
+	name string
+	key  string
+	id   string
 }
 
 // Acquire takes one of limit slots of name for at most ttl. It returns nil,
@@ -60,7 +62,7 @@ func (l *Limiter) Acquire(ctx context.Context, name string, limit int, ttl time.
 	if ok == 0 {
 		return nil, nil
 	}
-	return &Lease{l: l, key: key, id: id}, nil
+	return &Lease{l: l, name: name, key: key, id: id}, nil
 }
 
 // Release frees the slot. Releasing uses its own short deadline so a
@@ -69,6 +71,7 @@ func (s *Lease) Release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = s.l.rdb.ZRem(ctx, s.key, s.id).Err()
+	s.l.waiting.released(s.name)
 }
 
 // InFlight reports how many unexpired leases name holds.

@@ -1,0 +1,99 @@
+package limiter
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// recheck is how often a waiter tries again without being woken: slots
+// freed by another process, or by a lease that expired, wake no one here.
+const recheck = 50 * time.Millisecond
+
+// waiters tracks, per name, the callers of Wait in this process and wakes
+// them when a lease of that name is released here.
+type waiters struct {
+	mu    sync.Mutex
+	count map[string]int
+	wake  map[string]chan struct{} // closed on the next release
+}
+
+// Wait is Acquire for a caller that may wait up to maxWait for a slot to
+// free up. At most limit callers of this process wait on one name at once
+// (more than that, and Wait returns nil at once), so one busy configuration
+// cannot hold every worker goroutine. It returns nil, without error, when
+// no slot freed up in time.
+func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait time.Duration) (*Lease, error) {
+	if lease, err := l.Acquire(ctx, name, limit, ttl); lease != nil || err != nil {
+		return lease, err
+	}
+	if !l.waiting.join(name, limit) {
+		return nil, nil
+	}
+	defer l.waiting.leave(name)
+	deadline := time.NewTimer(maxWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(recheck)
+	defer tick.Stop()
+	for {
+		// Take the wake-up channel before trying, so a release between
+		// the try and the select still wakes this waiter.
+		wake := l.waiting.next(name)
+		if lease, err := l.Acquire(ctx, name, limit, ttl); lease != nil || err != nil {
+			return lease, err
+		}
+		select {
+		case <-wake:
+		case <-tick.C:
+		case <-deadline.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// join counts one more waiter on name, unless limit already wait.
+func (w *waiters) join(name string, limit int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.count == nil {
+		w.count, w.wake = map[string]int{}, map[string]chan struct{}{}
+	}
+	if w.count[name] >= limit {
+		return false
+	}
+	w.count[name]++
+	return true
+}
+
+func (w *waiters) leave(name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.count[name]--; w.count[name] <= 0 {
+		delete(w.count, name)
+		delete(w.wake, name)
+	}
+}
+
+// next is closed at the next release of a lease of name in this process.
+func (w *waiters) next(name string) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch, ok := w.wake[name]
+	if !ok {
+		ch = make(chan struct{})
+		w.wake[name] = ch
+	}
+	return ch
+}
+
+// released wakes every waiter on name.
+func (w *waiters) released(name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ch, ok := w.wake[name]; ok {
+		close(ch)
+		delete(w.wake, name)
+	}
+}

@@ -1,0 +1,90 @@
+package limiter_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/limiter"
+)
+
+// A waiter gets the slot a release frees, without handing its work back.
+func TestWaitGetsTheSlotAReleaseFrees(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	held, _ := l.Acquire(ctx, "cfg_a", 1, time.Minute)
+	if held == nil {
+		t.Fatal("slot not granted")
+	}
+	got := make(chan *limiter.Lease, 1)
+	go func() {
+		lease, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Minute)
+		if err != nil {
+			t.Errorf("wait: %v", err)
+		}
+		got <- lease
+	}()
+	time.Sleep(100 * time.Millisecond) // the waiter is waiting
+	held.Release()
+	select {
+	case lease := <-got:
+		if lease == nil {
+			t.Fatal("the waiter gave up although the slot was released")
+		}
+		if n, _ := l.InFlight(ctx, "cfg_a"); n != 1 {
+			t.Errorf("in flight = %d after the hand-over, want 1", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the waiter never got the released slot")
+	}
+}
+
+// At most limit callers wait per name; the rest are refused at once, and a
+// waiter whose time runs out gets nothing.
+func TestWaitersAreCappedAndGiveUpAtMaxWait(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	for range 2 {
+		if lease, _ := l.Acquire(ctx, "cfg_a", 2, time.Minute); lease == nil {
+			t.Fatal("slot not granted")
+		}
+	}
+	var wg sync.WaitGroup
+	results := make(chan *limiter.Lease, 2)
+	for range 2 {
+		wg.Go(func() {
+			lease, _ := l.Wait(ctx, "cfg_a", 2, time.Minute, 3*time.Second)
+			results <- lease
+		})
+	}
+	time.Sleep(300 * time.Millisecond) // both wait
+	// Were it to wait, it would wait an hour: the test would time out.
+	if lease, err := l.Wait(ctx, "cfg_a", 2, time.Minute, time.Hour); lease != nil || err != nil {
+		t.Fatalf("a third waiter on a limit of 2: lease %v, err %v; want refused at once", lease, err)
+	}
+	wg.Wait()
+	close(results)
+	for lease := range results {
+		if lease != nil {
+			t.Error("a waiter got a slot although none was released")
+		}
+	}
+	if n, _ := l.InFlight(ctx, "cfg_a"); n != 2 {
+		t.Errorf("in flight = %d, want the 2 held", n)
+	}
+}
+
+func TestWaitEndsWithItsContext(t *testing.T) {
+	t.Parallel()
+	l := newLimiter(t)
+	if lease, _ := l.Acquire(context.Background(), "cfg_a", 1, time.Minute); lease == nil {
+		t.Fatal("slot not granted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("wait after cancel: %v, want context.Canceled", err)
+	}
+}
