@@ -74,6 +74,13 @@ func (p Policy) CheckURL(raw string) (*url.URL, error) {
 		return nil, &URLError{Reason: "must not contain credentials; use static headers"}
 	case u.Hostname() == "":
 		return nil, &URLError{Reason: "must have a host"}
+	case strings.Contains(u.Hostname(), "%"):
+		// An IPv6 zone names an interface of the machine, never a receiver.
+		return nil, &URLError{Reason: "must not name an IPv6 zone"}
+	}
+	if _, err := url.Parse(u.String()); err != nil {
+		// What is stored must be sent and shown as it was checked.
+		return nil, &URLError{Reason: "is not a valid URL"}
 	}
 	if addr, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !p.allowed(addr) {
 		return nil, &URLError{Reason: fmt.Sprintf("address %s is not public", addr), blocked: true}
