@@ -85,10 +85,12 @@ const slotWait = 2 * time.Second
 // slot takes one of the configuration's maxParallel slots, waiting up to
 // slotWait for one. It hands the task back with errSlotBusy when none
 // frees up, or when maxParallel handlers of this process already wait for
-// this configuration (so a busy one cannot hold every worker goroutine).
+// this configuration, so a busy one cannot hold every worker goroutine.
+// Fewer waiters (a quarter of maxParallel) left slots idle: 90–95
+// deliveries/s in slow-receivers instead of 100.
 func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
 	ttl := time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack
-	lease, err := w.Limiter.Wait(ctx, string(cfg.ID), cfg.MaxParallel, ttl, slotWait)
+	lease, err := w.Limiter.Wait(ctx, string(cfg.ID), cfg.MaxParallel, ttl, slotWait, cfg.MaxParallel)
 	if err != nil {
 		return nil, err
 	}

@@ -19,15 +19,15 @@ type waiters struct {
 }
 
 // Wait is Acquire for a caller that may wait up to maxWait for a slot to
-// free up. At most limit callers of this process wait on one name at once
-// (more than that, and Wait returns nil at once), so one busy configuration
-// cannot hold every worker goroutine. It returns nil, without error, when
-// no slot freed up in time.
-func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait time.Duration) (*Lease, error) {
+// free up. At most maxWaiters callers of this process wait on one name at
+// once (more than that, and Wait returns nil at once), so one busy
+// configuration cannot hold every worker goroutine. It returns nil,
+// without error, when no slot freed up in time.
+func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait time.Duration, maxWaiters int) (*Lease, error) {
 	if lease, err := l.Acquire(ctx, name, limit, ttl); lease != nil || err != nil {
 		return lease, err
 	}
-	if !l.waiting.join(name, limit) {
+	if !l.waiting.join(name, maxWaiters) {
 		return nil, nil
 	}
 	defer l.waiting.leave(name)
@@ -53,14 +53,14 @@ func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait
 	}
 }
 
-// join counts one more waiter on name, unless limit already wait.
-func (w *waiters) join(name string, limit int) bool {
+// join counts one more waiter on name, unless max already wait.
+func (w *waiters) join(name string, max int) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.count == nil {
 		w.count, w.wake = map[string]int{}, map[string]chan struct{}{}
 	}
-	if w.count[name] >= limit {
+	if w.count[name] >= max {
 		return false
 	}
 	w.count[name]++

@@ -20,7 +20,7 @@ func TestWaitGetsTheSlotAReleaseFrees(t *testing.T) {
 	}
 	got := make(chan *limiter.Lease, 1)
 	go func() {
-		lease, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Minute)
+		lease, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Minute, 1)
 		if err != nil {
 			t.Errorf("wait: %v", err)
 		}
@@ -41,8 +41,8 @@ func TestWaitGetsTheSlotAReleaseFrees(t *testing.T) {
 	}
 }
 
-// At most limit callers wait per name; the rest are refused at once, and a
-// waiter whose time runs out gets nothing.
+// At most maxWaiters callers wait per name; the rest are refused at once,
+// and a waiter whose time runs out gets nothing.
 func TestWaitersAreCappedAndGiveUpAtMaxWait(t *testing.T) {
 	t.Parallel()
 	l, ctx := newLimiter(t), context.Background()
@@ -55,13 +55,13 @@ func TestWaitersAreCappedAndGiveUpAtMaxWait(t *testing.T) {
 	results := make(chan *limiter.Lease, 2)
 	for range 2 {
 		wg.Go(func() {
-			lease, _ := l.Wait(ctx, "cfg_a", 2, time.Minute, 3*time.Second)
+			lease, _ := l.Wait(ctx, "cfg_a", 2, time.Minute, 3*time.Second, 2)
 			results <- lease
 		})
 	}
 	time.Sleep(300 * time.Millisecond) // both wait
 	// Were it to wait, it would wait an hour: the test would time out.
-	if lease, err := l.Wait(ctx, "cfg_a", 2, time.Minute, time.Hour); lease != nil || err != nil {
+	if lease, err := l.Wait(ctx, "cfg_a", 2, time.Minute, time.Hour, 2); lease != nil || err != nil {
 		t.Fatalf("a third waiter on a limit of 2: lease %v, err %v; want refused at once", lease, err)
 	}
 	wg.Wait()
@@ -84,7 +84,7 @@ func TestWaitEndsWithItsContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	if _, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Hour); !errors.Is(err, context.Canceled) {
+	if _, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Hour, 1); !errors.Is(err, context.Canceled) {
 		t.Errorf("wait after cancel: %v, want context.Canceled", err)
 	}
 }
