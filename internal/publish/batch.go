@@ -92,7 +92,7 @@ func createEvents(ctx context.Context, tx *ent.Tx, reqs []request, now time.Time
 		}
 		builders[i] = tx.Event.Create().
 			SetAccountID(r.accountID).SetType(r.in.Type).SetData(r.in.Data).
-			SetMetadata(metadata).SetOccurredAt(now)
+			SetMetadata(metadata).SetNillableIdempotencyKey(r.in.IdempotencyKey).SetOccurredAt(now)
 	}
 	events, err := tx.Event.CreateBulk(builders...).Save(ctx)
 	if err != nil {

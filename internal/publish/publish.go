@@ -13,13 +13,10 @@ import (
 	"strings"
 	"time"
 
-	entsql "entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqljson"
 	"go.opentelemetry.io/otel/attribute"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/eventtype"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -29,7 +26,6 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/tracing"
 	"github.com/ferryhq/ferry/internal/ttlcache"
 )
@@ -147,55 +143,14 @@ func (p *Publisher) enqueue(ctx context.Context, eventID pulid.ID, deliveries []
 	_ = g.Wait()
 }
 
+// store stores in within a transaction of its own: the group commit's
+// code, for a batch of one.
 func (p *Publisher) store(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
-	var (
-		evt        *ent.Event
-		deliveries []*ent.Delivery
-	)
-	err := store.WithTx(ctx, p.client, func(tx *ent.Tx) error {
-		now := p.now()
-		metadata := in.Metadata
-		if metadata == nil {
-			metadata = map[string]string{}
-		}
-		var err error
-		evt, err = tx.Event.Create().
-			SetAccountID(accountID).SetType(in.Type).SetData(in.Data).
-			SetMetadata(metadata).SetNillableIdempotencyKey(in.IdempotencyKey).
-			SetOccurredAt(now).
-			Save(ctx)
-		if err != nil {
-			return fmt.Errorf("publish: store event: %w", err)
-		}
-		configs, err := tx.Configuration.Query().
-			Where(
-				configuration.AccountID(accountID),
-				configuration.StatusEQ(configuration.StatusACTIVE),
-				func(s *entsql.Selector) { s.Where(sqljson.ValueContains(configuration.FieldEventTypes, in.Type)) },
-			).
-			All(ctx)
-		if err != nil {
-			return fmt.Errorf("publish: find configurations: %w", err)
-		}
-		if len(configs) == 0 {
-			return nil
-		}
-		builders := make([]*ent.DeliveryCreate, len(configs))
-		for i, c := range configs {
-			builders[i] = tx.Delivery.Create().
-				SetAccountID(accountID).SetEventID(evt.ID).SetConfigurationID(c.ID).
-				SetEventType(in.Type).SetURL(c.URL).SetNextAttemptAt(now)
-		}
-		deliveries, err = tx.Delivery.CreateBulk(builders...).Save(ctx)
-		if err != nil {
-			return fmt.Errorf("publish: store deliveries: %w", err)
-		}
-		return nil
-	})
+	s, err := p.storeBatch(ctx, []request{{accountID: accountID, in: in}})
 	if err != nil {
 		return nil, nil, err
 	}
-	return evt.Unwrap(), deliveries, nil
+	return s[0].event, s[0].deliveries, nil
 }
 
 func (p *Publisher) byIdempotencyKey(ctx context.Context, accountID pulid.ID, key string) (*ent.Event, error) {
