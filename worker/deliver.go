@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -27,36 +29,144 @@ import (
 // leaseSlack keeps a concurrency slot a little longer than the request may take.
 const leaseSlack = 15 * time.Second
 
-// handleDeliver makes one attempt of one delivery: load, send, record.
+// handleDeliver makes one attempt of one delivery.
 func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 	a, err := queue.ParseAttempt(t.Payload())
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	ctx, span := tracing.Start(tracing.WithTraceparent(ctx, a.Trace), "ferry.deliver",
-		attribute.String("ferry.delivery_id", string(a.DeliveryID)), attribute.Int("ferry.attempt", a.Number))
-	defer span.End()
+	if a.Config == "" {
+		// Queued before tasks named their configuration: read it first.
+		sys := viewer.System(ctx)
+		d, err := w.loadOne(sys, a)
+		if d == nil || err != nil {
+			return err
+		}
+		if d.ConfigurationID == nil {
+			return w.cancel(sys, d)
+		}
+		a.Config = *d.ConfigurationID
+	}
+	return w.attempt(ctx, a.Config, []queue.Attempt{a})
+}
+
+// handleDeliverMany makes the first attempts of deliveries published
+// together to one configuration.
+func (w *Worker) handleDeliverMany(ctx context.Context, t *asynq.Task) error {
+	m, err := queue.ParseMany(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	as := make([]queue.Attempt, len(m.Deliveries))
+	for i, id := range m.Deliveries {
+		as[i] = queue.Attempt{DeliveryID: id, Number: 1, Config: m.Config}
+		if i < len(m.Traces) {
+			as[i].Trace = m.Traces[i]
+		}
+	}
+	if n, _ := asynq.GetRetryCount(ctx); n > 0 {
+		// Handed back part done: drop what was attempted since. An attempt
+		// once made stays made, so this is safe before claiming.
+		if as, err = w.unattempted(viewer.System(ctx), as); err != nil {
+			return err
+		}
+	}
+	return w.attempt(ctx, m.Config, as)
+}
+
+// attempt makes attempts as, all to the configuration cfgID, in waves of at
+// most maxParallel requests: claim a slot for each, read the deliveries,
+// send, record. Each attempt is claimed before its delivery is read, so an
+// attempt that another task also carries is made once: the other task
+// finds it claimed, or, once it is recorded, no longer due.
+func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt) error {
 	sys := viewer.System(ctx)
-	d, err := w.load(sys, a)
-	if d == nil || err != nil {
+	cfg, err := w.configuration(sys, cfgID)
+	if err != nil {
 		return err
 	}
-	log := w.Logger.With("delivery_id", d.ID, "event_id", d.EventID, "configuration_id", idOf(d.ConfigurationID), "attempt", a.Number)
-	cfg := d.Edges.Configuration
 	if cfg == nil || cfg.Status != configuration.StatusACTIVE {
-		// Deleted or deactivated while this task waited.
-		log.InfoContext(ctx, "configuration gone or inactive; delivery cancelled")
-		return w.cancel(sys, d)
+		// Deleted or deactivated while these tasks waited.
+		w.Logger.InfoContext(ctx, "configuration gone or inactive; deliveries cancelled", "configuration_id", cfgID)
+		return w.cancelAll(sys, as)
 	}
 	secrets, err := w.Keys.Secrets(cfg.Edges.SigningKey)
 	if err != nil {
-		log.WarnContext(ctx, "cannot sign; delivery cancelled", "err", err)
-		return w.cancel(sys, d)
+		w.Logger.WarnContext(ctx, "cannot sign; deliveries cancelled", "configuration_id", cfgID, "err", err)
+		return w.cancelAll(sys, as)
 	}
-	lease, err := w.slot(ctx, cfg)
+	for len(as) > 0 {
+		wave := as[:min(len(as), cfg.MaxParallel)]
+		taken, err := w.slots(ctx, cfg, wave)
+		if err != nil {
+			return err
+		}
+		if len(taken.Leases) == 0 && len(taken.Held) < len(wave) {
+			return errSlotBusy
+		}
+		var granted []queue.Attempt
+		for _, l := range taken.Leases {
+			granted = append(granted, as[slices.IndexFunc(as, func(a queue.Attempt) bool { return claimID(a) == l.ID })])
+		}
+		// Attempts claimed elsewhere are that worker's to make.
+		as = slices.DeleteFunc(as, func(a queue.Attempt) bool {
+			return slices.Contains(taken.Held, claimID(a)) || slices.ContainsFunc(taken.Leases, func(l *limiter.Lease) bool { return l.ID == claimID(a) })
+		})
+		if len(granted) == 0 {
+			continue
+		}
+		if err := w.wave(ctx, cfg, secrets, granted, taken.Leases); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wave makes attempts as, each holding its lease in leases, in parallel,
+// then records them together.
+func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, as []queue.Attempt, leases []*limiter.Lease) error {
+	sys := viewer.System(ctx)
+	// Slots are freed once the requests are over; the claims last until
+	// the attempts are recorded, so no other task makes them meanwhile.
+	defer w.Limiter.End(leases...)
+	ds, err := w.loadAll(sys, as)
 	if err != nil {
+		w.Limiter.Free(leases...)
 		return err
 	}
+	results := make([]sender.Result, len(as))
+	var wg sync.WaitGroup
+	for i, d := range ds {
+		if d == nil {
+			continue
+		}
+		if d.ConfigurationID == nil {
+			// The configuration was deleted since it was read.
+			if err := w.cancel(sys, d); err != nil {
+				w.Limiter.Free(leases...)
+				return err
+			}
+			ds[i] = nil
+			continue
+		}
+		d.Edges.Configuration = cfg
+		wg.Go(func() { results[i] = w.send(ctx, d, cfg, secrets, as[i]) })
+	}
+	wg.Wait()
+	w.Limiter.Free(leases...)
+	if ctx.Err() != nil {
+		// Shutting down: hand the task back unrecorded; it runs again.
+		w.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(as))
+		return ctx.Err()
+	}
+	return w.record(sys, cfg, as, ds, results)
+}
+
+// send makes one request for attempt a of d.
+func (w *Worker) send(ctx context.Context, d *ent.Delivery, cfg *ent.Configuration, secrets [][]byte, a queue.Attempt) sender.Result {
+	ctx, span := tracing.Start(tracing.WithTraceparent(ctx, a.Trace), "ferry.deliver",
+		attribute.String("ferry.delivery_id", string(d.ID)), attribute.Int("ferry.attempt", a.Number))
+	defer span.End()
 	done := w.Metrics.InFlight(string(cfg.ID))
 	res := w.Sender.Send(ctx, sender.Message{
 		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: cfg.Headers,
@@ -65,14 +175,8 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,
 	})
 	done()
-	lease.Release()
 	span.SetAttributes(attribute.Int("http.response.status_code", res.StatusCode), attribute.Bool("ferry.ok", res.OK()))
-	if ctx.Err() != nil {
-		// Shutting down: hand the task back unrecorded; it runs again.
-		log.InfoContext(ctx, "attempt handed back at shutdown")
-		return ctx.Err()
-	}
-	return w.record(sys, log, d, cfg, a, res)
+	return res
 }
 
 // slotWait is how long a handler waits for one of its configuration's
@@ -82,85 +186,183 @@ func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
 // release of a slot, keeps every slot busy.
 const slotWait = 2 * time.Second
 
-// slot takes one of the configuration's maxParallel slots, waiting up to
-// slotWait for one. It hands the task back with errSlotBusy when none
-// frees up, or when maxParallel handlers of this process already wait for
-// this configuration, so a busy one cannot hold every worker goroutine.
-// Fewer waiters (a quarter of maxParallel) left slots idle: 90–95
-// deliveries/s in slow-receivers instead of 100.
+// slots claims attempts as, taking one of the configuration's maxParallel
+// slots for each, and waits up to slotWait for at least one. It takes none
+// when maxParallel handlers of this process already wait for this
+// configuration, so a busy one cannot hold every worker goroutine. Fewer
+// waiters (a quarter of maxParallel) left slots idle: 90–95 deliveries/s
+// in slow-receivers instead of 100.
+func (w *Worker) slots(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt) (limiter.Taken, error) {
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = claimID(a)
+	}
+	return w.Limiter.Wait(ctx, string(cfg.ID), ids, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+}
+
+// slot takes one slot of the configuration for a request that is no
+// automatic attempt (a manual resend).
 func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
-	ttl := time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack
-	lease, err := w.Limiter.Wait(ctx, string(cfg.ID), cfg.MaxParallel, ttl, slotWait, cfg.MaxParallel)
+	taken, err := w.Limiter.Wait(ctx, string(cfg.ID), []string{fmt.Sprintf("resend/%x", rand.Uint64())}, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
 	if err != nil {
 		return nil, err
 	}
-	if lease == nil {
+	if len(taken.Leases) == 0 {
 		return nil, errSlotBusy
 	}
-	return lease, nil
+	return taken.Leases[0], nil
 }
 
-// load returns the delivery with its event and configuration, or nil when
-// the task is stale (already attempted, ended, or deleted).
-func (w *Worker) load(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
-	d, err := w.loads.Do(ctx, a.DeliveryID)
-	if d == nil || err != nil {
+// leaseTTL is how long a slot of cfg is held at most: its request timeout
+// and some slack.
+func leaseTTL(cfg *ent.Configuration) time.Duration {
+	return time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack
+}
+
+// claimID names the lease of an attempt: while it is live, no other worker
+// makes that attempt.
+func claimID(a queue.Attempt) string {
+	return string(a.DeliveryID) + "/" + fmt.Sprint(a.Number)
+}
+
+// loadAll returns, for each attempt, its delivery with its event, or nil
+// when the attempt is no longer due (made already, ended, or deleted).
+func (w *Worker) loadAll(ctx context.Context, as []queue.Attempt) ([]*ent.Delivery, error) {
+	ids := make([]pulid.ID, len(as))
+	for i, a := range as {
+		ids[i] = a.DeliveryID
+	}
+	ds, errs := w.loads.DoAll(ctx, ids)
+	for i, d := range ds {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if d != nil && !due(d, as[i]) {
+			ds[i] = nil
+		}
+	}
+	return ds, nil
+}
+
+// due reports whether attempt a of d is still to be made.
+func due(d *ent.Delivery, a queue.Attempt) bool {
+	return d.AttemptCount == a.Number-1 && (d.Status == delivery.StatusPENDING || d.Status == delivery.StatusRETRYING)
+}
+
+// loadOne is loadAll for one attempt.
+func (w *Worker) loadOne(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
+	ds, err := w.loadAll(ctx, []queue.Attempt{a})
+	if err != nil {
 		return nil, err
 	}
-	if d.AttemptCount != a.Number-1 || (d.Status != delivery.StatusPENDING && d.Status != delivery.StatusRETRYING) {
-		return nil, nil
-	}
-	if d.ConfigurationID != nil {
-		cfg, err := w.configuration(ctx, *d.ConfigurationID)
-		if err != nil {
-			return nil, err
-		}
-		d.Edges.Configuration = cfg
-	}
-	return d, nil
+	return ds[0], nil
 }
 
-// record stores the attempt and moves the delivery on: SUCCEEDED, RETRYING
-// with the next attempt scheduled, or FAILED. The update only applies while
-// the delivery is still at this attempt, so nothing is marked twice.
-func (w *Worker) record(ctx context.Context, log *slog.Logger, d *ent.Delivery, cfg *ent.Configuration, a queue.Attempt, res sender.Result) error {
-	n := a.Number
-	status, next := delivery.StatusSUCCEEDED, time.Time{}
-	if !res.OK() {
-		status = delivery.StatusFAILED
-		if delay, ok := nextDelay(cfg.RetrySchedule, n, res.RetryAfter, rand.Float64()*2-1); ok && res.StatusCode != http.StatusGone {
-			status, next = delivery.StatusRETRYING, w.now().Add(delay)
+// unattempted returns the attempts of as that are still due.
+func (w *Worker) unattempted(ctx context.Context, as []queue.Attempt) ([]queue.Attempt, error) {
+	ds, err := w.loadAll(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	var out []queue.Attempt
+	for i, d := range ds {
+		if d != nil {
+			out = append(out, as[i])
 		}
 	}
-	moved, err := w.records.Do(ctx, attempts.Pending{Delivery: d, Number: n, Result: res,
-		Outcome: attempts.Outcome{Status: status, Next: next}})
-	if err != nil {
-		return err
+	return out, nil
+}
+
+// record stores the attempts of a wave (ds[i] nil: not made) and moves each
+// delivery on: SUCCEEDED, RETRYING with the next attempt scheduled, or
+// FAILED. Each update only applies while the delivery is still at its
+// attempt, so nothing is marked twice.
+func (w *Worker) record(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt, ds []*ent.Delivery, results []sender.Result) error {
+	var (
+		ps   []attempts.Pending
+		made []int // index in as of each of ps
+	)
+	for i, d := range ds {
+		if d == nil {
+			continue
+		}
+		ps = append(ps, attempts.Pending{Delivery: d, Number: as[i].Number, Result: results[i],
+			Outcome: w.outcome(cfg, as[i].Number, results[i])})
+		made = append(made, i)
 	}
-	if moved == nil {
-		log.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped")
+	if len(ps) == 0 {
 		return nil
 	}
-	w.Live.Deliveries(ctx, moved)
+	moved, errs := w.records.DoAll(ctx, ps)
+	if err := firstError(errs); err != nil {
+		return err
+	}
+	var changed []*ent.Delivery
+	for j, p := range ps {
+		a, res := as[made[j]], p.Result
+		log := w.Logger.With("delivery_id", p.Delivery.ID, "event_id", p.Delivery.EventID, "configuration_id", cfg.ID, "attempt", a.Number)
+		if moved[j] == nil {
+			log.WarnContext(ctx, "attempt already recorded by another worker; this one is dropped")
+			continue
+		}
+		changed = append(changed, moved[j])
+		w.after(ctx, log, cfg, a, p.Outcome, res)
+	}
+	w.Live.Deliveries(ctx, changed...)
+	return nil
+}
+
+// outcome is where attempt n of a delivery to cfg leaves it.
+func (w *Worker) outcome(cfg *ent.Configuration, n int, res sender.Result) attempts.Outcome {
+	if res.OK() {
+		return attempts.Outcome{Status: delivery.StatusSUCCEEDED}
+	}
+	if delay, ok := nextDelay(cfg.RetrySchedule, n, res.RetryAfter, rand.Float64()*2-1); ok && res.StatusCode != http.StatusGone {
+		return attempts.Outcome{Status: delivery.StatusRETRYING, Next: w.now().Add(delay)}
+	}
+	return attempts.Outcome{Status: delivery.StatusFAILED}
+}
+
+// after does what follows a recorded attempt: metrics, deactivating on
+// 410 Gone, auto-disable, and queuing the next attempt.
+func (w *Worker) after(ctx context.Context, log *slog.Logger, cfg *ent.Configuration, a queue.Attempt, o attempts.Outcome, res sender.Result) {
 	w.Metrics.Attempt(string(deliveryattempt.TriggerAUTOMATIC), res.OK(), res.Duration)
-	w.Metrics.Ended(string(status), string(cfg.ID))
-	log.DebugContext(ctx, "attempt recorded", "status", status, "response_status", res.StatusCode,
+	w.Metrics.Ended(string(o.Status), string(cfg.ID))
+	log.DebugContext(ctx, "attempt recorded", "status", o.Status, "response_status", res.StatusCode,
 		"duration_ms", res.Duration.Milliseconds(), "error", res.Error)
 	if res.StatusCode == http.StatusGone {
-		reason := fmt.Sprintf("the endpoint answered 410 Gone on %s (delivery %s)", w.now().UTC().Format(time.RFC3339), d.ID)
+		reason := fmt.Sprintf("the endpoint answered 410 Gone on %s (delivery %s)", w.now().UTC().Format(time.RFC3339), a.DeliveryID)
 		log.WarnContext(ctx, "410 Gone: configuration deactivated")
 		if _, err := w.Configs.Deactivate(ctx, cfg.ID, &reason); err != nil {
 			log.ErrorContext(ctx, "deactivate after 410", "err", err)
 		}
 	}
-	if status == delivery.StatusFAILED && res.StatusCode != http.StatusGone {
+	if o.Status == delivery.StatusFAILED && res.StatusCode != http.StatusGone {
 		// Best effort, logged inside: it never fails the task.
 		w.AutoDisable.AfterFailure(ctx, cfg.ID)
 	}
-	if status == delivery.StatusRETRYING {
+	if o.Status == delivery.StatusRETRYING {
 		// If this fails the recovery loop enqueues it once it is overdue.
-		if err := w.Queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: n + 1, Trace: a.Trace}, next); err != nil {
+		next := queue.Attempt{DeliveryID: a.DeliveryID, Number: a.Number + 1, Config: cfg.ID, Trace: a.Trace}
+		if err := w.Queue.Enqueue(ctx, next, o.Next); err != nil {
 			log.WarnContext(ctx, "enqueue retry; recovery will retry", "err", err)
+		}
+	}
+}
+
+// cancelAll ends the waiting deliveries of as, whose configuration can no
+// longer take them.
+func (w *Worker) cancelAll(ctx context.Context, as []queue.Attempt) error {
+	ds, err := w.loadAll(ctx, as)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d == nil {
+			continue
+		}
+		if err := w.cancel(ctx, d); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -180,6 +382,15 @@ func (w *Worker) cancel(ctx context.Context, d *ent.Delivery) error {
 		c.Status, c.NextAttemptAt = delivery.StatusCANCELLED, nil
 		w.Live.Deliveries(ctx, &c)
 		w.Metrics.Ended(string(delivery.StatusCANCELLED), idOf(d.ConfigurationID))
+	}
+	return nil
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
 			).
 			Order(ent.Asc(delivery.FieldID)).
 			Limit(r.Batch).
-			Select(delivery.FieldID, delivery.FieldAttemptCount)
+			Select(delivery.FieldID, delivery.FieldAttemptCount, delivery.FieldConfigurationID)
 		if after != "" {
 			q.Where(delivery.IDGT(after))
 		}
@@ -101,6 +101,9 @@ func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
 		}
 		for _, d := range batch {
 			a := queue.Attempt{DeliveryID: d.ID, Number: d.AttemptCount + 1}
+			if d.ConfigurationID != nil {
+				a.Config = *d.ConfigurationID
+			}
 			// A task whose worker died stays "active" in asynq; it gets a
 			// second task id so the attempt is not held up until asynq
 			// itself gives up on the lease.

@@ -337,7 +337,14 @@ func TestGoneDeactivatesTheConfiguration(t *testing.T) {
 	var out struct {
 		Node struct{ Status, DisabledReason string }
 	}
-	e.MustDo(acc.Token, `query($id: ID!) { node(id: $id) { ... on Configuration { status disabledReason } } }`, map[string]any{"id": ep.ID}, &out)
+	// The configuration is switched off right after the attempt is
+	// recorded, so it may lag the delivery's status by a moment.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		e.MustDo(acc.Token, `query($id: ID!) { node(id: $id) { ... on Configuration { status disabledReason } } }`, map[string]any{"id": ep.ID}, &out)
+		if out.Node.Status == "INACTIVE" {
+			break
+		}
+	}
 	if out.Node.Status != "INACTIVE" || !strings.Contains(out.Node.DisabledReason, "410") {
 		t.Errorf("configuration after a 410: %+v, want INACTIVE with a reason naming the 410", out.Node)
 	}

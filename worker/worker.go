@@ -118,6 +118,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		LogLevel:                 asynq.WarnLevel,
 	})
 	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
+	w.mux.HandleFunc(queue.TypeDeliverMany, w.handleDeliverMany)
 	w.mux.HandleFunc(queue.TypeResend, w.handleResend)
 	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}

@@ -66,9 +66,19 @@ func New[Q, R any](fn Func[Q, R], o Options) *Batcher[Q, R] {
 // Do runs req in the next batch and returns its result. If ctx ends first,
 // Do returns ctx's error, and the request may still be carried out.
 func (b *Batcher[Q, R]) Do(ctx context.Context, req Q) (R, error) {
-	c := &call[Q, R]{ctx: ctx, req: req, done: make(chan struct{})}
+	res, errs := b.DoAll(ctx, []Q{req})
+	return res[0], errs[0]
+}
+
+// DoAll is Do for several requests of one caller: they queue together, so
+// they share a batch (up to Max), and each gets its own result or error.
+func (b *Batcher[Q, R]) DoAll(ctx context.Context, reqs []Q) ([]R, []error) {
+	calls := make([]*call[Q, R], len(reqs))
+	for i, req := range reqs {
+		calls[i] = &call[Q, R]{ctx: ctx, req: req, done: make(chan struct{})}
+	}
 	b.mu.Lock()
-	b.pending = append(b.pending, c)
+	b.pending = append(b.pending, calls...)
 	lead := b.running < b.o.InFlight
 	if lead {
 		b.running++
@@ -78,13 +88,16 @@ func (b *Batcher[Q, R]) Do(ctx context.Context, req Q) (R, error) {
 		// This caller runs batches, its own first, until none is left.
 		go b.drain()
 	}
-	select {
-	case <-c.done:
-		return c.res, c.err
-	case <-ctx.Done():
-		var zero R
-		return zero, ctx.Err()
+	res, errs := make([]R, len(calls)), make([]error, len(calls))
+	for i, c := range calls {
+		select {
+		case <-c.done:
+			res[i], errs[i] = c.res, c.err
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+		}
 	}
+	return res, errs
 }
 
 // drain runs batches while calls are pending; it ends when the queue is

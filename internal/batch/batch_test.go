@@ -152,3 +152,36 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// One caller's requests go in one batch (up to Max), and a bad one fails
+// only itself.
+func TestDoAllSharesOneBatchAndFailsOnlyTheBadRequest(t *testing.T) {
+	var sizes []int
+	bad := errors.New("bad request")
+	b := batch.New(func(_ context.Context, reqs []int) ([]int, error) {
+		sizes = append(sizes, len(reqs))
+		for _, r := range reqs {
+			if r < 0 {
+				return nil, bad
+			}
+		}
+		return reqs, nil
+	}, batch.Options{Max: 4})
+	res, errs := b.DoAll(t.Context(), []int{1, 2, 3})
+	if len(sizes) != 1 || sizes[0] != 3 {
+		t.Fatalf("batch sizes %v, want one batch of 3", sizes)
+	}
+	for i, want := range []int{1, 2, 3} {
+		if res[i] != want || errs[i] != nil {
+			t.Errorf("request %d = %d, %v; want %d", i, res[i], errs[i], want)
+		}
+	}
+	sizes = nil
+	res, errs = b.DoAll(t.Context(), []int{5, -1, 6})
+	if !errors.Is(errs[1], bad) || errs[0] != nil || errs[2] != nil || res[0] != 5 || res[2] != 6 {
+		t.Errorf("results %v, errors %v; want only the second to fail", res, errs)
+	}
+	if len(sizes) != 4 { // the batch, then each request alone
+		t.Errorf("batch sizes %v, want [3 1 1 1]", sizes)
+	}
+}

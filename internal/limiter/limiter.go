@@ -2,6 +2,12 @@
 // across every worker process. Each slot is a lease in a Redis sorted set,
 // scored by its expiry, so a worker that dies frees its slots when their
 // leases run out instead of holding them forever.
+//
+// A lease is named after what it is for (an attempt of a delivery), and it
+// is also a claim: until the claim ends, no other worker gets a lease of
+// that name. The slot can be freed as soon as the request is over, while
+// the claim lasts until the attempt is recorded, so that another worker
+// cannot make the same attempt in between.
 package limiter
 
 import (
@@ -14,16 +20,31 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// acquire drops expired leases, then adds one if fewer than ARGV[1] remain.
-// KEYS[1] set; ARGV: limit, now ms, expiry ms, lease id, key ttl ms.
-var acquire = redis.NewScript(`
+// take drops expired slots and claims, then, for each id in ARGV[5:],
+// grants a slot and a claim while slots are free. It answers per id: 1
+// granted, 0 no free slot, -1 the id is claimed already.
+// KEYS: slots, claims (sorted sets scored by expiry); ARGV: limit, now ms,
+// expiry ms, key ttl ms, ids...
+var take = redis.NewScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  return 1
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
+local out = {}
+for i = 5, #ARGV do
+  if redis.call('ZSCORE', KEYS[2], ARGV[i]) then
+    out[#out + 1] = -1
+  elseif free > 0 then
+    redis.call('ZADD', KEYS[1], ARGV[3], ARGV[i])
+    redis.call('ZADD', KEYS[2], ARGV[3], ARGV[i])
+    free = free - 1
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
 end
-return 0`)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return out`)
 
 // Limiter hands out concurrency slots.
 type Limiter struct {
@@ -38,43 +59,111 @@ func New(rdb redis.UniversalClient, prefix string) *Limiter {
 	return &Limiter{rdb: rdb, prefix: prefix, now: time.Now}
 }
 
-// Lease is a held slot; Release gives it back.
+// Lease is a held slot and claim; Release gives both back.
 type Lease struct {
 	l    *Limiter
 	name string
-	key  string
-	id   string
+	// ID names the lease: what it was taken for, or a random id.
+	ID string
 }
 
-// Acquire takes one of limit slots of name for at most ttl. It returns nil,
-// without error, when all slots are taken.
+// Taken is what Take and Wait got: a lease per granted id, in the order
+// asked, and the ids that already held a lease elsewhere.
+type Taken struct {
+	Leases []*Lease
+	Held   []string
+}
+
+// Acquire takes one of limit slots of name for at most ttl, under a random
+// lease id. It returns nil, without error, when all slots are taken.
 func (l *Limiter) Acquire(ctx context.Context, name string, limit int, ttl time.Duration) (*Lease, error) {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	id := hex.EncodeToString(b)
-	key := l.prefix + name
-	now := l.now()
-	ok, err := acquire.Run(ctx, l.rdb, []string{key},
-		limit, now.UnixMilli(), now.Add(ttl).UnixMilli(), id, (ttl + time.Minute).Milliseconds()).Int()
-	if err != nil {
-		return nil, fmt.Errorf("acquire slot of %s: %w", name, err)
+	t, err := l.Take(ctx, name, []string{randomID()}, limit, ttl)
+	if err != nil || len(t.Leases) == 0 {
+		return nil, err
 	}
-	if ok == 0 {
-		return nil, nil
-	}
-	return &Lease{l: l, name: name, key: key, id: id}, nil
+	return t.Leases[0], nil
 }
 
-// Release frees the slot. Releasing uses its own short deadline so a
-// cancelled request still gives its slot back.
-func (s *Lease) Release() {
+// Take grants leases named ids, in order, while fewer than limit leases of
+// name are live, in one round trip. An id whose lease is live already (the
+// attempt is being made elsewhere) is reported in Held, not granted.
+func (l *Limiter) Take(ctx context.Context, name string, ids []string, limit int, ttl time.Duration) (Taken, error) {
+	now := l.now()
+	args := make([]any, 0, 4+len(ids))
+	args = append(args, limit, now.UnixMilli(), now.Add(ttl).UnixMilli(), (ttl + time.Minute).Milliseconds())
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	res, err := take.Run(ctx, l.rdb, l.keys(name), args...).Int64Slice()
+	if err != nil {
+		return Taken{}, fmt.Errorf("acquire slots of %s: %w", name, err)
+	}
+	var t Taken
+	for i, r := range res {
+		switch r {
+		case 1:
+			t.Leases = append(t.Leases, &Lease{l: l, name: name, ID: ids[i]})
+		case -1:
+			t.Held = append(t.Held, ids[i])
+		}
+	}
+	return t, nil
+}
+
+// keys are the sorted sets of name's slots and claims, hash-tagged to one
+// Redis Cluster slot.
+func (l *Limiter) keys(name string) []string {
+	base := l.prefix + "{" + name + "}"
+	return []string{base, base + ":claims"}
+}
+
+// Release frees the slot and ends the claim.
+func (s *Lease) Release() { s.l.Release(s) }
+
+// Free frees the slots of leases, waking this process's waiters; their
+// claims last until Release.
+func (l *Limiter) Free(leases ...*Lease) { l.remove(leases, true, false) }
+
+// End ends the claims of leases, whose slots Free freed already.
+func (l *Limiter) End(leases ...*Lease) { l.remove(leases, false, true) }
+
+// Release frees the slots of leases and ends their claims.
+func (l *Limiter) Release(leases ...*Lease) { l.remove(leases, true, true) }
+
+// remove takes leases out of the slots, the claims or both, one round trip
+// per name. It uses its own short deadline, so a cancelled request still
+// gives its slot back.
+func (l *Limiter) remove(leases []*Lease, slots, claims bool) {
+	byName := map[string][]any{}
+	for _, s := range leases {
+		byName[s.name] = append(byName[s.name], s.ID)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_ = s.l.rdb.ZRem(ctx, s.key, s.id).Err()
-	s.l.waiting.released(s.name)
+	for name, ids := range byName {
+		keys := l.keys(name)
+		_, _ = l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if slots {
+				p.ZRem(ctx, keys[0], ids...)
+			}
+			if claims {
+				p.ZRem(ctx, keys[1], ids...)
+			}
+			return nil
+		})
+		if slots {
+			l.waiting.released(name)
+		}
+	}
 }
 
 // InFlight reports how many unexpired leases name holds.
 func (l *Limiter) InFlight(ctx context.Context, name string) (int64, error) {
-	return l.rdb.ZCount(ctx, l.prefix+name, fmt.Sprint(l.now().UnixMilli()), "+inf").Result()
+	return l.rdb.ZCount(ctx, l.keys(name)[0], fmt.Sprint(l.now().UnixMilli()), "+inf").Result()
+}
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

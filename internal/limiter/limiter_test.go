@@ -2,6 +2,7 @@ package limiter_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -59,4 +60,61 @@ func TestSlotsOfADeadWorkerExpire(t *testing.T) {
 	if lease, _ := l.Acquire(ctx, "cfg_a", 2, time.Minute); lease == nil {
 		t.Error("slots of a dead worker were never freed")
 	}
+}
+
+// A named lease is a claim: while it is live nobody else gets a lease of
+// that name, and Take grants only as many as there are free slots.
+func TestNamedLeasesAreClaims(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	first, err := l.Take(ctx, "cfg_a", []string{"d1/1", "d2/1"}, 3, time.Minute)
+	if err != nil || len(first.Leases) != 2 || len(first.Held) != 0 {
+		t.Fatalf("first take = %+v, %v; want 2 leases", first, err)
+	}
+	second, err := l.Take(ctx, "cfg_a", []string{"d1/1", "d3/1", "d4/1", "d2/1"}, 3, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := leaseIDs(second.Leases); !slices.Equal(got, []string{"d3/1"}) {
+		t.Errorf("granted %v, want [d3/1]: one slot of 3 was free", got)
+	}
+	if !slices.Equal(second.Held, []string{"d1/1", "d2/1"}) {
+		t.Errorf("held elsewhere %v, want [d1/1 d2/1]", second.Held)
+	}
+	// Freeing slots keeps the claims: the attempts are not recorded yet.
+	l.Free(first.Leases...)
+	if n, _ := l.InFlight(ctx, "cfg_a"); n != 1 {
+		t.Errorf("in flight after freeing two = %d, want 1", n)
+	}
+	if got, _ := l.Take(ctx, "cfg_a", []string{"d1/1"}, 3, time.Minute); len(got.Leases) != 0 || len(got.Held) != 1 {
+		t.Errorf("d1/1 after its slot was freed: %+v, want still claimed", got)
+	}
+	// Ending the claims frees the names.
+	l.End(first.Leases...)
+	third, _ := l.Take(ctx, "cfg_a", []string{"d1/1", "d3/1"}, 3, time.Minute)
+	if got := leaseIDs(third.Leases); !slices.Equal(got, []string{"d1/1"}) || !slices.Equal(third.Held, []string{"d3/1"}) {
+		t.Errorf("after release: granted %v held %v, want [d1/1] and [d3/1]", got, third.Held)
+	}
+}
+
+// Wait returns at once when every id is held elsewhere: there is nothing
+// to wait for.
+func TestWaitDoesNotWaitForClaimsHeldElsewhere(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	if got, _ := l.Take(ctx, "cfg_a", []string{"d1/1"}, 1, time.Minute); len(got.Leases) != 1 {
+		t.Fatal("lease not granted")
+	}
+	got, err := l.Wait(ctx, "cfg_a", []string{"d1/1"}, 5, time.Minute, time.Hour, 5)
+	if err != nil || len(got.Leases) != 0 || !slices.Equal(got.Held, []string{"d1/1"}) {
+		t.Errorf("wait = %+v, %v; want d1/1 held elsewhere, at once", got, err)
+	}
+}
+
+func leaseIDs(ls []*limiter.Lease) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.ID)
+	}
+	return out
 }

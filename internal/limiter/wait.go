@@ -2,6 +2,7 @@ package limiter
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -18,17 +19,29 @@ type waiters struct {
 	wake  map[string]chan struct{} // closed on the next release
 }
 
-// Wait is Acquire for a caller that may wait up to maxWait for a slot to
-// free up. At most maxWaiters callers of this process wait on one name at
-// once (more than that, and Wait returns nil at once), so one busy
-// configuration cannot hold every worker goroutine. It returns nil,
-// without error, when no slot freed up in time.
-func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait time.Duration, maxWaiters int) (*Lease, error) {
-	if lease, err := l.Acquire(ctx, name, limit, ttl); lease != nil || err != nil {
-		return lease, err
+// Wait is Take for a caller that may wait up to maxWait for a slot to
+// free up. It returns once it holds at least one lease, or once every id
+// holds a lease elsewhere. At most maxWaiters callers of this process wait
+// on one name at once (more than that, and Wait returns what it has at
+// once), so one busy configuration cannot hold every worker goroutine. It
+// returns no lease, without error, when no slot freed up in time.
+func (l *Limiter) Wait(ctx context.Context, name string, ids []string, limit int, ttl, maxWait time.Duration, maxWaiters int) (Taken, error) {
+	var held []string
+	try := func() (Taken, bool, error) {
+		t, err := l.Take(ctx, name, ids, limit, ttl)
+		if err != nil {
+			return t, true, err
+		}
+		held = append(held, t.Held...)
+		t.Held = held
+		ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(t.Held, id) })
+		return t, len(t.Leases) > 0 || len(ids) == 0, nil
+	}
+	if t, done, err := try(); done {
+		return t, err
 	}
 	if !l.waiting.join(name, maxWaiters) {
-		return nil, nil
+		return Taken{Held: held}, nil
 	}
 	defer l.waiting.leave(name)
 	deadline := time.NewTimer(maxWait)
@@ -39,16 +52,16 @@ func (l *Limiter) Wait(ctx context.Context, name string, limit int, ttl, maxWait
 		// Take the wake-up channel before trying, so a release between
 		// the try and the select still wakes this waiter.
 		wake := l.waiting.next(name)
-		if lease, err := l.Acquire(ctx, name, limit, ttl); lease != nil || err != nil {
-			return lease, err
+		if t, done, err := try(); done {
+			return t, err
 		}
 		select {
 		case <-wake:
 		case <-tick.C:
 		case <-deadline.C:
-			return nil, nil
+			return Taken{Held: held}, nil
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return Taken{Held: held}, ctx.Err()
 		}
 	}
 }

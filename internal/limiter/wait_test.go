@@ -3,6 +3,8 @@ package limiter_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +22,7 @@ func TestWaitGetsTheSlotAReleaseFrees(t *testing.T) {
 	}
 	got := make(chan *limiter.Lease, 1)
 	go func() {
-		lease, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Minute, 1)
+		lease, err := waitOne(ctx, l, "cfg_a", 1, time.Minute, time.Minute, 1)
 		if err != nil {
 			t.Errorf("wait: %v", err)
 		}
@@ -55,13 +57,13 @@ func TestWaitersAreCappedAndGiveUpAtMaxWait(t *testing.T) {
 	results := make(chan *limiter.Lease, 2)
 	for range 2 {
 		wg.Go(func() {
-			lease, _ := l.Wait(ctx, "cfg_a", 2, time.Minute, 3*time.Second, 2)
+			lease, _ := waitOne(ctx, l, "cfg_a", 2, time.Minute, 3*time.Second, 2)
 			results <- lease
 		})
 	}
 	time.Sleep(300 * time.Millisecond) // both wait
 	// Were it to wait, it would wait an hour: the test would time out.
-	if lease, err := l.Wait(ctx, "cfg_a", 2, time.Minute, time.Hour, 2); lease != nil || err != nil {
+	if lease, err := waitOne(ctx, l, "cfg_a", 2, time.Minute, time.Hour, 2); lease != nil || err != nil {
 		t.Fatalf("a third waiter on a limit of 2: lease %v, err %v; want refused at once", lease, err)
 	}
 	wg.Wait()
@@ -84,7 +86,16 @@ func TestWaitEndsWithItsContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	if _, err := l.Wait(ctx, "cfg_a", 1, time.Minute, time.Hour, 1); !errors.Is(err, context.Canceled) {
+	if _, err := waitOne(ctx, l, "cfg_a", 1, time.Minute, time.Hour, 1); !errors.Is(err, context.Canceled) {
 		t.Errorf("wait after cancel: %v, want context.Canceled", err)
 	}
+}
+
+// waitOne waits for one slot under a random lease id.
+func waitOne(ctx context.Context, l *limiter.Limiter, name string, limit int, ttl, maxWait time.Duration, maxWaiters int) (*limiter.Lease, error) {
+	t, err := l.Wait(ctx, name, []string{fmt.Sprint(rand.Int64())}, limit, ttl, maxWait, maxWaiters)
+	if len(t.Leases) == 0 {
+		return nil, err
+	}
+	return t.Leases[0], err
 }

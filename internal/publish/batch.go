@@ -31,6 +31,7 @@ const deliveriesPerInsert = 1000
 type request struct {
 	accountID pulid.ID
 	in        Input
+	trace     string // the publish's W3C traceparent, for its deliveries
 }
 
 // stored is what one publish gets back: what store returns for it alone.
@@ -41,13 +42,14 @@ type stored struct {
 
 // storeGrouped stores in within a transaction shared with concurrent publishes.
 func (p *Publisher) storeGrouped(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
-	s, err := p.group.Do(ctx, request{accountID: accountID, in: in})
+	s, err := p.group.Do(ctx, request{accountID: accountID, in: in, trace: tracing.Traceparent(ctx)})
 	return s.event, s.deliveries, err
 }
 
 // storeBatch stores the events of reqs and their deliveries in one
 // transaction: three statements (more only past deliveriesPerInsert)
-// whatever the number of events.
+// whatever the number of events. Then it queues their first attempts, a
+// task per configuration.
 func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, error) {
 	// The batch runs with the first caller's viewer, but holds events of any
 	// account. Each caller's account was checked by auth.OwnerAccount before
@@ -80,6 +82,8 @@ func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, e
 	for i, evt := range events {
 		out[i] = stored{event: evt.Unwrap(), deliveries: deliveries[i]}
 	}
+	// Queued once committed, before any publish of the batch returns.
+	p.enqueue(ctx, reqs, out)
 	return out, nil
 }
 

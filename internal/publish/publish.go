@@ -117,25 +117,52 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 		}
 	}
 	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
-	p.enqueue(ctx, evt.ID, deliveries)
 	return evt, nil
 }
 
-// enqueueParallel bounds the Redis round trips one publish makes at once
+// enqueueParallel bounds the Redis round trips one batch makes at once
 // when it fans out to many configurations.
 const enqueueParallel = 16
 
-// enqueue queues the first attempt of each delivery, several at a time. A
-// failed enqueue loses nothing: the recovery loop finds the delivery.
-func (p *Publisher) enqueue(ctx context.Context, eventID pulid.ID, deliveries []*ent.Delivery) {
-	trace := tracing.Traceparent(ctx)
+// perTask bounds the first attempts one task carries.
+const perTask = 100
+
+// enqueue queues the first attempts of a batch's deliveries: one task per
+// configuration (per perTask deliveries), several at a time. A delivery
+// alone for its configuration gets a task of its own. A failed enqueue
+// loses nothing: the recovery loop finds the delivery.
+func (p *Publisher) enqueue(ctx context.Context, reqs []request, out []stored) {
+	open := map[pulid.ID]*queue.Many{}
+	var tasks []*queue.Many
+	for i, s := range out {
+		for _, d := range s.deliveries {
+			if d.ConfigurationID == nil {
+				continue
+			}
+			c := *d.ConfigurationID
+			g := open[c]
+			if g == nil || len(g.Deliveries) == perTask {
+				g = &queue.Many{Config: c}
+				open[c] = g
+				tasks = append(tasks, g)
+			}
+			g.Deliveries = append(g.Deliveries, d.ID)
+			g.Traces = append(g.Traces, reqs[i].trace)
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(enqueueParallel)
-	for _, d := range deliveries {
+	for _, m := range tasks {
 		g.Go(func() error {
-			if err := p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: d.ID, Number: 1, Trace: trace}, time.Time{}); err != nil {
+			var err error
+			if len(m.Deliveries) == 1 {
+				err = p.queue.Enqueue(ctx, queue.Attempt{DeliveryID: m.Deliveries[0], Number: 1, Config: m.Config, Trace: m.Traces[0]}, time.Time{})
+			} else {
+				err = p.queue.EnqueueMany(ctx, *m)
+			}
+			if err != nil {
 				p.logger.WarnContext(ctx, "enqueue after publish failed; recovery will retry",
-					"event_id", eventID, "delivery_id", d.ID, "err", err)
+					"configuration_id", m.Config, "deliveries", len(m.Deliveries), "err", err)
 			}
 			return nil
 		})
@@ -146,7 +173,7 @@ func (p *Publisher) enqueue(ctx context.Context, eventID pulid.ID, deliveries []
 // store stores in within a transaction of its own: the group commit's
 // code, for a batch of one.
 func (p *Publisher) store(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
-	s, err := p.storeBatch(ctx, []request{{accountID: accountID, in: in}})
+	s, err := p.storeBatch(ctx, []request{{accountID: accountID, in: in, trace: tracing.Traceparent(ctx)}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,10 +36,18 @@ const taskTimeout = 90 * time.Second
 // concurrency slot; Ferry counts real attempts itself.
 const maxRetry = 100_000
 
+// TypeDeliverMany is the task that makes the first attempt of several
+// deliveries to one configuration, published together.
+const TypeDeliverMany = "delivery:first-attempts"
+
 // Attempt is the payload of a TypeDeliver task.
 type Attempt struct {
 	DeliveryID pulid.ID `json:"d"`
 	Number     int      `json:"n"`
+	// Config is the delivery's configuration, so the worker can claim the
+	// attempt before it reads the delivery. Tasks queued before it existed
+	// have none.
+	Config pulid.ID `json:"c,omitempty"`
 	// Rescue marks the second task of an attempt whose first task was
 	// orphaned by a worker that died; it gets its own task id.
 	Rescue bool `json:"r,omitempty"`
@@ -94,6 +103,49 @@ func (q *Queue) Enqueue(ctx context.Context, a Attempt, at time.Time) error {
 	}
 	return nil
 }
+
+// Many is the payload of a TypeDeliverMany task: first attempts of
+// deliveries to one configuration. Each attempt is claimed on its own
+// before it is made (see limiter), so an attempt also queued as a single
+// task, by the recovery loop, still runs once.
+type Many struct {
+	Config     pulid.ID   `json:"c"`
+	Deliveries []pulid.ID `json:"d"`
+	// Traces are the W3C traceparents of the publishes, by delivery, when
+	// tracing is on.
+	Traces []string `json:"t,omitempty"`
+}
+
+// TaskID is the asynq task id of m; a delivery is in one such task only.
+func (m Many) TaskID() string {
+	return string(m.Deliveries[0]) + "/first-attempts"
+}
+
+// ParseMany reads a TypeDeliverMany payload.
+func ParseMany(payload []byte) (Many, error) {
+	var m Many
+	if err := json.Unmarshal(payload, &m); err != nil || m.Config == "" || len(m.Deliveries) == 0 || slices.Contains(m.Deliveries, "") {
+		return Many{}, fmt.Errorf("bad first-attempts task payload %q", payload)
+	}
+	return m, nil
+}
+
+// EnqueueMany queues the first attempts of m's deliveries as one task.
+func (q *Queue) EnqueueMany(ctx context.Context, m Many) error {
+	payload, _ := json.Marshal(m)
+	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeDeliverMany, payload),
+		asynq.Queue(Name), asynq.TaskID(m.TaskID()), asynq.MaxRetry(maxRetry), asynq.Timeout(manyTimeout))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("enqueue %s: %w", m.TaskID(), err)
+	}
+	return nil
+}
+
+// manyTimeout bounds a TypeDeliverMany task, which may wait for slots of a
+// slow configuration between its requests. Its attempts are claimed and
+// recorded one wave of requests at a time, so what a timeout interrupts
+// is at most one wave.
+const manyTimeout = 30 * time.Minute
 
 // Resend is the payload of a TypeResend task.
 type Resend struct {
