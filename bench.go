@@ -25,6 +25,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fs.IntVar(&o.Rate, "rate", 0, "events per second (paced; default 1000)")
 	fs.DurationVar(&o.Duration, "duration", 0, "how long to publish (paced; default 60s)")
 	fs.IntVar(&o.Concurrency, "concurrency", 0, "publishers at once (default 32)")
+	fs.IntVar(&o.Batch, "batch", 0, "events per publish request: 1 uses publishEvent, more publishEvents (default 1; not idle-latency)")
 	fs.DurationVar(&o.Delay, "delay", 0, "receiver answer time (slow-receivers; default 200ms)")
 	fs.IntVar(&o.MaxParallel, "max-parallel", 0, "configurations' maxParallel (slow-receivers 10, else 100)")
 	fs.IntVar(&o.Rows, "rows", 0, "deliveries to seed (history; default 1,000,000)")

@@ -126,6 +126,15 @@ func (r *mutationResolver) PublishEvent(ctx context.Context, input publish.Input
 	return r.Publish.Publish(ctx, input)
 }
 
+// PublishEvents is the resolver for the publishEvents field.
+func (r *mutationResolver) PublishEvents(ctx context.Context, input []*publish.Input) ([]*ent.Event, error) {
+	ins := make([]publish.Input, len(input))
+	for i, in := range input {
+		ins[i] = *in
+	}
+	return r.Publish.PublishMany(ctx, ins)
+}
+
 // ResendDelivery is the resolver for the resendDelivery field.
 func (r *mutationResolver) ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
 	return r.Resend.Resend(ctx, id)

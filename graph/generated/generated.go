@@ -244,6 +244,7 @@ type ComplexityRoot struct {
 		DeactivateConfiguration func(childComplexity int, id pulid.ID) int
 		DeleteConfiguration     func(childComplexity int, id pulid.ID) int
 		PublishEvent            func(childComplexity int, input publish.Input) int
+		PublishEvents           func(childComplexity int, input []*publish.Input) int
 		ResendDeliveries        func(childComplexity int, where ent.DeliveryWhereInput) int
 		ResendDelivery          func(childComplexity int, id pulid.ID) int
 		RevokeAccountToken      func(childComplexity int, id pulid.ID) int
@@ -340,6 +341,7 @@ type MutationResolver interface {
 	ActivateConfiguration(ctx context.Context, id pulid.ID) (*configs.Activation, error)
 	DeactivateConfiguration(ctx context.Context, id pulid.ID) (*ent.Configuration, error)
 	PublishEvent(ctx context.Context, input publish.Input) (*ent.Event, error)
+	PublishEvents(ctx context.Context, input []*publish.Input) ([]*ent.Event, error)
 	ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error)
 	ResendDeliveries(ctx context.Context, where ent.DeliveryWhereInput) (int, error)
 	SendTestEvent(ctx context.Context, input configs.TestEventInput) (*ent.DeliveryAttempt, error)
@@ -1200,6 +1202,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishEvent(childComplexity, args["input"].(publish.Input)), true
+	case "Mutation.publishEvents":
+		if e.ComplexityRoot.Mutation.PublishEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishEvents(childComplexity, args["input"].([]*publish.Input)), true
 	case "Mutation.resendDeliveries":
 		if e.ComplexityRoot.Mutation.ResendDeliveries == nil {
 			break
@@ -3991,6 +4004,13 @@ type Mutation {
 
   "Stores the event and one delivery per ACTIVE configuration subscribed to its type, then delivers them."
   publishEvent(input: PublishEventInput!): Event!
+  """
+  Publishes 1 to 100 events in one request, as that many publishEvent calls
+  would, and returns their events in the same order. Bad input stores nothing
+  and names the event at fault (field "input[3].data"). The events without an
+  idempotencyKey are stored in one transaction.
+  """
+  publishEvents(input: [PublishEventInput!]!): [Event!]!
 
   """
   Makes one immediate attempt (trigger MANUAL) of a delivery in any state, with
@@ -4752,6 +4772,20 @@ func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (publish.Input, error) {
 			return ec.unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) ([]*publish.Input, error) {
+			return ec.unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8984,6 +9018,50 @@ func (ec *executionContext) fieldContext_Mutation_publishEvent(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_publishEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishEvents(ctx, fc.Args["input"].([]*publish.Input))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19249,6 +19327,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishEvents":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishEvents(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "resendDelivery":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resendDelivery(ctx, field)
@@ -20363,6 +20448,22 @@ func (ec *executionContext) unmarshalNDeliveryWhereInput2ᚖgithubᚗcomᚋferry
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Event) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -20583,6 +20684,25 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 func (ec *executionContext) unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx context.Context, v any) (publish.Input, error) {
 	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInputᚄ(ctx context.Context, v any) ([]*publish.Input, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*publish.Input, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx context.Context, v any) (*publish.Input, error) {
+	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {

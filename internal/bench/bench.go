@@ -30,6 +30,7 @@ type Options struct {
 	Rate        int           // events per second (paced)
 	Duration    time.Duration // how long to publish (paced)
 	Concurrency int           // publishers at once (unpaced scenarios)
+	Batch       int           // events per publish request (1: publishEvent, more: publishEvents)
 	Delay       time.Duration // receiver answer time (slow-receivers)
 	MaxParallel int           // configurations' maxParallel
 	Rows        int           // deliveries to seed (history)
@@ -49,6 +50,7 @@ type Result struct {
 	Scenario          string         `json:"scenario"`
 	Events            int            `json:"events"`
 	Configurations    int            `json:"configurations"`
+	EventsPerRequest  int            `json:"events_per_request"`
 	Expected          int            `json:"expected_deliveries"`
 	Delivered         int            `json:"delivered"`
 	Lost              int            `json:"lost"`
@@ -101,6 +103,10 @@ func (o Options) Defaults() Options {
 	}
 	def(&o.Configs, 1)
 	def(&o.Concurrency, 32)
+	def(&o.Batch, 1)
+	if o.Scenario == "idle-latency" {
+		o.Batch = 1 // single events, one at a time
+	}
 	def(&o.MaxParallel, 100)
 	return o
 }
@@ -133,16 +139,16 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 	case "idle-latency":
 		p = publishOneByOne(ctx, c, s, rcv, o.Events)
 	case "paced":
-		p = publishPaced(ctx, c, s, o.Rate, o.Duration)
+		p = publishPaced(ctx, c, s, o.Rate, o.Duration, o.Batch)
 	case "throughput", "fanout", "slow-receivers":
-		p = publishUnpaced(ctx, c, s, o.Events, o.Concurrency)
+		p = publishUnpaced(ctx, c, s, o.Events, o.Concurrency, o.Batch)
 	default:
 		return Result{}, fmt.Errorf("unknown scenario %q (one of %v)", o.Scenario, Scenarios)
 	}
 	expected := len(p.acks) * len(s.paths)
 	rcv.waitFor(expected, 30*time.Second)
 
-	r := Result{Scenario: o.Scenario, Events: len(p.acks), Configurations: len(s.paths), Expected: expected,
+	r := Result{Scenario: o.Scenario, Events: len(p.acks), Configurations: len(s.paths), EventsPerRequest: o.Batch, Expected: expected,
 		PublishErrors: p.errors, FirstPublishError: p.firstError}
 	repeats, last, peak := rcv.stats()
 	var samples []time.Duration
@@ -214,25 +220,39 @@ func (c *collector) add(id string, ack time.Time, err error) {
 	c.p.acks[id] = ack
 }
 
+// addAll adds what one publish request got back.
+func (c *collector) addAll(a acked) {
+	if a.err != nil {
+		for range a.n {
+			c.add("", a.at, a.err)
+		}
+		return
+	}
+	for _, id := range a.ids {
+		c.add(id, a.at, nil)
+	}
+}
+
 func newCollector() *collector { return &collector{p: published{acks: map[string]time.Time{}}} }
 
-func publishUnpaced(ctx context.Context, c *client, s setup, n, workers int) published {
+func publishUnpaced(ctx context.Context, c *client, s setup, n, workers, batch int) published {
 	col := newCollector()
-	next := make(chan int)
+	next := make(chan []int)
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seq := range next {
-				id, ack, err := c.publish(ctx, s.token, seq)
-				col.add(id, ack, err)
+		wg.Go(func() {
+			for seqs := range next {
+				col.addAll(c.publishAll(ctx, s.token, seqs))
 			}
-		}()
+		})
 	}
-	for i := range n {
+	for i := 0; i < n; i += batch {
+		seqs := make([]int, 0, batch)
+		for seq := i; seq < min(i+batch, n); seq++ {
+			seqs = append(seqs, seq)
+		}
 		select {
-		case next <- i:
+		case next <- seqs:
 		case <-ctx.Done():
 		}
 	}
@@ -242,21 +262,22 @@ func publishUnpaced(ctx context.Context, c *client, s setup, n, workers int) pub
 	return col.p
 }
 
-func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Duration) published {
+// publishPaced publishes rate events a second for d, batch events a
+// request.
+func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Duration, batch int) published {
 	col := newCollector()
-	interval := time.Second / time.Duration(rate)
+	interval := time.Second * time.Duration(batch) / time.Duration(rate)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	end := time.Now().Add(d)
 	var wg sync.WaitGroup
-	for seq := 0; time.Now().Before(end) && ctx.Err() == nil; seq++ {
+	for seq := 0; time.Now().Before(end) && ctx.Err() == nil; seq += batch {
 		<-tick.C
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			id, ack, err := c.publish(ctx, s.token, seq)
-			col.add(id, ack, err)
-		}()
+		seqs := make([]int, batch)
+		for i := range seqs {
+			seqs[i] = seq + i
+		}
+		wg.Go(func() { col.addAll(c.publishAll(ctx, s.token, seqs)) })
 	}
 	wg.Wait()
 	col.p.done = time.Now()
@@ -286,6 +307,9 @@ func Print(w io.Writer, r Result, asJSON bool) error {
 	row := func(k string, v any) { fmt.Fprintf(tw, "%s\t%v\n", k, v) }
 	row("scenario", r.Scenario)
 	row("events × configurations", fmt.Sprintf("%d × %d = %d deliveries expected", r.Events, r.Configurations, r.Expected))
+	if r.EventsPerRequest > 1 {
+		row("events per publish request", r.EventsPerRequest)
+	}
 	row("delivered / lost / duplicates", fmt.Sprintf("%d / %d / %d", r.Delivered, r.Lost, r.Duplicates))
 	if r.QueryLatency == nil {
 		row("deliveries/s (first publish → last arrival)", fmt.Sprintf("%.0f in %.2fs", r.DeliveriesPerSec, r.Seconds))

@@ -16,15 +16,18 @@ func TestBenchSmokeLosesAndRepeatsNothing(t *testing.T) {
 	e := apptest.New(t, true)
 	e.StartWorker()
 	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken, DB: e.App.DB}
-	r, err := bench.Run(t.Context(), bench.Options{Scenario: "throughput", Events: 300, Concurrency: 8}, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bench.Check(r); err != nil || r.Delivered != 300 || r.Expected != 300 {
-		t.Fatalf("throughput smoke: %v; delivered %d of %d", err, r.Delivered, r.Expected)
-	}
-	if r.RowsPerDelivery <= 0 || r.Latency.Max <= 0 {
-		t.Errorf("rows per delivery %v, max latency %v: the run measured nothing", r.RowsPerDelivery, r.Latency.Max)
+	// One event a request (publishEvent), then 50 (publishEvents).
+	for _, batch := range []int{1, 50} {
+		r, err := bench.Run(t.Context(), bench.Options{Scenario: "throughput", Events: 300, Concurrency: 8, Batch: batch}, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bench.Check(r); err != nil || r.Delivered != 300 || r.Expected != 300 {
+			t.Fatalf("throughput smoke, %d a request: %v; delivered %d of %d", batch, err, r.Delivered, r.Expected)
+		}
+		if r.RowsPerDelivery <= 0 || r.Latency.Max <= 0 {
+			t.Errorf("%d a request: rows per delivery %v, max latency %v: the run measured nothing", batch, r.RowsPerDelivery, r.Latency.Max)
+		}
 	}
 }
 

@@ -109,11 +109,44 @@ func (c *client) prepare(ctx context.Context, adminToken string, rcv *receiver, 
 	return s, nil
 }
 
+// acked is what one publish request got back.
+type acked struct {
+	ids []string  // the events' ids, in order
+	at  time.Time // when Ferry acknowledged them
+	n   int       // events sent
+	err error
+}
+
+// publishAll publishes the events seqs in one request: publishEvent for
+// one, publishEvents for more.
+func (c *client) publishAll(ctx context.Context, token string, seqs []int) acked {
+	if len(seqs) == 1 {
+		id, at, err := c.publish(ctx, token, seqs[0])
+		return acked{ids: []string{id}, at: at, n: 1, err: err}
+	}
+	in := make([]map[string]any, len(seqs))
+	for i, seq := range seqs {
+		in[i] = eventInput(seq)
+	}
+	var out struct{ PublishEvents []struct{ ID string } }
+	err := c.do(ctx, token, `mutation($in: [PublishEventInput!]!) { publishEvents(input: $in) { id } }`,
+		map[string]any{"in": in}, &out)
+	a := acked{at: time.Now(), n: len(seqs), err: err}
+	for _, e := range out.PublishEvents {
+		a.ids = append(a.ids, e.ID)
+	}
+	return a
+}
+
+func eventInput(seq int) map[string]any {
+	return map[string]any{"type": eventType, "data": map[string]any{"seq": seq, "note": "ferry bench"}}
+}
+
 // publish publishes one event and returns its id and when Ferry
 // acknowledged it.
 func (c *client) publish(ctx context.Context, token string, seq int) (string, time.Time, error) {
 	var out struct{ PublishEvent struct{ ID string } }
 	err := c.do(ctx, token, `mutation($in: PublishEventInput!) { publishEvent(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"type": eventType, "data": map[string]any{"seq": seq, "note": "ferry bench"}}}, &out)
+		map[string]any{"in": eventInput(seq)}, &out)
 	return out.PublishEvent.ID, time.Now(), err
 }

@@ -109,6 +109,13 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 	if err != nil {
 		return nil, err
 	}
+	p.published(ctx, evt, deliveries)
+	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
+	return evt, nil
+}
+
+// published announces a stored event's deliveries and counts them.
+func (p *Publisher) published(ctx context.Context, evt *ent.Event, deliveries []*ent.Delivery) {
 	p.live.Deliveries(ctx, deliveries...)
 	p.Metrics.Published()
 	for _, d := range deliveries {
@@ -116,8 +123,6 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 			p.Metrics.Created(string(*d.ConfigurationID), 1)
 		}
 	}
-	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
-	return evt, nil
 }
 
 // enqueueParallel bounds the Redis round trips one batch makes at once
