@@ -263,21 +263,26 @@ func publishUnpaced(ctx context.Context, c *client, s setup, n, workers, batch i
 }
 
 // publishPaced publishes rate events a second for d, batch events a
-// request.
+// request. It publishes what is due by the clock, not one request per
+// tick: a ticker drops ticks when the machine is busy, which would lower
+// the rate exactly when it matters.
 func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Duration, batch int) published {
 	col := newCollector()
-	interval := time.Second * time.Duration(batch) / time.Duration(rate)
-	tick := time.NewTicker(interval)
+	tick := time.NewTicker(max(time.Second*time.Duration(batch)/time.Duration(rate), time.Millisecond))
 	defer tick.Stop()
-	end := time.Now().Add(d)
+	start := time.Now()
+	total := int(d.Seconds() * float64(rate))
 	var wg sync.WaitGroup
-	for seq := 0; time.Now().Before(end) && ctx.Err() == nil; seq += batch {
+	for seq := 0; seq < total && ctx.Err() == nil; {
 		<-tick.C
-		seqs := make([]int, batch)
-		for i := range seqs {
-			seqs[i] = seq + i
+		due := min(int(time.Since(start).Seconds()*float64(rate)), total)
+		for ; seq+batch <= due || (seq < due && due == total); seq += batch {
+			seqs := make([]int, 0, batch)
+			for i := seq; i < min(seq+batch, total); i++ {
+				seqs = append(seqs, i)
+			}
+			wg.Go(func() { col.addAll(c.publishAll(ctx, s.token, seqs)) })
 		}
-		wg.Go(func() { col.addAll(c.publishAll(ctx, s.token, seqs)) })
 	}
 	wg.Wait()
 	col.p.done = time.Now()
