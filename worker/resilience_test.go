@@ -163,7 +163,9 @@ func TestHardKilledWorkerMidDeliveryIsAttemptedAgain(t *testing.T) {
 	e.StartWorker()
 
 	// The killed worker's task stays "active" in asynq until its 30 s lease
-	// runs out; then the recovery loop gives the attempt a task of its own.
+	// runs out, and its claim on the attempt lasts the configuration's
+	// timeout (30 s) plus 15 s; then the recovery loop gives the attempt a
+	// task of its own.
 	d := e.WaitFor(90*time.Second, apptest.AllEnded(1))[0]
 	t.Logf("delivered again %s after the kill", time.Since(killed).Round(time.Second))
 	expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 2)

@@ -82,6 +82,10 @@ type Worker struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 	shutdown   time.Duration
+	// handlers counts handlers running. asynq stops waiting for a handler
+	// once its context is cancelled; Run still waits for it to give back
+	// its slots and claims.
+	handlers sync.WaitGroup
 }
 
 // errSlotBusy hands a task back while its configuration is at maxParallel.
@@ -117,9 +121,9 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		Logger:                   slogAdapter{d.Logger},
 		LogLevel:                 asynq.WarnLevel,
 	})
-	w.mux.HandleFunc(queue.TypeDeliver, w.handleDeliver)
-	w.mux.HandleFunc(queue.TypeDeliverMany, w.handleDeliverMany)
-	w.mux.HandleFunc(queue.TypeResend, w.handleResend)
+	w.mux.HandleFunc(queue.TypeDeliver, w.tracked(w.handleDeliver))
+	w.mux.HandleFunc(queue.TypeDeliverMany, w.tracked(w.handleDeliverMany))
+	w.mux.HandleFunc(queue.TypeResend, w.tracked(w.handleResend))
 	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
 		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
 	w.sweeper = &retention.Sweeper{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
@@ -164,9 +168,34 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.srv.Shutdown()
 	handBack.Stop()
 	w.cancelBase()
+	w.waitHandlers(handlersGrace)
 	loops.Wait()
 	w.Logger.Info("worker stopped")
 	return nil
+}
+
+// handlersGrace bounds how long Run waits, after asynq has stopped, for
+// cancelled handlers to give back their slots and claims.
+const handlersGrace = 5 * time.Second
+
+// tracked counts h in w.handlers while it runs.
+func (w *Worker) tracked(h func(context.Context, *asynq.Task) error) func(context.Context, *asynq.Task) error {
+	return func(ctx context.Context, t *asynq.Task) error {
+		w.handlers.Add(1)
+		defer w.handlers.Done()
+		return h(ctx, t)
+	}
+}
+
+// waitHandlers waits up to grace for running handlers to return.
+func (w *Worker) waitHandlers(grace time.Duration) {
+	done := make(chan struct{})
+	go func() { w.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		w.Logger.Warn("handlers still running at exit; their claims expire with their leases")
+	}
 }
 
 // slogAdapter lets asynq log through slog.
