@@ -104,3 +104,51 @@ func deliveryRequests(e *apptest.Env, rcv *apptest.Receiver) int {
 	}
 	return n
 }
+
+// A first-attempts task that finds its configuration's slots taken after
+// making some of its attempts hands the rest on to a new task, rather than
+// waiting out asynq's retry delay; every attempt is still made once, within
+// maxParallel.
+func TestFirstAttemptsHandedOnWhenSlotsAreTaken(t *testing.T) {
+	t.Parallel()
+	// No recovery loop within the test: the task's own work must deliver.
+	e := apptest.NewWith(t, map[string]string{"FERRY_RECOVERY_GRACE": "1h"})
+	e.CreateEventType(typ)
+	acc := e.CreateAccount("tenant")
+	rcv := apptest.NewReceiver(t, 200)
+	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"maxParallel": 1})
+	cfg := pulid.ID(ep.ID)
+	for i := range 3 {
+		e.Publish(acc.Token, typ, map[string]any{"n": i}, nil)
+	}
+	var ids []pulid.ID
+	for _, d := range e.Deliveries() {
+		ids = append(ids, d.ID)
+	}
+	// Only one task, of the three first attempts.
+	if _, err := e.App.Queue.Inspector().DeleteAllPendingTasks(queue.Name); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Queue.EnqueueMany(context.Background(), queue.Many{Config: cfg, Deliveries: ids}); err != nil {
+		t.Fatal(err)
+	}
+	// While the first attempt is in flight, another worker takes the
+	// configuration's slot for 3 s: longer than a task waits for one.
+	var once sync.Once
+	rcv.Delay = func(int) time.Duration {
+		once.Do(func() {
+			if _, err := e.App.Limiter.Take(context.Background(), string(cfg), []string{"another-worker"}, 100, 3*time.Second); err != nil {
+				t.Error(err)
+			}
+		})
+		return 0
+	}
+	e.StartWorker()
+	e.WaitFor(30*time.Second, apptest.AllEnded(3))
+	if n := deliveryRequests(e, rcv); n != 3 {
+		t.Errorf("receiver got %d requests for 3 deliveries, want each once", n)
+	}
+	if p := rcv.Peak(); p > 1 {
+		t.Errorf("%d requests in flight at once, want at most maxParallel 1", p)
+	}
+}

@@ -114,11 +114,19 @@ type Many struct {
 	// Traces are the W3C traceparents of the publishes, by delivery, when
 	// tracing is on.
 	Traces []string `json:"t,omitempty"`
+	// HandOff counts how often the deliveries were handed on to a new
+	// task by a worker that had made some of their attempts.
+	HandOff int `json:"h,omitempty"`
 }
 
-// TaskID is the asynq task id of m; a delivery is in one such task only.
+// TaskID is the asynq task id of m. A delivery is in one task of each
+// hand-off only.
 func (m Many) TaskID() string {
-	return string(m.Deliveries[0]) + "/first-attempts"
+	id := string(m.Deliveries[0]) + "/first-attempts"
+	if m.HandOff > 0 {
+		id += "/" + strconv.Itoa(m.HandOff)
+	}
+	return id
 }
 
 // ParseMany reads a TypeDeliverMany payload.
