@@ -1,7 +1,10 @@
 // Package queue puts delivery work on asynq. Tasks carry ids only: PostgreSQL
-// is the record, Redis just says what to do next. Each attempt of each
-// delivery has one task id, so enqueuing twice (after a retry, by the recovery
-// loop, after Redis lost its data) never runs an attempt twice.
+// is the record, Redis just says what to do next. A task of one attempt has
+// an id of its own, so enqueuing it twice (after a retry, by the recovery
+// loop, after Redis lost its data) queues it once. First attempts published
+// together share a task (Many); an attempt in two tasks is still made once,
+// because the worker claims each attempt before it reads its delivery (see
+// the limiter package).
 package queue
 
 import (
