@@ -4007,8 +4007,9 @@ type Mutation {
   """
   Publishes 1 to 100 events in one request, as that many publishEvent calls
   would, and returns their events in the same order. Bad input stores nothing
-  and names the event at fault (field "input[3].data"). The events without an
-  idempotencyKey are stored in one transaction.
+  and names the event at fault (field "input[3].data"). Should the database
+  fail midway, some events may be stored: give each an idempotencyKey to make
+  a retry safe.
   """
   publishEvents(input: [PublishEventInput!]!): [Event!]!
 

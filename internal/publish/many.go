@@ -19,10 +19,10 @@ const MaxEventsPerCall = 100
 // PublishMany publishes several events in one call, as many publishes at
 // once would: it returns their events in order. Every input is checked
 // first, so bad input stores nothing and names the input at fault
-// ("input[3].data"). The events without an idempotency key are stored in
-// one transaction (shared with concurrent publishes); each keyed one is
-// stored as Publish stores it, so a key seen before returns its first
-// event.
+// ("input[3].data"). The events without an idempotency key join the group
+// commit of concurrent publishes; each keyed one is stored as Publish
+// stores it, so a key seen before returns its first event. A database
+// failure midway may leave some stored: keys make a retry safe.
 func (p *Publisher) PublishMany(ctx context.Context, ins []Input) (_ []*ent.Event, err error) {
 	ctx, span := tracing.Start(ctx, "ferry.publish_many", attribute.Int("ferry.events", len(ins)))
 	defer span.End()
