@@ -8,6 +8,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -84,19 +85,41 @@ func Overlay(d, snap *ent.Delivery) {
 	d.ConfigurationID = snap.ConfigurationID
 }
 
+// Nobody listening: a Hub with subscribers keeps listeningKey alive in
+// Redis. Notifiers look at it at most every listenCheck and publish nothing
+// while it is absent: live updates cost 10–14 % of throughput. A Hub
+// whose first subscriber arrives waits out listenCheck (and some margin)
+// before Subscribe returns, so every notifier has seen the key by then and
+// no change published afterwards is skipped.
+const (
+	listenCheck   = 500 * time.Millisecond
+	listenSettle  = listenCheck + 100*time.Millisecond
+	listenTTL     = 10 * time.Second
+	listenRefresh = 3 * time.Second
+)
+
+// listeningKey is the key whose presence says that some API process holds
+// subscriptions for the Redis database db.
+func listeningKey(db int) string { return "ferry:live:listening:" + strconv.Itoa(db) }
+
 // Notifier publishes delivery changes. A nil Notifier publishes nothing.
 type Notifier struct {
 	rdb     *redis.Client
 	channel string
+	key     string
 	logger  *slog.Logger
 	// Changes published at the same time share one message: a PUBLISH of
 	// a JSON array of snapshots, one Redis round trip for all of them.
 	sends *batch.Batcher[[]snapshot, struct{}]
+
+	mu        sync.Mutex
+	checked   time.Time // when listening was last read, before the read
+	listening bool
 }
 
 // NewNotifier returns a Notifier publishing on rdb.
 func NewNotifier(rdb *redis.Client, logger *slog.Logger) *Notifier {
-	n := &Notifier{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger}
+	n := &Notifier{rdb: rdb, channel: Channel(rdb.Options().DB), key: listeningKey(rdb.Options().DB), logger: logger}
 	n.sends = batch.New(n.publish, batch.Options{Timeout: publishTimeout})
 	return n
 }
@@ -104,7 +127,7 @@ func NewNotifier(rdb *redis.Client, logger *slog.Logger) *Notifier {
 // Deliveries publishes the current state of ds. Failures are logged, never
 // returned: live updates must not fail or slow the change they report.
 func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
-	if n == nil || len(ds) == 0 {
+	if n == nil || len(ds) == 0 || !n.anyListener(ctx) {
 		return
 	}
 	snaps := make([]snapshot, len(ds))
@@ -116,6 +139,26 @@ func (n *Notifier) Deliveries(ctx context.Context, ds ...*ent.Delivery) {
 	if _, err := n.sends.Do(ctx, snaps); err != nil {
 		n.logger.WarnContext(ctx, "live update not published", "deliveries", len(ds), "err", err)
 	}
+}
+
+// anyListener reports whether some Hub holds subscriptions, reading Redis
+// at most every listenCheck. When Redis cannot tell, it says yes.
+func (n *Notifier) anyListener(ctx context.Context) bool {
+	n.mu.Lock()
+	if time.Since(n.checked) < listenCheck {
+		defer n.mu.Unlock()
+		return n.listening
+	}
+	n.mu.Unlock()
+	before := time.Now()
+	found, err := n.rdb.Exists(ctx, n.key).Result()
+	listening := err != nil || found > 0
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if before.After(n.checked) {
+		n.checked, n.listening = before, listening
+	}
+	return listening
 }
 
 // maxPerMessage bounds one message, so a subscriber's process never
@@ -149,11 +192,17 @@ func (n *Notifier) publish(ctx context.Context, groups [][]snapshot) ([]struct{}
 type Hub struct {
 	rdb     *redis.Client
 	channel string
+	key     string
 	logger  *slog.Logger
 
 	mu   sync.RWMutex
 	ps   *redis.PubSub
 	subs map[*subscriber]struct{}
+	// since is when this Hub set listeningKey for its current subscribers;
+	// zero while it has none.
+	since time.Time
+	// stop ends the goroutine keeping listeningKey alive; one per start.
+	stop chan struct{}
 }
 
 type subscriber struct {
@@ -165,7 +214,8 @@ type subscriber struct {
 
 // NewHub returns a Hub on rdb; it subscribes to Redis on first use.
 func NewHub(rdb *redis.Client, logger *slog.Logger) *Hub {
-	return &Hub{rdb: rdb, channel: Channel(rdb.Options().DB), logger: logger, subs: map[*subscriber]struct{}{}}
+	return &Hub{rdb: rdb, channel: Channel(rdb.Options().DB), key: listeningKey(rdb.Options().DB), logger: logger,
+		subs: map[*subscriber]struct{}{}}
 }
 
 // Subscribe returns the changes of account's deliveries (every account's
@@ -178,6 +228,7 @@ func (h *Hub) Subscribe(ctx context.Context, account pulid.ID, filter *Filter) (
 	s := &subscriber{account: account, filter: filter, ch: make(chan *ent.Delivery, SubscriberBuffer)}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
+	since := h.since
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
@@ -187,8 +238,52 @@ func (h *Hub) Subscribe(ctx context.Context, account pulid.ID, filter *Filter) (
 			delete(h.subs, s)
 			close(s.ch)
 		}
+		if len(h.subs) == 0 {
+			h.since = time.Time{} // the key expires unless another Hub keeps it
+		}
 	}()
+	if since.IsZero() {
+		if err := h.rdb.Set(ctx, h.key, "1", listenTTL).Err(); err != nil {
+			return nil, fmt.Errorf("announce live subscriber: %w", err)
+		}
+		since = time.Now()
+		h.mu.Lock()
+		if h.since.IsZero() && len(h.subs) > 0 {
+			h.since = since
+		}
+		h.mu.Unlock()
+	}
+	// Until every notifier has read the key, changes may go unpublished.
+	select {
+	case <-time.After(time.Until(since.Add(listenSettle))):
+	case <-ctx.Done():
+	}
 	return s.ch, nil
+}
+
+// keepListening refreshes listeningKey while this Hub has subscribers,
+// until stop is closed.
+func (h *Hub) keepListening(stop <-chan struct{}) {
+	t := time.NewTicker(listenRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		h.mu.RLock()
+		active := len(h.subs) > 0
+		h.mu.RUnlock()
+		if !active {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), listenRefresh)
+		if err := h.rdb.Set(ctx, h.key, "1", listenTTL).Err(); err != nil {
+			h.logger.Warn("live subscribers not announced", "err", err)
+		}
+		cancel()
+	}
 }
 
 // start subscribes to Redis once, waiting for the subscription to be
@@ -206,6 +301,8 @@ func (h *Hub) start(ctx context.Context) error {
 	}
 	h.ps = ps
 	go h.run(ps.Channel(redis.WithChannelSize(1024)))
+	h.stop = make(chan struct{})
+	go h.keepListening(h.stop)
 	return nil
 }
 
@@ -266,6 +363,7 @@ func (h *Hub) Close() error {
 	if h.ps == nil {
 		return nil
 	}
+	close(h.stop)
 	err := h.ps.Close()
 	h.ps = nil
 	return err

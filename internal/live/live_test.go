@@ -163,3 +163,30 @@ func TestConcurrentChangesEachArriveOnce(t *testing.T) {
 		t.Error("the single-object message was not read")
 	}
 }
+
+// Nothing is published while no Hub holds a subscription, and a change
+// made right after the first Subscribe returns still arrives, although
+// the notifier had found nobody listening a moment before.
+func TestNothingPublishedWithoutSubscribersAndNothingMissedOnceSubscribed(t *testing.T) {
+	t.Parallel()
+	hub, notifier, pub, ctx := newLive(t)
+	raw := pub.Subscribe(ctx, live.Channel(pub.Options().DB))
+	defer raw.Close()
+	if _, err := raw.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	notifier.Deliveries(ctx, change(1, "acc_a", delivery.StatusPENDING))
+	select {
+	case msg := <-raw.Channel():
+		t.Fatalf("published with no live subscription: %s", msg.Payload)
+	case <-time.After(300 * time.Millisecond):
+	}
+	sub, err := hub.Subscribe(ctx, "acc_a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notifier.Deliveries(ctx, change(2, "acc_a", delivery.StatusSUCCEEDED))
+	if d := receive(t, sub); d.ID != "dlv_00002" {
+		t.Errorf("first change after Subscribe = %s, want dlv_00002", d.ID)
+	}
+}
