@@ -90,19 +90,22 @@ func New(opt asynq.RedisConnOpt) *Queue {
 // Enqueue schedules attempt a at time at (now when zero). An attempt that is
 // already queued is left as it is and reported as success.
 func (q *Queue) Enqueue(ctx context.Context, a Attempt, at time.Time) error {
-	payload, _ := json.Marshal(a)
-	opts := []asynq.Option{
-		asynq.Queue(Name),
-		asynq.TaskID(a.TaskID()),
-		asynq.MaxRetry(maxRetry),
-		asynq.Timeout(taskTimeout),
-	}
+	var later []asynq.Option
 	if !at.IsZero() && time.Until(at) > 0 {
-		opts = append(opts, asynq.ProcessAt(ceilSecond(at)))
+		later = append(later, asynq.ProcessAt(ceilSecond(at)))
 	}
-	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
+	return q.enqueue(ctx, TypeDeliver, a, a.TaskID(), taskTimeout, later...)
+}
+
+// enqueue queues a task of type typ with payload under id, on the
+// deliveries queue. A task already queued under id is left as it is and
+// reported as success.
+func (q *Queue) enqueue(ctx context.Context, typ string, payload any, id string, timeout time.Duration, opts ...asynq.Option) error {
+	body, _ := json.Marshal(payload)
+	opts = append([]asynq.Option{asynq.Queue(Name), asynq.TaskID(id), asynq.MaxRetry(maxRetry), asynq.Timeout(timeout)}, opts...)
+	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(typ, body), opts...)
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("enqueue %s: %w", a.TaskID(), err)
+		return fmt.Errorf("enqueue %s: %w", id, err)
 	}
 	return nil
 }
@@ -143,13 +146,7 @@ func ParseMany(payload []byte) (Many, error) {
 
 // EnqueueMany queues the first attempts of m's deliveries as one task.
 func (q *Queue) EnqueueMany(ctx context.Context, m Many) error {
-	payload, _ := json.Marshal(m)
-	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeDeliverMany, payload),
-		asynq.Queue(Name), asynq.TaskID(m.TaskID()), asynq.MaxRetry(maxRetry), asynq.Timeout(manyTimeout))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("enqueue %s: %w", m.TaskID(), err)
-	}
-	return nil
+	return q.enqueue(ctx, TypeDeliverMany, m, m.TaskID(), manyTimeout)
 }
 
 // manyTimeout bounds a TypeDeliverMany task, which may wait for slots of a
@@ -177,14 +174,7 @@ func ParseResend(payload []byte) (Resend, error) {
 
 // EnqueueResend queues one manual attempt of a delivery.
 func (q *Queue) EnqueueResend(ctx context.Context, r Resend) error {
-	payload, _ := json.Marshal(r)
-	id := string(r.DeliveryID) + "/resend/" + strconv.Itoa(r.After)
-	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(TypeResend, payload),
-		asynq.Queue(Name), asynq.TaskID(id), asynq.MaxRetry(maxRetry), asynq.Timeout(taskTimeout))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-		return fmt.Errorf("enqueue %s: %w", id, err)
-	}
-	return nil
+	return q.enqueue(ctx, TypeResend, r, string(r.DeliveryID)+"/resend/"+strconv.Itoa(r.After), taskTimeout)
 }
 
 // maxOrphanPages bounds one Orphaned call (500 active tasks a page).
