@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -109,14 +108,8 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 			}
 			return errSlotBusy
 		}
-		var granted []queue.Attempt
-		for _, l := range taken.Leases {
-			granted = append(granted, as[slices.IndexFunc(as, func(a queue.Attempt) bool { return claimID(a) == l.ID })])
-		}
-		// Attempts claimed elsewhere are that worker's to make.
-		as = slices.DeleteFunc(as, func(a queue.Attempt) bool {
-			return slices.Contains(taken.Held, claimID(a)) || slices.ContainsFunc(taken.Leases, func(l *limiter.Lease) bool { return l.ID == claimID(a) })
-		})
+		granted, rest := sortOut(as, taken)
+		as = rest
 		if len(granted) == 0 {
 			continue
 		}
@@ -125,6 +118,28 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 		}
 	}
 	return nil
+}
+
+// sortOut splits as, in order, by what taken says of each: the attempts
+// granted a slot, and those still to be made, which got no slot. Attempts claimed elsewhere are in neither: they are that
+// worker's to make.
+func sortOut(as []queue.Attempt, taken limiter.Taken) (granted, rest []queue.Attempt) {
+	got := make(map[string]bool, len(taken.Leases)+len(taken.Held))
+	for _, l := range taken.Leases {
+		got[l.ID] = true
+	}
+	for _, id := range taken.Held {
+		got[id] = false
+	}
+	for _, a := range as {
+		switch ok, seen := got[claimID(a)]; {
+		case !seen:
+			rest = append(rest, a)
+		case ok:
+			granted = append(granted, a)
+		}
+	}
+	return granted, rest
 }
 
 // handOn queues attempts as, which found no slot after others of their task
@@ -226,7 +241,7 @@ func (w *Worker) slots(ctx context.Context, cfg *ent.Configuration, as []queue.A
 // slot takes one slot of the configuration for a request that is no
 // automatic attempt (a manual resend).
 func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
-	taken, err := w.Limiter.Wait(ctx, string(cfg.ID), []string{fmt.Sprintf("resend/%x", rand.Uint64())}, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+	taken, err := w.Limiter.Wait(ctx, string(cfg.ID), []string{limiter.UnnamedID()}, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
 	if err != nil {
 		return nil, err
 	}

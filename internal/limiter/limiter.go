@@ -77,7 +77,7 @@ type Taken struct {
 // Acquire takes one of limit slots of name for at most ttl, under a random
 // lease id. It returns nil, without error, when all slots are taken.
 func (l *Limiter) Acquire(ctx context.Context, name string, limit int, ttl time.Duration) (*Lease, error) {
-	t, err := l.Take(ctx, name, []string{randomID()}, limit, ttl)
+	t, err := l.Take(ctx, name, []string{UnnamedID()}, limit, ttl)
 	if err != nil || len(t.Leases) == 0 {
 		return nil, err
 	}
@@ -162,7 +162,9 @@ func (l *Limiter) InFlight(ctx context.Context, name string) (int64, error) {
 	return l.rdb.ZCount(ctx, l.keys(name)[0], fmt.Sprint(l.now().UnixMilli()), "+inf").Result()
 }
 
-func randomID() string {
+// UnnamedID is a random lease id, for a request that claims nothing (a
+// manual resend): no other lease will have it.
+func UnnamedID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)

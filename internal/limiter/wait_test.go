@@ -3,8 +3,6 @@ package limiter_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -93,7 +91,7 @@ func TestWaitEndsWithItsContext(t *testing.T) {
 
 // waitOne waits for one slot under a random lease id.
 func waitOne(ctx context.Context, l *limiter.Limiter, name string, limit int, ttl, maxWait time.Duration, maxWaiters int) (*limiter.Lease, error) {
-	t, err := l.Wait(ctx, name, []string{fmt.Sprint(rand.Int64())}, limit, ttl, maxWait, maxWaiters)
+	t, err := l.Wait(ctx, name, []string{limiter.UnnamedID()}, limit, ttl, maxWait, maxWaiters)
 	if len(t.Leases) == 0 {
 		return nil, err
 	}
