@@ -9,7 +9,6 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/apperr"
-	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/tracing"
 )
 
@@ -21,9 +20,10 @@ const MaxEventsPerCall = 100
 // first, so bad input stores nothing and names the input at fault
 // ("input[3].data"). The events without an idempotency key join the group
 // commit of concurrent publishes; each keyed one is stored as Publish
-// stores it, so a key seen before returns its first event. A database
-// failure midway may leave some stored: keys make a retry safe.
-func (p *Publisher) PublishMany(ctx context.Context, ins []Input) (_ []*ent.Event, err error) {
+// stores it (without checking it twice), so a key seen before returns its
+// first event. A database failure midway may leave some stored: keys make
+// a retry safe.
+func (p *Publisher) PublishMany(ctx context.Context, ins []Input) ([]*ent.Event, error) {
 	ctx, span := tracing.Start(ctx, "ferry.publish_many", attribute.Int("ferry.events", len(ins)))
 	defer span.End()
 	if len(ins) == 0 || len(ins) > MaxEventsPerCall {
@@ -32,10 +32,7 @@ func (p *Publisher) PublishMany(ctx context.Context, ins []Input) (_ []*ent.Even
 	reqs := make([]request, len(ins))
 	trace := tracing.Traceparent(ctx)
 	for i, in := range ins {
-		accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
-		if err == nil {
-			err = validate(in)
-		}
+		accountID, err := checked(ctx, in)
 		if err == nil {
 			err = p.checkType(ctx, in.Type)
 		}
@@ -54,8 +51,8 @@ func (p *Publisher) PublishMany(ctx context.Context, ins []Input) (_ []*ent.Even
 			where = append(where, i)
 		}
 	}
-	stored, errs := p.group.DoAll(ctx, grouped)
-	for j, s := range stored {
+	saved, errs := p.group.DoAll(ctx, grouped)
+	for j, s := range saved {
 		if errs[j] != nil {
 			p.Metrics.PublishFailed()
 			return nil, at(where[j], errs[j])
@@ -67,9 +64,12 @@ func (p *Publisher) PublishMany(ctx context.Context, ins []Input) (_ []*ent.Even
 		if r.in.IdempotencyKey == nil {
 			continue
 		}
-		if out[i], err = p.Publish(ctx, r.in); err != nil {
+		s, _, err := p.publishChecked(ctx, r.accountID, r.in)
+		if err != nil {
+			p.Metrics.PublishFailed()
 			return nil, at(i, err)
 		}
+		out[i] = s.event
 	}
 	return out, nil
 }

@@ -80,20 +80,39 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 	}()
 	ctx, span := tracing.Start(ctx, "ferry.publish", attribute.String("ferry.event_type", in.Type))
 	defer span.End()
-	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
+	accountID, err := checked(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := validate(in); err != nil {
-		return nil, err
+	s, replay, err := p.publishChecked(ctx, accountID, in)
+	if err != nil || replay {
+		return s.event, err
 	}
+	span.SetAttributes(attribute.String("ferry.event_id", string(s.event.ID)), attribute.Int("ferry.deliveries", len(s.deliveries)))
+	return s.event, nil
+}
+
+// checked runs the checks of the input every publish starts with, and
+// returns the account the event is for.
+func checked(ctx context.Context, in Input) (pulid.ID, error) {
+	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
+	if err != nil {
+		return "", err
+	}
+	return accountID, validate(in)
+}
+
+// publishChecked is Publish once checked has passed: it stores the event
+// and its deliveries and announces them, or, with replay, returns the
+// first event of in's idempotency key.
+func (p *Publisher) publishChecked(ctx context.Context, accountID pulid.ID, in Input) (_ stored, replay bool, _ error) {
 	if in.IdempotencyKey != nil {
 		if evt, err := p.byIdempotencyKey(ctx, accountID, *in.IdempotencyKey); evt != nil || err != nil {
-			return evt, err
+			return stored{event: evt}, true, err
 		}
 	}
 	if err := p.checkType(ctx, in.Type); err != nil {
-		return nil, err
+		return stored{}, false, err
 	}
 	// A keyed publish has a transaction of its own: its unique violation
 	// must not fail a batch.
@@ -104,14 +123,14 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 	evt, deliveries, err := save(ctx, accountID, in)
 	if ent.IsConstraintError(err) && in.IdempotencyKey != nil {
 		// A concurrent publish with the same key won the race.
-		return p.byIdempotencyKey(ctx, accountID, *in.IdempotencyKey)
+		evt, err := p.byIdempotencyKey(ctx, accountID, *in.IdempotencyKey)
+		return stored{event: evt}, true, err
 	}
 	if err != nil {
-		return nil, err
+		return stored{}, false, err
 	}
 	p.published(ctx, evt, deliveries)
-	span.SetAttributes(attribute.String("ferry.event_id", string(evt.ID)), attribute.Int("ferry.deliveries", len(deliveries)))
-	return evt, nil
+	return stored{event: evt, deliveries: deliveries}, false, nil
 }
 
 // published announces a stored event's deliveries and counts them.
