@@ -243,8 +243,8 @@ func (h *Hub) Subscribe(ctx context.Context, account pulid.ID, filter *Filter) (
 		}
 	}()
 	if since.IsZero() {
-		if err := h.rdb.Set(ctx, h.key, "1", listenTTL).Err(); err != nil {
-			return nil, fmt.Errorf("announce live subscriber: %w", err)
+		if err := h.announce(ctx); err != nil {
+			return nil, err
 		}
 		since = time.Now()
 		h.mu.Lock()
@@ -279,11 +279,19 @@ func (h *Hub) keepListening(stop <-chan struct{}) {
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), listenRefresh)
-		if err := h.rdb.Set(ctx, h.key, "1", listenTTL).Err(); err != nil {
+		if err := h.announce(ctx); err != nil {
 			h.logger.Warn("live subscribers not announced", "err", err)
 		}
 		cancel()
 	}
+}
+
+// announce sets listeningKey for another listenTTL.
+func (h *Hub) announce(ctx context.Context) error {
+	if err := h.rdb.Set(ctx, h.key, "1", listenTTL).Err(); err != nil {
+		return fmt.Errorf("announce live subscribers: %w", err)
+	}
+	return nil
 }
 
 // start subscribes to Redis once, waiting for the subscription to be
