@@ -74,10 +74,12 @@ func (w *Worker) handleDeliverMany(ctx context.Context, t *asynq.Task) error {
 }
 
 // attempt makes attempts as, all to the configuration cfgID, in waves of at
-// most maxParallel requests: claim a slot for each, read the deliveries,
-// send, record. Each attempt is claimed before its delivery is read, so an
-// attempt that another task also carries is made once: the other task
-// finds it claimed, or, once it is recorded, no longer due.
+// most maxParallel: claim each, read the deliveries, send each once it
+// holds one of the configuration's slots, record. Each attempt is claimed
+// before its delivery is read, so an attempt that another task also
+// carries is made once: the other task finds it claimed, or, once it is
+// recorded, no longer due. The slots are taken after the read, so they are
+// held only while requests are out.
 //
 // handOff is the task's queue.Many.HandOff, -1 for a task of one attempt.
 func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt, handOff int) error {
@@ -96,39 +98,44 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 		w.Logger.WarnContext(ctx, "cannot sign; deliveries cancelled", "configuration_id", cfgID, "err", err)
 		return w.cancelAll(sys, as)
 	}
-	for waves := 0; len(as) > 0; waves++ {
+	made := false
+	for len(as) > 0 {
 		wave := as[:min(len(as), cfg.MaxParallel)]
-		taken, err := w.slots(ctx, cfg, wave)
+		claimed, err := w.Limiter.Claim(ctx, string(cfg.ID), claimIDs(wave), leaseTTL(cfg)+slotWait)
 		if err != nil {
 			return err
 		}
-		if len(taken.Leases) == 0 && len(taken.Held) < len(wave) {
-			if waves > 0 && handOff >= 0 {
+		granted, rest := sortOut(as, claimed)
+		if len(granted) == 0 {
+			as = rest
+			continue
+		}
+		unsent, err := w.wave(ctx, cfg, secrets, granted, claimed.Leases)
+		if err != nil {
+			return err
+		}
+		as = append(unsent, rest...)
+		if len(unsent) == len(granted) {
+			// No slot freed up in time.
+			if made && handOff >= 0 {
 				return w.handOn(ctx, cfgID, as, handOff+1)
 			}
 			return errSlotBusy
 		}
-		granted, rest := sortOut(as, taken)
-		as = rest
-		if len(granted) == 0 {
-			continue
-		}
-		if err := w.wave(ctx, cfg, secrets, granted, taken.Leases); err != nil {
-			return err
-		}
+		made = true
 	}
 	return nil
 }
 
-// sortOut splits as, in order, by what taken says of each: the attempts
-// granted a slot, and those still to be made, which got no slot. Attempts claimed elsewhere are in neither: they are that
-// worker's to make.
-func sortOut(as []queue.Attempt, taken limiter.Taken) (granted, rest []queue.Attempt) {
-	got := make(map[string]bool, len(taken.Leases)+len(taken.Held))
-	for _, l := range taken.Leases {
+// sortOut splits as, in order, by what claimed says of each: the attempts
+// claimed, and those still to be made, which were not looked at. Attempts
+// claimed elsewhere are in neither: they are that worker's to make.
+func sortOut(as []queue.Attempt, claimed limiter.Taken) (granted, rest []queue.Attempt) {
+	got := make(map[string]bool, len(claimed.Leases)+len(claimed.Held))
+	for _, l := range claimed.Leases {
 		got[l.ID] = true
 	}
-	for _, id := range taken.Held {
+	for _, id := range claimed.Held {
 		got[id] = false
 	}
 	for _, a := range as {
@@ -160,20 +167,21 @@ func (w *Worker) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt,
 	return nil
 }
 
-// wave makes attempts as, each holding its lease in leases, in parallel,
-// then records them together.
-func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, as []queue.Attempt, leases []*limiter.Lease) error {
+// wave makes attempts as, each claimed by its lease in leases: it reads
+// their deliveries, sends each as soon as it gets a slot, frees the slots
+// of each group sent together once its requests are over, records what
+// was sent and then ends the claims. It returns the attempts that got no
+// slot in time, unmade and unclaimed.
+func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, as []queue.Attempt, leases []*limiter.Lease) ([]queue.Attempt, error) {
 	sys := viewer.System(ctx)
-	// Slots are freed once the requests are over; the claims last until
-	// the attempts are recorded, so no other task makes them meanwhile.
+	// The claims last until the attempts are recorded, so no other task
+	// makes them meanwhile.
 	defer w.Limiter.End(leases...)
 	ds, err := w.loadAll(sys, as)
 	if err != nil {
-		w.Limiter.Free(leases...)
-		return err
+		return nil, err
 	}
-	results := make([]sender.Result, len(as))
-	var wg sync.WaitGroup
+	var todo []int // index in as of each attempt to send
 	for i, d := range ds {
 		if d == nil {
 			continue
@@ -181,23 +189,48 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 		if d.ConfigurationID == nil {
 			// The configuration was deleted since it was read.
 			if err := w.cancel(sys, d); err != nil {
-				w.Limiter.Free(leases...)
-				return err
+				return nil, err
 			}
 			ds[i] = nil
 			continue
 		}
 		d.Edges.Configuration = cfg
-		wg.Go(func() { results[i] = w.send(ctx, d, cfg, secrets, as[i]) })
+		todo = append(todo, i)
+	}
+	results := make([]sender.Result, len(as))
+	var wg sync.WaitGroup
+	for len(todo) > 0 {
+		group := make([]*limiter.Lease, len(todo))
+		for j, i := range todo {
+			group[j] = leases[i]
+		}
+		n, err := w.Limiter.WaitSlots(ctx, string(cfg.ID), group, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+		if err != nil || n == 0 {
+			break
+		}
+		sending := todo[:n]
+		todo = todo[n:]
+		wg.Go(func() {
+			var reqs sync.WaitGroup
+			for _, i := range sending {
+				reqs.Go(func() { results[i] = w.send(ctx, ds[i], cfg, secrets, as[i]) })
+			}
+			reqs.Wait()
+			w.Limiter.Free(group[:n]...)
+		})
 	}
 	wg.Wait()
-	w.Limiter.Free(leases...)
+	var unsent []queue.Attempt
+	for _, i := range todo {
+		unsent = append(unsent, as[i])
+		ds[i] = nil
+	}
 	if ctx.Err() != nil {
 		// Shutting down: hand the task back unrecorded; it runs again.
 		w.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(as))
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
-	return w.record(sys, cfg, as, ds, results)
+	return unsent, w.record(sys, cfg, as, ds, results)
 }
 
 // send makes one request for attempt a of d.
@@ -221,21 +254,19 @@ func (w *Worker) send(ctx context.Context, d *ent.Delivery, cfg *ent.Configurati
 // slots before handing its task back. Handing back costs most of a second
 // (asynq scores retries in whole seconds), which is what kept a busy
 // configuration under its maxParallel ceiling; waiting here, woken by the
-// release of a slot, keeps every slot busy.
+// release of a slot, keeps every slot busy. At most maxParallel handlers
+// of a process wait for one configuration, so a busy one cannot hold every
+// worker goroutine; fewer waiters (a quarter of maxParallel) left slots
+// idle: 90–95 deliveries/s in slow-receivers instead of 100.
 const slotWait = 2 * time.Second
 
-// slots claims attempts as, taking one of the configuration's maxParallel
-// slots for each, and waits up to slotWait for at least one. It takes none
-// when maxParallel handlers of this process already wait for this
-// configuration, so a busy one cannot hold every worker goroutine. Fewer
-// waiters (a quarter of maxParallel) left slots idle: 90–95 deliveries/s
-// in slow-receivers instead of 100.
-func (w *Worker) slots(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt) (limiter.Taken, error) {
+// claimIDs names the leases of as.
+func claimIDs(as []queue.Attempt) []string {
 	ids := make([]string, len(as))
 	for i, a := range as {
 		ids[i] = claimID(a)
 	}
-	return w.Limiter.Wait(ctx, string(cfg.ID), ids, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+	return ids
 }
 
 // slot takes one slot of the configuration for a request that is no

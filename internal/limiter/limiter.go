@@ -22,29 +22,65 @@ import (
 
 // take drops expired slots and claims, then, for each id in ARGV[5:],
 // grants a slot and a claim while slots are free. It answers per id: 1
-// granted, 0 no free slot, -1 the id is claimed already.
+// granted, 0 no free slot, -1 the id is claimed already. It stops looking
+// once the slots are full, so a caller retrying against full slots costs
+// Redis little; the ids it did not look at are answered 0.
 // KEYS: slots, claims (sorted sets scored by expiry); ARGV: limit, now ms,
 // expiry ms, key ttl ms, ids...
 var take = redis.NewScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
 local free = tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1])
 local out = {}
+if free <= 0 then
+  return out
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
 for i = 5, #ARGV do
-  if redis.call('ZSCORE', KEYS[2], ARGV[i]) then
+  if free <= 0 then
+    break
+  end
+  if redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[i]) == 0 then
     out[#out + 1] = -1
-  elseif free > 0 then
+  else
     redis.call('ZADD', KEYS[1], ARGV[3], ARGV[i])
-    redis.call('ZADD', KEYS[2], ARGV[3], ARGV[i])
     free = free - 1
     out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return out`)
+
+// claim drops expired claims, then claims each id in ARGV[5:] that is not
+// claimed already. It answers per id: 1 claimed, -1 claimed elsewhere.
+// KEYS: claims; ARGV: (unused), now ms, expiry ms, key ttl ms, ids...
+var claim = redis.NewScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local out = {}
+for i = 5, #ARGV do
+  if redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[i]) == 1 then
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = -1
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return out`)
+
+// slots drops expired slots, then gives a slot to the first ids of
+// ARGV[5:], as many as are free. It answers how many it gave.
+// KEYS: slots; ARGV: limit, now ms, expiry ms, key ttl ms, ids...
+var slots = redis.NewScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local n = math.min(tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]), #ARGV - 4)
+if n <= 0 then
+  return 0
+end
+for i = 5, 4 + n do
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return n`)
 
 // Limiter hands out concurrency slots.
 type Limiter struct {
@@ -86,18 +122,54 @@ func (l *Limiter) Acquire(ctx context.Context, name string, limit int, ttl time.
 
 // Take grants leases named ids, in order, while fewer than limit leases of
 // name are live, in one round trip. An id whose lease is live already (the
-// attempt is being made elsewhere) is reported in Held, not granted.
+// attempt is being made elsewhere) is reported in Held, not granted. Once
+// the slots are full, the ids left are neither granted nor held.
 func (l *Limiter) Take(ctx context.Context, name string, ids []string, limit int, ttl time.Duration) (Taken, error) {
-	now := l.now()
-	args := make([]any, 0, 4+len(ids))
-	args = append(args, limit, now.UnixMilli(), now.Add(ttl).UnixMilli(), (ttl + time.Minute).Milliseconds())
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	res, err := take.Run(ctx, l.rdb, l.keys(name), args...).Int64Slice()
+	res, err := take.Run(ctx, l.rdb, l.keys(name), args(limit, l.now(), ttl, ids)...).Int64Slice()
 	if err != nil {
 		return Taken{}, fmt.Errorf("acquire slots of %s: %w", name, err)
 	}
+	return l.taken(name, ids, res), nil
+}
+
+// Claim claims ids for ttl, in order, in one round trip, without taking
+// slots: Slots gives those to the leases it returns. An id claimed
+// elsewhere is reported in Held. Claiming first lets a caller read what
+// the claims protect before it holds a slot.
+func (l *Limiter) Claim(ctx context.Context, name string, ids []string, ttl time.Duration) (Taken, error) {
+	res, err := claim.Run(ctx, l.rdb, l.keys(name)[1:], args(0, l.now(), ttl, ids)...).Int64Slice()
+	if err != nil {
+		return Taken{}, fmt.Errorf("claim attempts of %s: %w", name, err)
+	}
+	return l.taken(name, ids, res), nil
+}
+
+// Slots gives slots of name to the first of leases (claimed by Claim), as
+// many as are free of limit, for ttl, and reports how many got one.
+func (l *Limiter) Slots(ctx context.Context, name string, leases []*Lease, limit int, ttl time.Duration) (int, error) {
+	ids := make([]string, len(leases))
+	for i, s := range leases {
+		ids[i] = s.ID
+	}
+	n, err := slots.Run(ctx, l.rdb, l.keys(name)[:1], args(limit, l.now(), ttl, ids)...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("acquire slots of %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// args are the scripts' arguments.
+func args(limit int, now time.Time, ttl time.Duration, ids []string) []any {
+	a := make([]any, 0, 4+len(ids))
+	a = append(a, limit, now.UnixMilli(), now.Add(ttl).UnixMilli(), (ttl + time.Minute).Milliseconds())
+	for _, id := range ids {
+		a = append(a, id)
+	}
+	return a
+}
+
+// taken reads a take or claim script's answer for ids.
+func (l *Limiter) taken(name string, ids []string, res []int64) Taken {
 	var t Taken
 	for i, r := range res {
 		switch r {
@@ -107,7 +179,7 @@ func (l *Limiter) Take(ctx context.Context, name string, ids []string, limit int
 			t.Held = append(t.Held, ids[i])
 		}
 	}
-	return t, nil
+	return t
 }
 
 // keys are the sorted sets of name's slots and claims, hash-tagged to one

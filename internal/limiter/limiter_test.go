@@ -78,8 +78,12 @@ func TestNamedLeasesAreClaims(t *testing.T) {
 	if got := leaseIDs(second.Leases); !slices.Equal(got, []string{"d3/1"}) {
 		t.Errorf("granted %v, want [d3/1]: one slot of 3 was free", got)
 	}
-	if !slices.Equal(second.Held, []string{"d1/1", "d2/1"}) {
-		t.Errorf("held elsewhere %v, want [d1/1 d2/1]", second.Held)
+	// Once the slots are full, the ids left (d4/1, d2/1) are not looked at.
+	if !slices.Equal(second.Held, []string{"d1/1"}) {
+		t.Errorf("held elsewhere %v, want [d1/1]", second.Held)
+	}
+	if again, _ := l.Take(ctx, "cfg_a", []string{"d4/1", "d2/1"}, 3, time.Minute); len(again.Leases)+len(again.Held) != 0 {
+		t.Errorf("take with every slot full = %+v, want nothing granted or looked at", again)
 	}
 	// Freeing slots keeps the claims: the attempts are not recorded yet.
 	l.Free(first.Leases...)
@@ -117,4 +121,44 @@ func leaseIDs(ls []*limiter.Lease) []string {
 		out = append(out, l.ID)
 	}
 	return out
+}
+
+// Claim claims without taking slots; Slots gives slots to claimed leases,
+// as many as are free, in order.
+func TestClaimThenSlots(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	first, err := l.Claim(ctx, "cfg_a", []string{"d1/1", "d2/1", "d3/1"}, time.Minute)
+	if err != nil || len(first.Leases) != 3 {
+		t.Fatalf("claim = %+v, %v; want 3 claims", first, err)
+	}
+	if n, _ := l.InFlight(ctx, "cfg_a"); n != 0 {
+		t.Errorf("in flight after claiming = %d, want 0: a claim is no slot", n)
+	}
+	second, err := l.Claim(ctx, "cfg_a", []string{"d2/1", "d4/1"}, time.Minute)
+	if err != nil || !slices.Equal(leaseIDs(second.Leases), []string{"d4/1"}) || !slices.Equal(second.Held, []string{"d2/1"}) {
+		t.Fatalf("second claim = %+v, %v; want d4/1 claimed, d2/1 held elsewhere", second, err)
+	}
+	if other, _ := l.Acquire(ctx, "cfg_a", 3, time.Minute); other == nil {
+		t.Fatal("no slot for another request")
+	}
+	n, err := l.Slots(ctx, "cfg_a", first.Leases, 3, time.Minute)
+	if err != nil || n != 2 {
+		t.Fatalf("slots for 3 claims with 2 of 3 free = %d, %v; want 2", n, err)
+	}
+	if n, _ := l.Slots(ctx, "cfg_a", first.Leases[2:], 3, time.Minute); n != 0 {
+		t.Errorf("slots with none free = %d, want 0", n)
+	}
+	l.Free(first.Leases[:2]...)
+	if n, _ := l.Slots(ctx, "cfg_a", first.Leases[2:], 3, time.Minute); n != 1 {
+		t.Errorf("slots after freeing two = %d, want 1", n)
+	}
+	// The claims outlive the slots until they end.
+	if again, _ := l.Claim(ctx, "cfg_a", []string{"d1/1"}, time.Minute); len(again.Held) != 1 {
+		t.Errorf("d1/1 after its slot was freed: %+v, want still claimed", again)
+	}
+	l.End(first.Leases[:2]...)
+	if again, _ := l.Claim(ctx, "cfg_a", []string{"d1/1"}, time.Minute); len(again.Leases) != 1 {
+		t.Errorf("d1/1 after its claim ended: %+v, want claimed again", again)
+	}
 }

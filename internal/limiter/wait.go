@@ -26,22 +26,43 @@ type waiters struct {
 // once), so one busy configuration cannot hold every worker goroutine. It
 // returns no lease, without error, when no slot freed up in time.
 func (l *Limiter) Wait(ctx context.Context, name string, ids []string, limit int, ttl, maxWait time.Duration, maxWaiters int) (Taken, error) {
-	var held []string
-	try := func() (Taken, bool, error) {
+	var got Taken
+	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, error) {
 		t, err := l.Take(ctx, name, ids, limit, ttl)
 		if err != nil {
-			return t, true, err
+			return true, err
 		}
-		held = append(held, t.Held...)
-		t.Held = held
+		got.Leases = t.Leases
+		got.Held = append(got.Held, t.Held...)
 		ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(t.Held, id) })
-		return t, len(t.Leases) > 0 || len(ids) == 0, nil
-	}
-	if t, done, err := try(); done {
-		return t, err
+		return len(t.Leases) > 0 || len(ids) == 0, nil
+	})
+	return got, err
+}
+
+// WaitSlots is Slots for a caller that may wait up to maxWait, as Wait
+// does, for at least one slot. It reports how many of leases got a slot,
+// 0 when none freed up in time or maxWaiters wait already.
+func (l *Limiter) WaitSlots(ctx context.Context, name string, leases []*Lease, limit int, ttl, maxWait time.Duration, maxWaiters int) (int, error) {
+	var n int
+	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, error) {
+		var err error
+		n, err = l.Slots(ctx, name, leases, limit, ttl)
+		return n > 0 || err != nil, err
+	})
+	return n, err
+}
+
+// wait calls try until it is done, at once and then, while at most
+// maxWaiters of this process wait on name, whenever a lease of name is
+// freed here and every recheck, for up to maxWait. It returns the error
+// of try, or of ctx; none when time ran out.
+func (l *Limiter) wait(ctx context.Context, name string, maxWait time.Duration, maxWaiters int, try func() (bool, error)) error {
+	if done, err := try(); done {
+		return err
 	}
 	if !l.waiting.join(name, maxWaiters) {
-		return Taken{Held: held}, nil
+		return nil
 	}
 	defer l.waiting.leave(name)
 	deadline := time.NewTimer(maxWait)
@@ -52,16 +73,16 @@ func (l *Limiter) Wait(ctx context.Context, name string, ids []string, limit int
 		// Take the wake-up channel before trying, so a release between
 		// the try and the select still wakes this waiter.
 		wake := l.waiting.next(name)
-		if t, done, err := try(); done {
-			return t, err
+		if done, err := try(); done {
+			return err
 		}
 		select {
 		case <-wake:
 		case <-tick.C:
 		case <-deadline.C:
-			return Taken{Held: held}, nil
+			return nil
 		case <-ctx.Done():
-			return Taken{Held: held}, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }

@@ -97,3 +97,49 @@ func waitOne(ctx context.Context, l *limiter.Limiter, name string, limit int, tt
 	}
 	return t.Leases[0], err
 }
+
+// WaitSlots gives a claimed lease the slot a release frees.
+func TestWaitSlotsGetsTheSlotAReleaseFrees(t *testing.T) {
+	t.Parallel()
+	l, ctx := newLimiter(t), context.Background()
+	held, _ := l.Acquire(ctx, "cfg_a", 1, time.Minute)
+	claimed, err := l.Claim(ctx, "cfg_a", []string{"d1/1"}, time.Minute)
+	if held == nil || err != nil || len(claimed.Leases) != 1 {
+		t.Fatalf("slot %v, claim %+v, %v", held, claimed, err)
+	}
+	got := make(chan int, 1)
+	go func() {
+		n, err := l.WaitSlots(ctx, "cfg_a", claimed.Leases, 1, time.Minute, time.Minute, 1)
+		if err != nil {
+			t.Errorf("wait: %v", err)
+		}
+		got <- n
+	}()
+	time.Sleep(100 * time.Millisecond) // the waiter is waiting
+	select {
+	case n := <-got:
+		t.Fatalf("WaitSlots returned %d while the only slot was held", n)
+	default:
+	}
+	held.Release()
+	select {
+	case n := <-got:
+		if n != 1 {
+			t.Fatalf("the waiter got %d slots, want 1", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the waiter never got the released slot")
+	}
+	if n, _ := waitSlotsAtMaxWait(ctx, l); n != 0 {
+		t.Errorf("WaitSlots with every slot taken got %d, want 0 after maxWait", n)
+	}
+}
+
+// waitSlotsAtMaxWait claims d2/1 and waits 200 ms for the one slot of cfg_a.
+func waitSlotsAtMaxWait(ctx context.Context, l *limiter.Limiter) (int, error) {
+	c, err := l.Claim(ctx, "cfg_a", []string{"d2/1"}, time.Minute)
+	if err != nil {
+		return -1, err
+	}
+	return l.WaitSlots(ctx, "cfg_a", c.Leases, 1, time.Minute, 200*time.Millisecond, 1)
+}
