@@ -97,6 +97,7 @@ func run(ctx context.Context, cmd string) error {
 	if err != nil {
 		return err
 	}
+	cfg.ApplyGC()
 	logger := cfg.Logger(os.Stderr)
 	slog.SetDefault(logger)
 	stopTracing, err := startTracing(ctx, os.Getenv)

@@ -46,6 +46,7 @@ func StartFerry(ctx context.Context, getenv func(string) string, vars map[string
 	if err != nil {
 		return Target{}, nil, err
 	}
+	cfg.ApplyGC()
 	logger := cfg.Logger(os.Stderr)
 	a, err := app.Open(ctx, cfg, logger)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Config struct {
 	AllowInsecureURLs bool          // FERRY_ALLOW_INSECURE_URLS
 	EgressProxy       *url.URL      // FERRY_EGRESS_PROXY: nil sends directly
 	CPUProfile        string        // FERRY_CPU_PROFILE: "" writes no profile
+	GCPercent         int           // GOGC: -1 is off; ApplyGC sets it
 	ShutdownTimeout   time.Duration // FERRY_SHUTDOWN_TIMEOUT
 	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
 	LogLevel          slog.Level    // FERRY_LOG_LEVEL
@@ -96,6 +98,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		LogFormat:         l.oneOf("FERRY_LOG_FORMAT", "json", "text"),
 		LogLevel:          l.logLevel(),
 		CPUProfile:        l.raw("FERRY_CPU_PROFILE"),
+		GCPercent:         l.gcPercent(),
 		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
 		Dashboard:         l.boolean("FERRY_DASHBOARD"),
 		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
@@ -295,6 +298,24 @@ func (l *loader) intRange(name string, lo, hi int) int {
 	}
 	return n
 }
+
+// gcPercent reads GOGC as the Go runtime does: a percentage, or off.
+func (l *loader) gcPercent() int {
+	v := l.raw("GOGC")
+	if strings.EqualFold(v, "off") {
+		return -1
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		l.fail("GOGC", "must be a positive percentage like 200, or off, got %q", v)
+		return 0
+	}
+	return n
+}
+
+// ApplyGC sets the garbage collector's target to c.GCPercent. The runtime
+// read GOGC itself when it was set; this applies Ferry's default when not.
+func (c Config) ApplyGC() { debug.SetGCPercent(c.GCPercent) }
 
 func (l *loader) boolean(name string) bool {
 	switch v := l.raw(name); strings.ToLower(v) {

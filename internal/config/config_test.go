@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,7 @@ func defaults() Config {
 		ShutdownTimeout:   30 * time.Second,
 		LogFormat:         "json",
 		LogLevel:          slog.LevelInfo,
+		GCPercent:         200,
 		WorkerConcurrency: 100,
 		Dashboard:         true,
 		RecoveryInterval:  30 * time.Second,
@@ -101,9 +103,11 @@ func TestLoadValid(t *testing.T) {
 				"FERRY_RECOVERY_GRACE", "2m30s",
 				"FERRY_RETENTION_DAYS", "90",
 				"FERRY_RETENTION_INTERVAL", "15m",
+				"GOGC", "off",
 			),
 			need: needAll,
 			want: func(c *Config) {
+				c.GCPercent = -1
 				c.RedisURL = "rediss://:pw@cache:6380/2"
 				c.Port = 9090
 				c.AllowInsecureURLs = true
@@ -162,9 +166,9 @@ func TestLoadValid(t *testing.T) {
 		},
 		{
 			desc:   "retention days 0 keeps history forever",
-			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "0"),
+			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "0", "GOGC", "400"),
 			need:   needAll,
-			want:   func(c *Config) { c.RetentionDays = 0 },
+			want:   func(c *Config) { c.RetentionDays, c.GCPercent = 0, 400 },
 		},
 		{
 			desc:   "retention days up to ten years",
@@ -260,6 +264,7 @@ func TestLoadInvalid(t *testing.T) {
 				"FERRY_SHUTDOWN_TIMEOUT", "30",
 				"FERRY_LOG_FORMAT", "xml",
 				"FERRY_LOG_LEVEL", "verbose",
+				"GOGC", "0",
 				"FERRY_WORKER_CONCURRENCY", "0",
 				"FERRY_RECOVERY_INTERVAL", "-1s",
 				"FERRY_RECOVERY_GRACE", "0s",
@@ -281,6 +286,7 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_SHUTDOWN_TIMEOUT must be a positive Go duration like 30s or 2m, got "30"`,
 				`config: FERRY_LOG_FORMAT must be one of json, text, got "xml"`,
 				`config: FERRY_LOG_LEVEL must be one of debug, info, warn, error, got "verbose"`,
+				`config: GOGC must be a positive percentage like 200, or off, got "0"`,
 				`config: FERRY_WORKER_CONCURRENCY must be an integer from 1 to 10000, got "0"`,
 				`config: FERRY_RECOVERY_INTERVAL must be a positive Go duration like 30s or 2m, got "-1s"`,
 				`config: FERRY_RECOVERY_GRACE must be a positive Go duration like 30s or 2m, got "0s"`,
@@ -488,5 +494,14 @@ func TestLogValueRedactsTheEgressProxy(t *testing.T) {
 		if got := line.Config["egress_proxy"]; got != tc.want {
 			t.Errorf("proxy %q: egress_proxy logged as %v, want %q", tc.proxy, got, tc.want)
 		}
+	}
+}
+
+func TestApplyGCSetsTheTarget(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	Config{GCPercent: 300}.ApplyGC()
+	if got := debug.SetGCPercent(100); got != 300 {
+		t.Errorf("GC percent after ApplyGC = %d, want 300", got)
 	}
 }
