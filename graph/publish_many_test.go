@@ -80,6 +80,9 @@ func TestPublishEventsRefusesBadInputNamingTheEvent(t *testing.T) {
 		{"bad data in the third", acc.Token, "input[2].data", []map[string]any{ok, ok, {"type": "QUESTION_ANSWERED", "data": []int{1}}}},
 		{"unknown type in the second", acc.Token, "input[1].type", []map[string]any{ok, {"type": "NOPE", "data": map[string]int{}}}},
 		{"admin without accountID", apptest.AdminToken, "input[0].accountID", []map[string]any{ok}},
+		{"admin naming no account in the second", apptest.AdminToken, "input[1].accountID", []map[string]any{
+			{"type": "QUESTION_ANSWERED", "data": map[string]int{"n": 1}, "accountID": acc.ID},
+			{"type": "QUESTION_ANSWERED", "data": map[string]int{"n": 2}, "accountID": "acc_01M8QNC6REBMQEWNK0EEHJQM49"}}},
 		{"none", acc.Token, "input", []map[string]any{}},
 		{"101", acc.Token, "input", tooMany},
 	}
@@ -89,8 +92,13 @@ func TestPublishEventsRefusesBadInputNamingTheEvent(t *testing.T) {
 			t.Errorf("%s: got %s %q (field %q), want BAD_USER_INPUT naming %q", c.desc, err.Code(), err.Message, err.Field(), c.field)
 		}
 	}
+	err := apptest.OnlyError(t, e.Do(apptest.AdminToken, `mutation($in: PublishEventInput!) { publishEvent(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"type": "QUESTION_ANSWERED", "data": map[string]int{}, "accountID": "acc_missing"}}))
+	if err.Code() != "BAD_USER_INPUT" || err.Field() != "accountID" {
+		t.Errorf("publishEvent naming no account: got %s %q (field %q), want BAD_USER_INPUT naming accountID", err.Code(), err.Message, err.Field())
+	}
 	var out struct{ Events struct{ TotalCount int } }
-	e.MustDo(acc.Token, `{ events { totalCount } }`, nil, &out)
+	e.MustDo(apptest.AdminToken, `{ events { totalCount } }`, nil, &out)
 	if out.Events.TotalCount != 0 {
 		t.Errorf("refused publishes stored %d events", out.Events.TotalCount)
 	}

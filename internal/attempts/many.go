@@ -2,6 +2,7 @@ package attempts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -33,14 +34,20 @@ type Pending struct {
 // multi-row INSERT of their attempts. SQLite (dev mode) updates row by row.
 func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []Pending) ([]*ent.Delivery, error) {
 	moved := make([]bool, len(ps))
+	linked := make([]*pulid.ID, len(ps)) // the configuration of each moved delivery, as its row says
 	err := store.WithTx(ctx, client, func(tx *ent.Tx) error {
 		var err error
 		if dialectName == dialect.Postgres {
-			err = moveMany(ctx, tx, ps, moved)
+			err = moveMany(ctx, tx, ps, moved, linked)
 		} else {
 			for i, p := range ps {
 				if moved[i], err = move(ctx, tx, p.Delivery, p.Number, p.Result, p.Outcome, true); err != nil {
 					break
+				}
+				if moved[i] {
+					if linked[i], err = configurationOf(ctx, tx, p.Delivery.ID); err != nil {
+						break
+					}
 				}
 			}
 		}
@@ -50,7 +57,9 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 		var rows []*ent.DeliveryAttemptCreate
 		for i, p := range ps {
 			if moved[i] {
-				rows = append(rows, create(tx.Client(), p.Delivery, p.Number, deliveryattempt.TriggerAUTOMATIC, p.Result))
+				d := *p.Delivery
+				d.ConfigurationID = linked[i]
+				rows = append(rows, create(tx.Client(), &d, p.Number, deliveryattempt.TriggerAUTOMATIC, p.Result))
 			}
 		}
 		if len(rows) == 0 {
@@ -65,6 +74,7 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 	for i, p := range ps {
 		if moved[i] {
 			out[i] = after(p.Delivery, p.Number, p.Result, p.Outcome)
+			out[i].ConfigurationID = linked[i]
 		}
 	}
 	return out, nil
@@ -72,8 +82,9 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 
 // moveMany is move for many deliveries in one statement, with move's
 // guard: still at the attempt before, still waiting. When one delivery is
-// listed twice, the first wins, as it would one Save after the other.
-func moveMany(ctx context.Context, tx *ent.Tx, ps []Pending, moved []bool) error {
+// listed twice, the first wins, as it would one Save after the other. It
+// sets linked to the configuration each moved delivery's row names.
+func moveMany(ctx context.Context, tx *ent.Tx, ps []Pending, moved []bool, linked []*pulid.ID) error {
 	var q strings.Builder
 	q.WriteString(`UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
   last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
@@ -112,18 +123,25 @@ WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status IN (`)
 		q.WriteString("'" + string(st) + "'") // constants, never input
 	}
 	q.WriteString(`)
-RETURNING v.i`)
+RETURNING v.i, d.configuration_id`)
 	rows, err := tx.QueryContext(ctx, q.String(), args...)
 	if err != nil {
 		return fmt.Errorf("move deliveries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var i int
-		if err := rows.Scan(&i); err != nil {
+		var (
+			i   int
+			cfg sql.NullString
+		)
+		if err := rows.Scan(&i, &cfg); err != nil {
 			return fmt.Errorf("move deliveries: %w", err)
 		}
 		moved[i] = true
+		if cfg.Valid {
+			id := pulid.ID(cfg.String)
+			linked[i] = &id
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("move deliveries: %w", err)

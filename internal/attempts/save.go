@@ -8,6 +8,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -34,6 +35,11 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 		if moved, err = move(ctx, tx, d, n, res, out, onlyWaiting); err != nil || !moved {
 			return err
 		}
+		now := *d
+		if now.ConfigurationID, err = configurationOf(ctx, tx, d.ID); err != nil {
+			return err
+		}
+		d = &now
 		_, err = Record(ctx, tx.Client(), d, n, trigger, res)
 		return err
 	})
@@ -68,6 +74,18 @@ func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Re
 	}
 	count, err := u.Save(ctx)
 	return count > 0, err
+}
+
+// configurationOf reads the configuration delivery id links to, once the
+// caller's update has locked its row: a configuration deleted meanwhile has
+// unlinked it already, or waits to unlink its attempts until this commits.
+// PostgreSQL does not check that link (see migrations.Unenforced).
+func configurationOf(ctx context.Context, tx *ent.Tx, id pulid.ID) (*pulid.ID, error) {
+	d, err := tx.Delivery.Query().Where(delivery.ID(id)).Select(delivery.FieldConfigurationID).Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration of %s: %w", id, err)
+	}
+	return d.ConfigurationID, nil
 }
 
 // after is d as Save left it, without reading it back.

@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
@@ -194,7 +195,7 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
 			return fmt.Errorf("delete configuration %s: %w", id, err)
 		}
-		return nil
+		return unlink(ctx, tx, id)
 	})
 	if err != nil {
 		return err
@@ -203,6 +204,22 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 		d.ConfigurationID = nil
 	}
 	s.live.Deliveries(ctx, cancelled...)
+	return nil
+}
+
+// unlink clears the link to the deleted configuration id on its deliveries,
+// then on their attempts (PostgreSQL does not enforce it, see
+// migrations.Unenforced). In that order, and after the delete, nothing is
+// missed: publishing locked the configuration, so its deliveries are
+// committed by now, and an attempt being saved takes its configuration
+// from its delivery's row, which the first update locks or has cleared.
+func unlink(ctx context.Context, tx *ent.Tx, id pulid.ID) error {
+	if err := tx.Delivery.Update().Where(delivery.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
+		return fmt.Errorf("unlink deliveries of %s: %w", id, err)
+	}
+	if err := tx.DeliveryAttempt.Update().Where(deliveryattempt.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
+		return fmt.Errorf("unlink attempts of %s: %w", id, err)
+	}
 	return nil
 }
 

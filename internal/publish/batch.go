@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ferryhq/ferry/ent"
@@ -118,6 +120,7 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 	configs, err := tx.Configuration.Query().
 		Where(configuration.AccountIDIn(accounts...), configuration.StatusEQ(configuration.StatusACTIVE)).
 		Select(configuration.FieldAccountID, configuration.FieldURL, configuration.FieldEventTypes).
+		Modify(keyShare).
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: find configurations: %w", err)
@@ -127,6 +130,17 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 		byAccount[c.AccountID] = append(byAccount[c.AccountID], c)
 	}
 	return byAccount, nil
+}
+
+// keyShare locks the configurations a batch fans out to until it commits,
+// as a foreign key would for each delivery (PostgreSQL does not enforce
+// that one, see migrations.Unenforced): a configuration deleted meanwhile
+// waits for the batch, then unlinks its deliveries. SQLite (dev mode) has
+// no row locks, and keeps the foreign key.
+func keyShare(s *sql.Selector) {
+	if s.Dialect() == dialect.Postgres {
+		s.For(sql.LockKeyShare)
+	}
 }
 
 // createDeliveries creates one delivery per event and subscribed

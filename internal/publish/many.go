@@ -32,7 +32,7 @@ func (p *Publisher) PublishMany(ctx context.Context, ins []Input) ([]*ent.Event,
 	reqs := make([]request, len(ins))
 	trace := tracing.Traceparent(ctx)
 	for i, in := range ins {
-		accountID, err := checked(ctx, in)
+		accountID, err := p.checked(ctx, in)
 		if err == nil {
 			err = p.checkType(ctx, in.Type)
 		}

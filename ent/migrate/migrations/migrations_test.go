@@ -38,7 +38,7 @@ func TestMigrationsMatchTheEntSchema(t *testing.T) {
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db)))
 	var diff bytes.Buffer
-	if err := client.Schema.WriteTo(ctx, &diff); err != nil {
+	if err := client.Schema.WriteTo(ctx, &diff, migrations.Options()...); err != nil {
 		t.Fatalf("diff: %v", err)
 	}
 	if diff.Len() != 0 {

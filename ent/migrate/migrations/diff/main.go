@@ -37,5 +37,5 @@ func run(ctx context.Context) error {
 		return err
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db)))
-	return client.Schema.WriteTo(ctx, os.Stdout)
+	return client.Schema.WriteTo(ctx, os.Stdout, migrations.Options()...)
 }
