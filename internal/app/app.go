@@ -100,7 +100,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	cfgs := configs.New(client, k, snd, policy, notifier)
 	cfgs.Metrics = m
 	pub := publish.New(client, q, notifier, logger)
-	pub.Metrics = m
+	pub.Metrics, pub.Dialect = m, dialectName
 	rs := resend.New(client, k, snd, q, notifier, logger)
 	rs.Metrics = m
 	return &App{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/sender"
 )
 
@@ -22,26 +23,61 @@ func Record(ctx context.Context, client *ent.Client, d *ent.Delivery, number int
 	return a, nil
 }
 
-// create is the insert of one attempt row, for Record and SaveMany.
+// row is what an attempt row holds.
+type row struct {
+	deliveryID, accountID pulid.ID
+	configurationID       *pulid.ID
+	number                int
+	trigger               deliveryattempt.Trigger
+	res                   sender.Result
+	requestHeaders        map[string]string
+	requestBody           string
+	responseHeaders       map[string]string // nil without a response
+	responseBody          string
+	errorText             string
+}
+
+// rowOf is the row recording res as attempt number of d.
+func rowOf(d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) row {
+	r := row{deliveryID: d.ID, accountID: d.AccountID, configurationID: d.ConfigurationID,
+		number: number, trigger: trigger, res: res,
+		requestHeaders: flatten(res.RequestHeaders), requestBody: text(res.RequestBody),
+		responseBody: text(res.ResponseBody)}
+	if res.StatusCode != 0 {
+		r.responseHeaders = flatten(res.ResponseHeaders)
+	}
+	if res.ErrorKind != "" {
+		r.errorText = text([]byte(res.Error))
+	}
+	return r
+}
+
+// create is the insert of one attempt row, for Record.
 func create(client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) *ent.DeliveryAttemptCreate {
+	return rowOf(d, number, trigger, res).create(client)
+}
+
+// create is the ent insert of r.
+func (r row) create(client *ent.Client) *ent.DeliveryAttemptCreate {
+	res := r.res
 	c := client.DeliveryAttempt.Create().
-		SetAccountID(d.AccountID).
-		SetDeliveryID(d.ID).
-		SetNillableConfigurationID(d.ConfigurationID).
-		SetNumber(number).
-		SetTrigger(trigger).
+		SetAccountID(r.accountID).
+		SetDeliveryID(r.deliveryID).
+		SetNillableConfigurationID(r.configurationID).
+		SetNumber(r.number).
+		SetTrigger(r.trigger).
 		SetRequestURL(res.RequestURL).
-		SetRequestHeaders(flatten(res.RequestHeaders)).
-		SetRequestBody(text(res.RequestBody)).
-		SetResponseBody(text(res.ResponseBody)).
+		SetRequestHeaders(r.requestHeaders).
+		SetRequestBody(r.requestBody).
+		SetResponseBody(r.responseBody).
 		SetResponseBodyTruncated(res.BodyTruncated).
 		SetDurationMs(int(res.Duration.Milliseconds())).
 		SetStartedAt(res.StartedAt)
 	if res.StatusCode != 0 {
-		c.SetResponseStatus(res.StatusCode).SetResponseHeaders(flatten(res.ResponseHeaders))
+		c.SetResponseStatus(res.StatusCode).SetResponseHeaders(r.responseHeaders)
 	}
 	if res.ErrorKind != "" {
-		c.SetErrorKind(string(res.ErrorKind)).SetError(text([]byte(res.Error)))
+		c.SetErrorKind(string(res.ErrorKind)).SetError(r.errorText)
 	}
 	return c
 }

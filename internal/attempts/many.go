@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
@@ -31,7 +31,8 @@ type Pending struct {
 //
 // On PostgreSQL that is two statements whatever the number of attempts: one
 // conditional multi-row UPDATE that returns the deliveries it moved, and one
-// multi-row INSERT of their attempts. SQLite (dev mode) updates row by row.
+// multi-row INSERT of their attempts, each taking its rows as arrays (see
+// arrays.go). SQLite (dev mode) updates row by row.
 func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []Pending) ([]*ent.Delivery, error) {
 	moved := make([]bool, len(ps))
 	linked := make([]*pulid.ID, len(ps)) // the configuration of each moved delivery, as its row says
@@ -54,18 +55,25 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 		if err != nil {
 			return err
 		}
-		var rows []*ent.DeliveryAttemptCreate
+		var rows []row
 		for i, p := range ps {
 			if moved[i] {
 				d := *p.Delivery
 				d.ConfigurationID = linked[i]
-				rows = append(rows, create(tx.Client(), &d, p.Number, deliveryattempt.TriggerAUTOMATIC, p.Result))
+				rows = append(rows, rowOf(&d, p.Number, deliveryattempt.TriggerAUTOMATIC, p.Result))
 			}
 		}
-		if len(rows) == 0 {
+		switch {
+		case len(rows) == 0:
 			return nil
+		case dialectName == dialect.Postgres:
+			return insertRows(ctx, tx, rows)
 		}
-		return tx.DeliveryAttempt.CreateBulk(rows...).Exec(ctx)
+		creates := make([]*ent.DeliveryAttemptCreate, len(rows))
+		for i, r := range rows {
+			creates[i] = r.create(tx.Client())
+		}
+		return tx.DeliveryAttempt.CreateBulk(creates...).Exec(ctx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save %d attempts: %w", len(ps), err)
@@ -85,46 +93,37 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 // listed twice, the first wins, as it would one Save after the other. It
 // sets linked to the configuration each moved delivery's row names.
 func moveMany(ctx context.Context, tx *ent.Tx, ps []Pending, moved []bool, linked []*pulid.ID) error {
-	var q strings.Builder
-	q.WriteString(`UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
-  last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
-  next_attempt_at = v.next, updated_at = v.updated
-FROM (VALUES `)
-	args := make([]any, 0, len(ps)*9)
-	now := time.Now()
+	var (
+		idx, numbers, ms []int64
+		ids, statuses    []string
+		codes            []sql.NullInt64
+		at               []time.Time
+		next             []sql.NullTime
+	)
 	seen := make(map[pulid.ID]bool, len(ps))
 	for i, p := range ps {
 		if seen[p.Delivery.ID] {
 			continue
 		}
 		seen[p.Delivery.ID] = true
-		if len(args) > 0 {
-			q.WriteString(", ")
-		}
-		b := len(args)
-		fmt.Fprintf(&q, "($%d::int, $%d::text, $%d::bigint, $%d::text, $%d::bigint, $%d::bigint, $%d::timestamptz, $%d::timestamptz, $%d::timestamptz)",
-			b+1, b+2, b+3, b+4, b+5, b+6, b+7, b+8, b+9)
-		var code, next any
-		if p.Result.StatusCode != 0 {
-			code = p.Result.StatusCode
-		}
-		if !p.Outcome.Next.IsZero() {
-			next = p.Outcome.Next
-		}
-		args = append(args, i, string(p.Delivery.ID), p.Number, string(p.Outcome.Status), code,
-			p.Result.Duration.Milliseconds(), p.Result.StartedAt, next, now)
+		idx, ids, numbers = append(idx, int64(i)), append(ids, string(p.Delivery.ID)), append(numbers, int64(p.Number))
+		statuses, ms, at = append(statuses, string(p.Outcome.Status)), append(ms, p.Result.Duration.Milliseconds()), append(at, p.Result.StartedAt)
+		codes = append(codes, sql.NullInt64{Int64: int64(p.Result.StatusCode), Valid: p.Result.StatusCode != 0})
+		next = append(next, sql.NullTime{Time: p.Outcome.Next, Valid: !p.Outcome.Next.IsZero()})
 	}
-	q.WriteString(`) AS v(i, id, n, status, code, ms, at, next, updated)
-WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status IN (`)
-	for i, st := range Waiting {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("'" + string(st) + "'") // constants, never input
+	var waiting []string
+	for _, st := range Waiting {
+		waiting = append(waiting, string(st))
 	}
-	q.WriteString(`)
-RETURNING v.i, d.configuration_id`)
-	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	rows, err := tx.QueryContext(ctx, `UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
+  last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
+  next_attempt_at = v.next, updated_at = $9
+FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[],
+  $7::timestamptz[], $8::timestamptz[]) AS v(i, id, n, status, code, ms, at, next)
+WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status = ANY($10)
+RETURNING v.i, d.configuration_id`,
+		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes),
+		pq.Array(ms), pq.Array(at), pq.Array(next), time.Now(), pq.Array(waiting))
 	if err != nil {
 		return fmt.Errorf("move deliveries: %w", err)
 	}

@@ -3,6 +3,7 @@ package publish_test
 import (
 	"bytes"
 	"context"
+	stdsql "database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -230,6 +231,7 @@ func newFixture(t *testing.T, e *apptest.Env) *fixture {
 	}
 	f.drv = &countingDriver{Driver: entsql.OpenDB(e.App.Dialect, e.App.DB)}
 	f.pub = publish.New(ent.NewClient(ent.Driver(f.drv)), e.App.Queue, e.App.Live, e.App.Logger)
+	f.pub.Dialect = e.App.Dialect
 	return f
 }
 
@@ -362,6 +364,17 @@ func (tx countingTx) Exec(ctx context.Context, query string, args, v any) error 
 		return errPoisoned
 	}
 	return tx.Tx.Exec(ctx, query, args, v)
+}
+
+// ExecContext passes a statement ent does not build to the transaction;
+// one carrying poison fails.
+func (tx countingTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	if poisoned(args) {
+		return nil, errPoisoned
+	}
+	return tx.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, query, args...)
 }
 
 func poisoned(args any) bool {

@@ -61,6 +61,9 @@ type Publisher struct {
 	group  *batch.Batcher[request, stored]   // group commit, see batch.go
 	// Metrics counts publishes and created deliveries; nil counts nothing.
 	Metrics *metrics.Metrics
+	// Dialect is the database's ("postgres" stores deliveries as arrays,
+	// see insertArrays); any other goes through ent.
+	Dialect string
 }
 
 // New returns a Publisher; new deliveries are announced on n.
