@@ -12,7 +12,8 @@ import (
 )
 
 // Deleting a configuration unlinks its deliveries and their attempts, also
-// while events are being published to it and delivered: PostgreSQL does not
+// while events are being published and test events sent to it, and
+// delivered: PostgreSQL does not
 // check those links (migrations.Unenforced), so Ferry must leave none
 // pointing at a configuration that is gone. (Dev mode's SQLite keeps the
 // foreign keys, and serialises writers.)
@@ -40,6 +41,19 @@ func TestDeletingAConfigurationLeavesNoLinkToIt(t *testing.T) {
 				}
 			})
 		}
+		wg.Go(func() {
+			// Test events write a delivery of their own.
+			for ctx.Err() == nil {
+				res := e.Do(acc.Token, `mutation($in: SendTestEventInput!) { sendTestEvent(input: $in) { id } }`,
+					map[string]any{"in": map[string]any{"configurationID": ep.ID, "eventType": "unlink.tested"}})
+				if len(res.Errors) > 0 {
+					if code := apptest.OnlyError(t, res).Code(); code != "NOT_FOUND" {
+						t.Errorf("send test event: %v", res.Errors)
+					}
+					return
+				}
+			}
+		})
 		time.Sleep(150 * time.Millisecond) // publishes and attempts are under way
 		if res := e.Do(acc.Token, `mutation($id: ID!) { deleteConfiguration(id: $id) }`, map[string]any{"id": ep.ID}); len(res.Errors) > 0 {
 			t.Fatalf("delete: %v\n%s", res.Errors, e.Logs.String())

@@ -11,10 +11,12 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // TestEventInput is one "Send test event" of a configuration.
@@ -100,20 +102,38 @@ func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType
 	if err != nil {
 		return nil, false, err
 	}
-	evt, err := s.client.Event.Create().
-		SetAccountID(cfg.AccountID).SetType(eventType).
-		SetData(data).SetOccurredAt(s.now()).
-		Save(ctx)
+	var (
+		evt *ent.Event
+		d   *ent.Delivery
+	)
+	err = store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		// Lock the configuration as a foreign key would: deleted meanwhile,
+		// it is gone here, or waits to unlink this delivery.
+		ok, err := tx.Configuration.Query().Where(configuration.ID(cfg.ID)).Modify(store.KeyShare).Exist(ctx)
+		if err != nil {
+			return fmt.Errorf("lock configuration %s: %w", cfg.ID, err)
+		}
+		if !ok {
+			return apperr.Missing("configuration " + string(cfg.ID))
+		}
+		if evt, err = tx.Event.Create().
+			SetAccountID(cfg.AccountID).SetType(eventType).
+			SetData(data).SetOccurredAt(s.now()).
+			Save(ctx); err != nil {
+			return fmt.Errorf("create %s event: %w", eventType, err)
+		}
+		if d, err = tx.Delivery.Create().
+			SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
+			SetEventType(eventType).SetURL(cfg.URL).
+			Save(ctx); err != nil {
+			return fmt.Errorf("create %s delivery: %w", eventType, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, false, fmt.Errorf("create %s event: %w", eventType, err)
+		return nil, false, err
 	}
-	d, err := s.client.Delivery.Create().
-		SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-		SetEventType(eventType).SetURL(cfg.URL).
-		Save(ctx)
-	if err != nil {
-		return nil, false, fmt.Errorf("create %s delivery: %w", eventType, err)
-	}
+	evt, d = evt.Unwrap(), d.Unwrap()
 	s.live.Deliveries(ctx, d)
 	res := s.sender.Send(ctx, sender.Message{
 		URL:             cfg.URL,

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	"entgo.io/ent/dialect/sql"
 	"github.com/lib/pq"
 	"go.opentelemetry.io/otel/attribute"
 
@@ -122,7 +121,7 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 	configs, err := tx.Configuration.Query().
 		Where(configuration.AccountIDIn(accounts...), configuration.StatusEQ(configuration.StatusACTIVE)).
 		Select(configuration.FieldAccountID, configuration.FieldURL, configuration.FieldEventTypes).
-		Modify(keyShare).
+		Modify(store.KeyShare). // a configuration deleted meanwhile waits for this batch
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: find configurations: %w", err)
@@ -132,17 +131,6 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 		byAccount[c.AccountID] = append(byAccount[c.AccountID], c)
 	}
 	return byAccount, nil
-}
-
-// keyShare locks the configurations a batch fans out to until it commits,
-// as a foreign key would for each delivery (PostgreSQL does not enforce
-// that one, see migrations.Unenforced): a configuration deleted meanwhile
-// waits for the batch, then unlinks its deliveries. SQLite (dev mode) has
-// no row locks, and keeps the foreign key.
-func keyShare(s *sql.Selector) {
-	if s.Dialect() == dialect.Postgres {
-		s.For(sql.LockKeyShare)
-	}
 }
 
 // createDeliveries creates one delivery per event and subscribed
