@@ -177,13 +177,25 @@ ORDER BY e.id LIMIT $5`
 const lockSQL = `SELECT d.id FROM deliveries d WHERE d.event_id = ANY($1) ORDER BY d.id FOR UPDATE`
 
 // deleteSQL deletes the candidates ($3) while checking the rule again, for
-// the statement sees what committed while lockSQL waited. Deliveries and
-// attempts go by ON DELETE CASCADE.
-const deleteSQL = `DELETE FROM events e
-WHERE e.id = ANY($3) AND e.created_at < $1
-	AND NOT EXISTS (
-		SELECT 1 FROM deliveries d
-		WHERE d.event_id = e.id AND (d.status = ANY($2) OR d.updated_at >= $1))`
+// the statement sees what committed while lockSQL waited, then their
+// deliveries and those deliveries' attempts (PostgreSQL does not cascade
+// to them, see migrations.Unenforced), and counts the events deleted. Every
+// delivery of an event was written with it, and lockSQL keeps attempts of
+// these deliveries from being saved meanwhile, so the statement's snapshot
+// holds them all.
+const deleteSQL = `WITH gone AS (
+	DELETE FROM events e
+	WHERE e.id = ANY($3) AND e.created_at < $1
+		AND NOT EXISTS (
+			SELECT 1 FROM deliveries d
+			WHERE d.event_id = e.id AND (d.status = ANY($2) OR d.updated_at >= $1))
+	RETURNING e.id
+), deliveries_gone AS (
+	DELETE FROM deliveries d USING gone WHERE d.event_id = gone.id RETURNING d.id
+), attempts_gone AS (
+	DELETE FROM delivery_attempts a USING deliveries_gone WHERE a.delivery_id = deliveries_gone.id
+)
+SELECT count(*) FROM gone`
 
 // deleteBatch deletes one batch of events in a transaction. It returns how
 // many it deleted and the ids it considered: the next batch starts after
@@ -210,15 +222,22 @@ func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []strin
 	if _, err := tx.ExecContext(ctx, lockSQL, pq.Array(ids)); err != nil {
 		return 0, fmt.Errorf("lock deliveries: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, deleteSQL, cutoff, waiting(), pq.Array(ids))
+	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, waiting(), pq.Array(ids))
 	if err != nil {
 		return 0, fmt.Errorf("delete events: %w", err)
 	}
-	n, err := res.RowsAffected()
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
 	if err != nil {
 		return 0, fmt.Errorf("delete events: %w", err)
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // candidates returns the ids of up to limit events the rule allows deleting.
