@@ -224,7 +224,7 @@ func (l *Limiter) remove(leases []*Lease, slots, claims bool) {
 			return nil
 		})
 		if slots {
-			l.waiting.released(name)
+			l.waiting.wake(name)
 		}
 	}
 }

@@ -7,16 +7,19 @@ import (
 	"time"
 )
 
-// recheck is how often a waiter tries again without being woken: slots
-// freed by another process, or by a lease that expired, wake no one here.
+// recheck is how often the first waiter in line tries again without being
+// woken: slots freed by another process, or by a lease that expired, wake
+// no one here.
 const recheck = 50 * time.Millisecond
 
-// waiters tracks, per name, the callers of Wait in this process and wakes
-// them when a lease of that name is released here.
+// waiters lines up, per name, the callers of Wait and WaitSlots in this
+// process. A release here wakes the first in line not woken already, and a
+// waiter that got every slot it asked for wakes the next, for slots may be
+// left: one Redis call per wake-up, not one per waiter. Only the first in
+// line rechecks on its own.
 type waiters struct {
 	mu    sync.Mutex
-	count map[string]int
-	wake  map[string]chan struct{} // closed on the next release
+	lines map[string][]chan struct{} // each holds at most one wake-up
 }
 
 // Wait is Take for a caller that may wait up to maxWait for a slot to
@@ -27,15 +30,16 @@ type waiters struct {
 // returns no lease, without error, when no slot freed up in time.
 func (l *Limiter) Wait(ctx context.Context, name string, ids []string, limit int, ttl, maxWait time.Duration, maxWaiters int) (Taken, error) {
 	var got Taken
-	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, error) {
+	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, bool, error) {
 		t, err := l.Take(ctx, name, ids, limit, ttl)
 		if err != nil {
-			return true, err
+			return true, false, err
 		}
 		got.Leases = t.Leases
 		got.Held = append(got.Held, t.Held...)
+		asked := len(ids)
 		ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(t.Held, id) })
-		return len(t.Leases) > 0 || len(ids) == 0, nil
+		return len(t.Leases) > 0 || len(ids) == 0, len(t.Leases)+len(t.Held) == asked, nil
 	})
 	return got, err
 }
@@ -45,89 +49,109 @@ func (l *Limiter) Wait(ctx context.Context, name string, ids []string, limit int
 // 0 when none freed up in time or maxWaiters wait already.
 func (l *Limiter) WaitSlots(ctx context.Context, name string, leases []*Lease, limit int, ttl, maxWait time.Duration, maxWaiters int) (int, error) {
 	var n int
-	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, error) {
+	err := l.wait(ctx, name, maxWait, maxWaiters, func() (bool, bool, error) {
 		var err error
 		n, err = l.Slots(ctx, name, leases, limit, ttl)
-		return n > 0 || err != nil, err
+		return n > 0 || err != nil, n == len(leases), err
 	})
 	return n, err
 }
 
-// wait calls try until it is done, at once and then, while at most
-// maxWaiters of this process wait on name, whenever a lease of name is
-// freed here and every recheck, for up to maxWait. It returns the error
-// of try, or of ctx; none when time ran out.
-func (l *Limiter) wait(ctx context.Context, name string, maxWait time.Duration, maxWaiters int, try func() (bool, error)) error {
-	if done, err := try(); done {
+// wait calls try until it is done: once at once and then, in line with at
+// most maxWaiters others of this process waiting on name, each time it is
+// woken, for up to maxWait. try reports whether it is done, and whether it
+// got all it asked for, so that the next in line may find slots left. It
+// returns the error of try, or of ctx; none when time ran out.
+func (l *Limiter) wait(ctx context.Context, name string, maxWait time.Duration, maxWaiters int, try func() (done, all bool, err error)) error {
+	me, ok := l.waiting.join(name, maxWaiters)
+	if !ok {
+		_, _, err := try()
 		return err
 	}
-	if !l.waiting.join(name, maxWaiters) {
-		return nil
-	}
-	defer l.waiting.leave(name)
 	deadline := time.NewTimer(maxWait)
 	defer deadline.Stop()
 	tick := time.NewTicker(recheck)
 	defer tick.Stop()
 	for {
-		// Take the wake-up channel before trying, so a release between
-		// the try and the select still wakes this waiter.
-		wake := l.waiting.next(name)
-		if done, err := try(); done {
+		// A release while trying leaves its wake-up in me for the select.
+		if done, all, err := try(); done {
+			l.waiting.leave(name, me)
+			if all && err == nil {
+				l.waiting.wake(name)
+			}
 			return err
 		}
-		select {
-		case <-wake:
-		case <-tick.C:
-		case <-deadline.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+		for woken := false; !woken; {
+			select {
+			case <-me:
+				woken = true
+			case <-tick.C:
+				woken = l.waiting.first(name, me)
+			case <-deadline.C:
+				l.waiting.leave(name, me)
+				return nil
+			case <-ctx.Done():
+				l.waiting.leave(name, me)
+				return ctx.Err()
+			}
 		}
 	}
 }
 
-// join counts one more waiter on name, unless max already wait.
-func (w *waiters) join(name string, max int) bool {
+// join puts a waiter at the back of name's line, unless max wait already.
+func (w *waiters) join(name string, max int) (chan struct{}, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.count == nil {
-		w.count, w.wake = map[string]int{}, map[string]chan struct{}{}
+	if w.lines == nil {
+		w.lines = map[string][]chan struct{}{}
 	}
-	if w.count[name] >= max {
-		return false
+	if len(w.lines[name]) >= max {
+		return nil, false
 	}
-	w.count[name]++
-	return true
+	me := make(chan struct{}, 1)
+	w.lines[name] = append(w.lines[name], me)
+	return me, true
 }
 
-func (w *waiters) leave(name string) {
+// leave takes me out of name's line; a wake-up it did not use goes to the
+// next.
+func (w *waiters) leave(name string, me chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.count[name]--; w.count[name] <= 0 {
-		delete(w.count, name)
-		delete(w.wake, name)
+	line := slices.DeleteFunc(w.lines[name], func(c chan struct{}) bool { return c == me })
+	if len(line) == 0 {
+		delete(w.lines, name)
+	} else {
+		w.lines[name] = line
+	}
+	select {
+	case <-me:
+		w.wakeLocked(name)
+	default:
 	}
 }
 
-// next is closed at the next release of a lease of name in this process.
-func (w *waiters) next(name string) <-chan struct{} {
+// first reports whether me is first in name's line.
+func (w *waiters) first(name string, me chan struct{}) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	ch, ok := w.wake[name]
-	if !ok {
-		ch = make(chan struct{})
-		w.wake[name] = ch
-	}
-	return ch
+	line := w.lines[name]
+	return len(line) > 0 && line[0] == me
 }
 
-// released wakes every waiter on name.
-func (w *waiters) released(name string) {
+// wake wakes the first waiter on name not woken already.
+func (w *waiters) wake(name string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if ch, ok := w.wake[name]; ok {
-		close(ch)
-		delete(w.wake, name)
+	w.wakeLocked(name)
+}
+
+func (w *waiters) wakeLocked(name string) {
+	for _, c := range w.lines[name] {
+		select {
+		case c <- struct{}{}:
+			return
+		default:
+		}
 	}
 }
