@@ -325,7 +325,9 @@ func TestDeactivatingOrDeletingCancelsWaitingDeliveries(t *testing.T) {
 
 func TestGoneDeactivatesTheConfiguration(t *testing.T) {
 	t.Parallel()
-	e, acc := setup(t)
+	e := apptest.NewWith(t, map[string]string{"FERRY_ALLOW_INSECURE_URLS": "true", "FERRY_LOG_LEVEL": "warn"})
+	e.CreateEventType(typ)
+	acc := e.CreateAccount("tenant")
 	rcv := apptest.NewReceiver(t, 200)
 	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"retrySchedule": []int{0, 0}})
 	rcv.Status = func(int) int { return 410 }
@@ -349,6 +351,16 @@ func TestGoneDeactivatesTheConfiguration(t *testing.T) {
 	}
 	if out.Node.Status != "INACTIVE" || !strings.Contains(out.Node.DisabledReason, "410") {
 		t.Errorf("configuration after a 410: %+v, want INACTIVE with a reason naming the 410", out.Node)
+	}
+	// The warning names the attempt it is about.
+	var warned bool
+	for _, line := range strings.Split(e.Logs.String(), "\n") {
+		if strings.Contains(line, "410 Gone: configuration deactivated") {
+			warned = strings.Contains(line, string(d.ID)) && strings.Contains(line, ep.ID) && strings.Contains(line, `"attempt":1`)
+		}
+	}
+	if !warned {
+		t.Errorf("no 410 warning naming delivery %s, configuration %s and attempt 1 in:\n%s", d.ID, ep.ID, e.Logs.String())
 	}
 	e.Publish(acc.Token, typ, map[string]any{"n": 2}, nil)
 	if n := len(e.Deliveries()); n != 1 {
