@@ -68,10 +68,8 @@ func (l *Limiter) wait(ctx context.Context, name string, maxWait time.Duration, 
 		_, _, err := try()
 		return err
 	}
-	deadline := time.NewTimer(maxWait)
-	defer deadline.Stop()
-	tick := time.NewTicker(recheck)
-	defer tick.Stop()
+	var deadline *time.Timer
+	var tick *time.Ticker
 	for {
 		// A release while trying leaves its wake-up in me for the select.
 		if done, all, err := try(); done {
@@ -80,6 +78,12 @@ func (l *Limiter) wait(ctx context.Context, name string, maxWait time.Duration, 
 				l.waiting.wake(name)
 			}
 			return err
+		}
+		if deadline == nil {
+			// Made only once waiting: most calls find a slot at once.
+			deadline, tick = time.NewTimer(maxWait), time.NewTicker(recheck)
+			defer deadline.Stop()
+			defer tick.Stop()
 		}
 		for woken := false; !woken; {
 			select {
