@@ -42,13 +42,8 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 			err = moveMany(ctx, tx, ps, moved, linked)
 		} else {
 			for i, p := range ps {
-				if moved[i], err = move(ctx, tx, p.Delivery, p.Number, p.Result, p.Outcome, true); err != nil {
+				if moved[i], linked[i], err = moveLinked(ctx, tx, p.Delivery, p.Number, p.Result, p.Outcome, true); err != nil {
 					break
-				}
-				if moved[i] {
-					if linked[i], err = configurationOf(ctx, tx, p.Delivery.ID); err != nil {
-						break
-					}
 				}
 			}
 		}

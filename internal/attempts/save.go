@@ -32,13 +32,12 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 	moved := false
 	err := store.WithTx(ctx, client, func(tx *ent.Tx) error {
 		var err error
-		if moved, err = move(ctx, tx, d, n, res, out, onlyWaiting); err != nil || !moved {
+		var linked *pulid.ID
+		if moved, linked, err = moveLinked(ctx, tx, d, n, res, out, onlyWaiting); err != nil || !moved {
 			return err
 		}
 		now := *d
-		if now.ConfigurationID, err = configurationOf(ctx, tx, d.ID); err != nil {
-			return err
-		}
+		now.ConfigurationID = linked
 		d = &now
 		_, err = Record(ctx, tx.Client(), d, n, trigger, res)
 		return err
@@ -76,16 +75,21 @@ func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Re
 	return count > 0, err
 }
 
-// configurationOf reads the configuration delivery id links to, once the
-// caller's update has locked its row: a configuration deleted meanwhile has
-// unlinked it already, or waits to unlink its attempts until this commits.
-// PostgreSQL does not check that link (see migrations.Unenforced).
-func configurationOf(ctx context.Context, tx *ent.Tx, id pulid.ID) (*pulid.ID, error) {
-	d, err := tx.Delivery.Query().Where(delivery.ID(id)).Select(delivery.FieldConfigurationID).Only(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read configuration of %s: %w", id, err)
+// moveLinked is move, and, once d moved, the configuration its row links to
+// now, read after the update locked the row: a configuration deleted
+// meanwhile has unlinked it already, or waits to unlink its attempts until
+// this commits. PostgreSQL does not check that link (see
+// migrations.Unenforced).
+func moveLinked(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, *pulid.ID, error) {
+	moved, err := move(ctx, tx, d, n, res, out, onlyWaiting)
+	if err != nil || !moved {
+		return moved, nil, err
 	}
-	return d.ConfigurationID, nil
+	now, err := tx.Delivery.Query().Where(delivery.ID(d.ID)).Select(delivery.FieldConfigurationID).Only(ctx)
+	if err != nil {
+		return false, nil, fmt.Errorf("read configuration of %s: %w", d.ID, err)
+	}
+	return true, now.ConfigurationID, nil
 }
 
 // after is d as Save left it, without reading it back.
