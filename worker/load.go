@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
+	"github.com/ferryhq/ferry/ent/predicate"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
@@ -25,9 +28,9 @@ const (
 // would take two per delivery. The result follows ids; a delivery that does
 // not exist is nil. Workers call it through a batch.Batcher, so concurrent
 // handlers share one query.
-func deliveriesWithEvents(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
+func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, ids []pulid.ID) ([]*ent.Delivery, error) {
 	found, err := client.Delivery.Query().
-		Where(delivery.IDIn(ids...)).
+		Where(idsIn(dia, ids)).
 		Modify(func(s *entsql.Selector) {
 			t := entsql.Table(event.Table)
 			s.Join(t).On(s.C(delivery.FieldEventID), t.C(event.FieldID))
@@ -50,6 +53,24 @@ func deliveriesWithEvents(ctx context.Context, client *ent.Client, ids []pulid.I
 		out[i] = byID[id]
 	}
 	return out, nil
+}
+
+// idsIn selects the deliveries of ids. On PostgreSQL they are one array
+// parameter: an IN list of a hundred parameters took ~1 ms to plan, five
+// times the array's, and its text changed with every length.
+func idsIn(dia string, ids []pulid.ID) predicate.Delivery {
+	if dia != dialect.Postgres {
+		return delivery.IDIn(ids...)
+	}
+	arr := make([]string, len(ids))
+	for i, id := range ids {
+		arr[i] = string(id)
+	}
+	return func(s *entsql.Selector) {
+		s.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString(s.C(delivery.FieldID)).WriteString(" = ANY(").Arg(pq.StringArray(arr)).WriteString(")")
+		}))
+	}
 }
 
 // eventOf is the event read along with d.

@@ -102,7 +102,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
 	w.loads = batch.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
-		return deliveriesWithEvents(ctx, d.Client, ids)
+		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
 	}, batch.Options{})
 	w.records = batch.New(func(ctx context.Context, ps []attempts.Pending) ([]*ent.Delivery, error) {
 		return attempts.SaveMany(ctx, d.Client, d.Dialect, ps)
