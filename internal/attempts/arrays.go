@@ -3,7 +3,6 @@ package attempts
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -38,17 +37,9 @@ func insertRows(ctx context.Context, tx *ent.Tx, rows []row) error {
 		reqBodies[i], respBodies[i], truncated[i] = r.requestBody, r.responseBody, r.res.BodyTruncated
 		durations[i], started[i] = r.res.Duration.Milliseconds(), r.res.StartedAt
 		deliveries[i], accounts[i] = string(r.deliveryID), string(r.accountID)
-		b, err := json.Marshal(r.requestHeaders)
-		if err != nil {
-			return fmt.Errorf("insert attempts: request headers: %w", err)
-		}
-		reqHeaders[i] = string(b)
+		reqHeaders[i] = jsonObject(r.requestHeaders)
 		if r.res.StatusCode != 0 {
-			b, err := json.Marshal(r.responseHeaders)
-			if err != nil {
-				return fmt.Errorf("insert attempts: response headers: %w", err)
-			}
-			respHeaders[i] = sql.NullString{String: string(b), Valid: true}
+			respHeaders[i] = sql.NullString{String: jsonObject(r.responseHeaders), Valid: true}
 			statuses[i] = sql.NullInt64{Int64: int64(r.res.StatusCode), Valid: true}
 		}
 		if r.res.ErrorKind != "" {
