@@ -48,8 +48,7 @@ func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time)
 		compact.Reset()
 		compact.WriteString("{}")
 	}
-	id, _ := json.Marshal(eventID)
-	typ, _ := json.Marshal(eventType)
+	id, typ := jsonString(eventID), jsonString(eventType)
 	var b bytes.Buffer
 	b.Grow(64 + len(id) + len(typ) + compact.Len())
 	b.WriteString(`{"id":`)
@@ -62,6 +61,20 @@ func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time)
 	b.WriteString(occurredAt.UTC().Format(sentDateLayout))
 	b.WriteString(`"}`)
 	return b.Bytes()
+}
+
+// jsonString is s as encoding/json writes it. Event ids and types are
+// plain ASCII, written between quotes as they are; anything else goes
+// through encoding/json, so the bytes never change.
+func jsonString(s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s)
+			return b
+		}
+	}
+	b := make([]byte, 0, len(s)+2)
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // headers builds the request headers: static ones first, then Ferry's.
