@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apptest"
 	"github.com/ferryhq/ferry/internal/viewer"
@@ -22,12 +25,22 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 		for i := range 3 {
 			e.Publish(acc.Token, typ, map[string]any{"n": i}, nil)
 		}
+		ctx := viewer.System(context.Background())
 		stored := e.Deliveries()
 		if len(stored) != 3 {
 			t.Fatalf("%d deliveries stored, want 3", len(stored))
 		}
+		// One has been attempted and lost its configuration, so every
+		// nullable column is read both set and empty.
+		if err := e.App.Client.Delivery.UpdateOneID(stored[1].ID).SetStatus(delivery.StatusRETRYING).
+			SetAttemptCount(1).SetLastResponseStatus(503).SetLastDurationMs(42).
+			SetLastAttemptAt(time.Now().Add(-time.Minute)).SetNextAttemptAt(time.Now().Add(time.Hour)).
+			ClearConfigurationID().Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stored = e.Deliveries()
 		ids := []pulid.ID{stored[2].ID, "dlv_01NOTTHERE0000000000000000", stored[0].ID, stored[1].ID}
-		got, err := worker.DeliveriesWithEvents(viewer.System(context.Background()), e.App.Client, e.App.Dialect, ids)
+		got, err := worker.DeliveriesWithEvents(ctx, e.App.Client, e.App.Dialect, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,6 +58,10 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 			if d == nil || d.ID != id {
 				t.Fatalf("result %d is %v, want %s", i, d, id)
 			}
+			// Every column as ent reads it.
+			if g, w := fields(t, d), fields(t, byID(stored, id)); g != w {
+				t.Errorf("delivery read as\n%s\nent reads\n%s", g, w)
+			}
 			evt := d.Edges.Event
 			if evt == nil || evt.ID != d.EventID || evt.OccurredAt.IsZero() {
 				t.Fatalf("delivery %s read with event %+v, want %s with its time", id, evt, d.EventID)
@@ -55,4 +72,32 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 			}
 		}
 	})
+}
+
+func byID(ds []*ent.Delivery, id pulid.ID) *ent.Delivery {
+	for _, d := range ds {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// fields is d's columns as JSON, times in UTC.
+func fields(t *testing.T, d *ent.Delivery) string {
+	t.Helper()
+	c := *d
+	c.Edges = ent.DeliveryEdges{}
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	for _, at := range []**time.Time{&c.LastAttemptAt, &c.NextAttemptAt} {
+		if *at != nil {
+			u := (*at).UTC()
+			*at = &u
+		}
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
