@@ -37,6 +37,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	strict := fs.Bool("check", false, "exit non-zero when events were lost, duplicated or not published")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (in-process Ferry included) to this file")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of this process (in-process Ferry included) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,6 +72,11 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		defer pprof.StopCPUProfile()
 	}
 	r, err := bench.Run(ctx, o, t)
+	if *memProfile != "" {
+		if err := writeAllocs(*memProfile); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -83,4 +89,14 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	return nil
+}
+
+// writeAllocs writes the allocations made since the process started.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
