@@ -179,10 +179,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 		r.PeakRSSMiB, r.CPUSeconds = rss, cpu-cpuBefore
 	}
 	if t.DB != nil && r.Delivered > 0 {
-		// Let the last attempts' records land before counting rows.
-		time.Sleep(500 * time.Millisecond)
-		after, err := rowsWritten(ctx, t.DB)
-		if err == nil {
+		if after, err := settledRows(ctx, t.DB, rowsBefore, r.Delivered); err == nil {
 			r.RowsPerDelivery = float64(after-rowsBefore) / float64(r.Delivered)
 		}
 	}
