@@ -15,6 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/batch"
 )
 
 // Columns of the event read with its delivery, in one query.
@@ -37,15 +38,7 @@ func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, i
 	if err != nil {
 		return nil, fmt.Errorf("load %d deliveries: %w", len(ids), err)
 	}
-	byID := make(map[pulid.ID]*ent.Delivery, len(found))
-	for _, d := range found {
-		byID[d.ID] = d
-	}
-	out := make([]*ent.Delivery, len(ids))
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return batch.InOrder(ids, found, func(d *ent.Delivery) pulid.ID { return d.ID }), nil
 }
 
 // readEnt reads through ent, for SQLite (dev mode).

@@ -74,15 +74,7 @@ func (a *Authenticator) lookUp(ctx context.Context, hashes []string) ([]*ent.Acc
 	if err != nil {
 		return nil, fmt.Errorf("look up %d tokens: %w", len(hashes), err)
 	}
-	byHash := make(map[string]*ent.AccountToken, len(found))
-	for _, t := range found {
-		byHash[t.TokenHash] = t
-	}
-	out := make([]*ent.AccountToken, len(hashes))
-	for i, h := range hashes {
-		out[i] = byHash[h]
-	}
-	return out, nil
+	return batch.InOrder(hashes, found, func(t *ent.AccountToken) string { return t.TokenHash }), nil
 }
 
 // Authenticate returns the viewer for an Authorization header value

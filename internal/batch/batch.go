@@ -19,6 +19,22 @@ import (
 // request, in the same order, or an error for the whole batch.
 type Func[Q, R any] func(ctx context.Context, reqs []Q) ([]R, error)
 
+// InOrder lines found up with keys, as a Func returns its results: the
+// one whose key is keys[i] at i, the zero value where none has it. A Func
+// that reads rows by key with one query (WHERE id IN …) gets them back in
+// any order, and without the missing ones.
+func InOrder[K comparable, R any](keys []K, found []R, key func(R) K) []R {
+	byKey := make(map[K]R, len(found))
+	for _, r := range found {
+		byKey[key(r)] = r
+	}
+	out := make([]R, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+
 // Options bound a Batcher.
 type Options struct {
 	// Max is the most requests in one batch (default 500).

@@ -185,3 +185,14 @@ func TestDoAllSharesOneBatchAndFailsOnlyTheBadRequest(t *testing.T) {
 		t.Errorf("batch sizes %v, want [3 1 1 1]", sizes)
 	}
 }
+
+// InOrder puts what a query found at the index of its key, and leaves the
+// zero value where nothing was found.
+func TestInOrderFollowsTheKeys(t *testing.T) {
+	type row struct{ id, v string }
+	found := []*row{{"c", "3"}, {"a", "1"}}
+	got := batch.InOrder([]string{"a", "b", "c", "a"}, found, func(r *row) string { return r.id })
+	if len(got) != 4 || got[0] != found[1] || got[1] != nil || got[2] != found[0] || got[3] != found[1] {
+		t.Errorf("InOrder = %v, want [a nil c a]", got)
+	}
+}
