@@ -125,14 +125,17 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}, nil
 }
 
+// PoolSize is the most connections OpenDB's pool opens, and keeps idle.
+const PoolSize = 40
+
 // OpenDB opens and pings a PostgreSQL pool.
 func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
 	db, err := sql.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(40)
+	db.SetMaxOpenConns(PoolSize)
+	db.SetMaxIdleConns(PoolSize)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

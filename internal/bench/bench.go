@@ -43,6 +43,11 @@ type Target struct {
 	AdminToken string  // to create the account and event type
 	PID        int     // Ferry's process, for memory and CPU; 0 skips them
 	DB         *sql.DB // Ferry's PostgreSQL, for rows written and history seeding; nil skips them
+	// OwnPool says DB is Ferry's own connection pool (in-process), so
+	// the bench may close its idle connections: a backend reports its
+	// last counts as it exits, which makes rows written exact. Otherwise
+	// the figure is a lower bound (see settledRows).
+	OwnPool bool
 }
 
 // Result is what one run measured.
@@ -127,7 +132,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 	if o.Scenario == "history" {
 		return runHistory(ctx, o, t, c, s)
 	}
-	rowsBefore, err := rowsWritten(ctx, t.DB)
+	rowsBefore, err := t.rowsWritten(ctx, 0, 0)
 	if err != nil {
 		return Result{}, fmt.Errorf("read pg_stat_database: %w", err)
 	}
@@ -179,7 +184,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 		r.PeakRSSMiB, r.CPUSeconds = rss, cpu-cpuBefore
 	}
 	if t.DB != nil && r.Delivered > 0 {
-		if after, err := settledRows(ctx, t.DB, rowsBefore, r.Delivered); err == nil {
+		if after, err := t.rowsWritten(ctx, rowsBefore, r.Delivered); err == nil {
 			r.RowsPerDelivery = float64(after-rowsBefore) / float64(r.Delivered)
 		}
 	}

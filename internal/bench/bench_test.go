@@ -15,7 +15,7 @@ func TestBenchSmokeLosesAndRepeatsNothing(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t, true)
 	e.StartWorker()
-	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken, DB: e.App.DB}
+	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken, DB: e.App.DB, OwnPool: true}
 	// One event a request (publishEvent), then 50 (publishEvents).
 	for _, batch := range []int{1, 50} {
 		r, err := bench.Run(t.Context(), bench.Options{Scenario: "throughput", Events: 300, Concurrency: 8, Batch: batch}, target)
@@ -25,8 +25,15 @@ func TestBenchSmokeLosesAndRepeatsNothing(t *testing.T) {
 		if err := bench.Check(r); err != nil || r.Delivered != 300 || r.Expected != 300 {
 			t.Fatalf("throughput smoke, %d a request: %v; delivered %d of %d", batch, err, r.Delivered, r.Expected)
 		}
-		if r.RowsPerDelivery <= 0 || r.Latency.Max <= 0 {
-			t.Errorf("%d a request: rows per delivery %v, max latency %v: the run measured nothing", batch, r.RowsPerDelivery, r.Latency.Max)
+		if r.Latency.Max <= 0 {
+			t.Errorf("%d a request: max latency %v: the run measured nothing", batch, r.Latency.Max)
+		}
+		// Each delivery writes four rows: its event, its insert, its
+		// update by the attempt and the attempt. Counted exactly, as the
+		// bench holds Ferry's pool, nothing is missing and nothing else
+		// writes to this test's database meanwhile.
+		if r.RowsPerDelivery != 4 {
+			t.Errorf("%d a request: %v rows written per delivery, want 4", batch, r.RowsPerDelivery)
 		}
 	}
 }

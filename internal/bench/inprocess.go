@@ -94,7 +94,7 @@ func StartFerry(ctx context.Context, getenv func(string) string, vars map[string
 	}
 	t := Target{URL: "http://" + ln.Addr().String(), AdminToken: cfg.AdminToken, PID: os.Getpid()}
 	if a.Dialect == "postgres" {
-		t.DB = a.DB
+		t.DB, t.OwnPool = a.DB, true
 	}
 	fmt.Fprintf(stderr, "ferry running in-process at %s\n", t.URL)
 	return t, stop, nil
