@@ -9,60 +9,113 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// On PostgreSQL, SaveMany's two statements send each column as one array
-// and unnest it, so their text is the same whatever the number of rows:
+// On PostgreSQL, SaveMany is one statement whatever the number of
+// attempts. It takes each column as one array and unnests it, so
 // PostgreSQL parses and plans a few array parameters instead of a VALUES
-// list of hundreds, and Ferry skips ent's bulk builder, which cost about
-// 4 % of the machine's CPU for the attempts alone.
+// list of hundreds, and Ferry skips ent's bulk builder. Being one
+// statement, it is atomic by itself: it needs no transaction, and so no
+// BEGIN and COMMIT round trips.
+//
+// saveSQL moves each delivery that is still waiting at the attempt before
+// (move's guard) and inserts the attempts of those it moved, linked to the
+// configuration the delivery's row names. Every delivery it moved is
+// returned with that configuration: v.i is its index in the call.
+const saveSQL = `WITH moved AS (
+  UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
+    last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
+    next_attempt_at = v.next, updated_at = $1
+  FROM unnest($3::int[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
+    $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::jsonb[],
+    $15::text[], $16::jsonb[], $17::text[], $18::boolean[], $19::text[], $20::text[], $21::text[])
+    AS v(i, id, n, status, code, ms, at, next, attempt, trigger, url, req_headers,
+      req_body, resp_headers, resp_body, truncated, error_kind, error, account)
+  WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status = ANY($2)
+  RETURNING v.*, d.configuration_id
+), recorded AS (
+  INSERT INTO delivery_attempts (id, number, trigger, request_url, request_headers, request_body,
+    response_status, response_headers, response_body, response_body_truncated, duration_ms,
+    error_kind, error, started_at, configuration_id, delivery_id, account_id)
+  SELECT attempt, n, trigger, url, req_headers, req_body, code, resp_headers, resp_body, truncated,
+    ms, error_kind, error, at, configuration_id, id, account
+  FROM moved
+)
+SELECT i, configuration_id FROM moved`
 
-// insertRows inserts rows in one statement.
-func insertRows(ctx context.Context, tx *ent.Tx, rows []row) error {
-	n := len(rows)
+// saveArrays is SaveMany on PostgreSQL. When one delivery is listed twice,
+// the first wins, as it would one Save after the other. It sets moved for
+// each attempt recorded, and linked to its delivery's configuration.
+func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []bool, linked []*pulid.ID) error {
+	n := len(ps)
 	var (
-		ids, triggers, urls, reqBodies, respBodies, deliveries, accounts = make([]string, n), make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		numbers, durations             = make([]int64, n), make([]int64, n)
-		truncated                      = make([]bool, n)
-		started                        = make([]time.Time, n)
-		reqHeaders, respHeaders        = make([]string, n), make([]sql.NullString, n)
-		statuses                       = make([]sql.NullInt64, n)
-		errorKinds, errorTexts, config = make([]sql.NullString, n), make([]sql.NullString, n), make([]sql.NullString, n)
+		idx                                         = make([]int64, 0, n)
+		ids, statuses, attempts, triggers, urls     = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		numbers, ms                                 = make([]int64, 0, n), make([]int64, 0, n)
+		codes                                       = make([]sql.NullInt64, 0, n)
+		at                                          = make([]time.Time, 0, n)
+		next                                        = make([]sql.NullTime, 0, n)
+		reqHeaders, reqBodies, respBodies, accounts = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		respHeaders, errorKinds, errorTexts         = make([]sql.NullString, 0, n), make([]sql.NullString, 0, n), make([]sql.NullString, 0, n)
+		truncated                                   = make([]bool, 0, n)
 	)
-	for i, r := range rows {
-		ids[i] = string(pulid.New("att"))
-		numbers[i], triggers[i], urls[i] = int64(r.number), string(r.trigger), r.res.RequestURL
-		reqBodies[i], respBodies[i], truncated[i] = r.requestBody, r.responseBody, r.res.BodyTruncated
-		durations[i], started[i] = r.res.Duration.Milliseconds(), r.res.StartedAt
-		deliveries[i], accounts[i] = string(r.deliveryID), string(r.accountID)
-		reqHeaders[i] = jsonObject(r.requestHeaders)
-		if r.res.StatusCode != 0 {
-			respHeaders[i] = sql.NullString{String: jsonObject(r.responseHeaders), Valid: true}
-			statuses[i] = sql.NullInt64{Int64: int64(r.res.StatusCode), Valid: true}
+	seen := make(map[pulid.ID]bool, n)
+	for i, p := range ps {
+		if seen[p.Delivery.ID] {
+			continue
 		}
-		if r.res.ErrorKind != "" {
-			errorKinds[i] = sql.NullString{String: string(r.res.ErrorKind), Valid: true}
-			errorTexts[i] = sql.NullString{String: r.errorText, Valid: true}
+		seen[p.Delivery.ID] = true
+		r := rowOf(p.Delivery, p.Number, deliveryattempt.TriggerAUTOMATIC, p.Result)
+		res := p.Result
+		idx, ids, numbers = append(idx, int64(i)), append(ids, string(p.Delivery.ID)), append(numbers, int64(p.Number))
+		statuses, ms, at = append(statuses, string(p.Outcome.Status)), append(ms, res.Duration.Milliseconds()), append(at, res.StartedAt)
+		codes = append(codes, sql.NullInt64{Int64: int64(res.StatusCode), Valid: res.StatusCode != 0})
+		next = append(next, sql.NullTime{Time: p.Outcome.Next, Valid: !p.Outcome.Next.IsZero()})
+		attempts, triggers, urls = append(attempts, string(pulid.New("att"))), append(triggers, string(r.trigger)), append(urls, res.RequestURL)
+		reqHeaders, reqBodies = append(reqHeaders, jsonObject(r.requestHeaders)), append(reqBodies, r.requestBody)
+		respBodies, truncated, accounts = append(respBodies, r.responseBody), append(truncated, res.BodyTruncated), append(accounts, string(r.accountID))
+		var rh, kind, text sql.NullString
+		if res.StatusCode != 0 {
+			rh = sql.NullString{String: jsonObject(r.responseHeaders), Valid: true}
 		}
-		if r.configurationID != nil {
-			config[i] = sql.NullString{String: string(*r.configurationID), Valid: true}
+		if res.ErrorKind != "" {
+			kind = sql.NullString{String: string(res.ErrorKind), Valid: true}
+			text = sql.NullString{String: r.errorText, Valid: true}
+		}
+		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, text)
+	}
+	waiting := make([]string, len(Waiting))
+	for i, st := range Waiting {
+		waiting[i] = string(st)
+	}
+	rows, err := client.QueryContext(ctx, saveSQL, time.Now(), pq.Array(waiting),
+		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes),
+		pq.Array(ms), pq.Array(at), pq.Array(next), pq.Array(attempts), pq.Array(triggers),
+		pq.Array(urls), pq.Array(reqHeaders), pq.Array(reqBodies), pq.Array(respHeaders),
+		pq.Array(respBodies), pq.Array(truncated), pq.Array(errorKinds), pq.Array(errorTexts),
+		pq.Array(accounts))
+	if err != nil {
+		return fmt.Errorf("save attempts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			i   int
+			cfg sql.NullString
+		)
+		if err := rows.Scan(&i, &cfg); err != nil {
+			return fmt.Errorf("save attempts: %w", err)
+		}
+		moved[i] = true
+		if cfg.Valid {
+			id := pulid.ID(cfg.String)
+			linked[i] = &id
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_attempts (id, number, trigger, request_url,
-  request_headers, request_body, response_status, response_headers, response_body,
-  response_body_truncated, duration_ms, error_kind, error, started_at, configuration_id,
-  delivery_id, account_id)
-SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::text[],
-  $7::bigint[], $8::jsonb[], $9::text[], $10::boolean[], $11::bigint[], $12::text[], $13::text[],
-  $14::timestamptz[], $15::text[], $16::text[], $17::text[])`,
-		pq.Array(ids), pq.Array(numbers), pq.Array(triggers), pq.Array(urls), pq.Array(reqHeaders),
-		pq.Array(reqBodies), pq.Array(statuses), pq.Array(respHeaders), pq.Array(respBodies),
-		pq.Array(truncated), pq.Array(durations), pq.Array(errorKinds), pq.Array(errorTexts),
-		pq.Array(started), pq.Array(config), pq.Array(deliveries), pq.Array(accounts))
-	if err != nil {
-		return fmt.Errorf("insert attempts: %w", err)
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("save attempts: %w", err)
 	}
 	return nil
 }
