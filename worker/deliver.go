@@ -205,6 +205,11 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 			group[j] = leases[i]
 		}
 		n, err := w.Limiter.WaitSlots(ctx, string(cfg.ID), group, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+		if err != nil && ctx.Err() == nil {
+			// Redis failed: the attempts left go on as if no slot had
+			// come in time, and they are made later.
+			w.Logger.WarnContext(ctx, "waiting for slots failed", "configuration_id", cfg.ID, "attempts", len(todo), "err", err)
+		}
 		if err != nil || n == 0 {
 			break
 		}
