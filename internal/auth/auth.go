@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,8 +69,12 @@ func NewAuthenticator(client *ent.Client, adminToken string) *Authenticator {
 // lookUp finds the unrevoked tokens with the given hashes; an unknown or
 // revoked one is nil.
 func (a *Authenticator) lookUp(ctx context.Context, hashes []string) ([]*ent.AccountToken, error) {
+	// Concurrent requests mostly carry the same few tokens: each is asked
+	// for once, so the statement has a parameter per token, not one per
+	// request (a hundred took PostgreSQL ~1 ms to parse and plan).
+	distinct := slices.Compact(slices.Sorted(slices.Values(hashes)))
 	found, err := a.client.AccountToken.Query().
-		Where(accounttoken.TokenHashIn(hashes...), accounttoken.RevokedAtIsNil()).
+		Where(accounttoken.TokenHashIn(distinct...), accounttoken.RevokedAtIsNil()).
 		All(viewer.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("look up %d tokens: %w", len(hashes), err)
