@@ -126,5 +126,13 @@ func (_m *Account) String() string {
 	return builder.String()
 }
 
+// Bind ties the Account, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *Account) Bind(c *Client) *Account {
+	_m.config = c.config
+	return _m
+}
+
 // Accounts is a parsable slice of Account.
 type Accounts []*Account

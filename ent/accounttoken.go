@@ -215,5 +215,13 @@ func (_m *AccountToken) String() string {
 	return builder.String()
 }
 
+// Bind ties the AccountToken, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *AccountToken) Bind(c *Client) *AccountToken {
+	_m.config = c.config
+	return _m
+}
+
 // AccountTokens is a parsable slice of AccountToken.
 type AccountTokens []*AccountToken

@@ -349,6 +349,14 @@ func (_m *Configuration) String() string {
 	return builder.String()
 }
 
+// Bind ties the Configuration, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *Configuration) Bind(c *Client) *Configuration {
+	_m.config = c.config
+	return _m
+}
+
 // NamedDeliveries returns the Deliveries named value or an error if the edge was not
 // loaded in eager-loading with this name.
 func (_m *Configuration) NamedDeliveries(name string) ([]*Delivery, error) {

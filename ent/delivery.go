@@ -342,6 +342,14 @@ func (_m *Delivery) String() string {
 	return builder.String()
 }
 
+// Bind ties the Delivery, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *Delivery) Bind(c *Client) *Delivery {
+	_m.config = c.config
+	return _m
+}
+
 // NamedAttempts returns the Attempts named value or an error if the edge was not
 // loaded in eager-loading with this name.
 func (_m *Delivery) NamedAttempts(name string) ([]*DeliveryAttempt, error) {

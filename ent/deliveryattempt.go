@@ -363,5 +363,13 @@ func (_m *DeliveryAttempt) String() string {
 	return builder.String()
 }
 
+// Bind ties the DeliveryAttempt, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *DeliveryAttempt) Bind(c *Client) *DeliveryAttempt {
+	_m.config = c.config
+	return _m
+}
+
 // DeliveryAttempts is a parsable slice of DeliveryAttempt.
 type DeliveryAttempts []*DeliveryAttempt

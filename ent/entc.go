@@ -27,7 +27,8 @@ func main() {
 		log.Fatalf("entgql extension: %v", err)
 	}
 	templates := append(entgql.AllTemplates,
-		gen.MustParse(gen.NewTemplate("nodetype").ParseFiles("./ent/template/nodetype.tmpl")))
+		gen.MustParse(gen.NewTemplate("nodetype").ParseFiles("./ent/template/nodetype.tmpl")),
+		gen.MustParse(gen.NewTemplate("bind").ParseFiles("./ent/template/bind.tmpl")))
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "./ent",
 		Package:   "github.com/ferryhq/ferry/ent",

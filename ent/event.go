@@ -240,6 +240,14 @@ func (_m *Event) String() string {
 	return builder.String()
 }
 
+// Bind ties the Event, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *Event) Bind(c *Client) *Event {
+	_m.config = c.config
+	return _m
+}
+
 // NamedDeliveries returns the Deliveries named value or an error if the edge was not
 // loaded in eager-loading with this name.
 func (_m *Event) NamedDeliveries(name string) ([]*Delivery, error) {

@@ -164,5 +164,13 @@ func (_m *EventType) String() string {
 	return builder.String()
 }
 
+// Bind ties the EventType, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *EventType) Bind(c *Client) *EventType {
+	_m.config = c.config
+	return _m
+}
+
 // EventTypes is a parsable slice of EventType.
 type EventTypes []*EventType

@@ -241,5 +241,13 @@ func (_m *SigningKey) String() string {
 	return builder.String()
 }
 
+// Bind ties the SigningKey, built outside a query (from a row written by
+// a statement of Ferry's own), to c, so that its edges can be queried as
+// those of an entity c returned.
+func (_m *SigningKey) Bind(c *Client) *SigningKey {
+	_m.config = c.config
+	return _m
+}
+
 // SigningKeys is a parsable slice of SigningKey.
 type SigningKeys []*SigningKey
