@@ -24,6 +24,13 @@ import (
 // (move's guard) and inserts the attempts of those it moved, linked to the
 // configuration the delivery's row names. Every delivery it moved is
 // returned with that configuration: v.i is its index in the call.
+//
+// The guard compares d.status || '' so that no index can serve it: with
+// one, PostgreSQL would rather read every waiting delivery through the
+// status index and hash them than look each one up by id, whenever its
+// statistics undercount the waiting ones, which they do when a backlog
+// builds up since the last ANALYZE. It did so in 133 of 152 saves of a
+// 30,000-delivery bench run.
 const saveSQL = `WITH moved AS (
   UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
     last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
@@ -33,7 +40,7 @@ const saveSQL = `WITH moved AS (
     $15::text[], $16::jsonb[], $17::text[], $18::boolean[], $19::text[], $20::text[], $21::text[])
     AS v(i, id, n, status, code, ms, at, next, attempt, trigger, url, req_headers,
       req_body, resp_headers, resp_body, truncated, error_kind, error, account)
-  WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status = ANY($2)
+  WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status || '' = ANY($2)
   RETURNING v.*, d.configuration_id
 ), recorded AS (
   INSERT INTO delivery_attempts (id, number, trigger, request_url, request_headers, request_body,
