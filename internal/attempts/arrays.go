@@ -25,7 +25,7 @@ import (
 // configuration the delivery's row names. Every delivery it moved is
 // returned with that configuration: v.i is its index in the call.
 //
-// The guard compares d.status || '' so that no index can serve it: with
+// The guard compares d.status || ” so that no index can serve it: with
 // one, PostgreSQL would rather read every waiting delivery through the
 // status index and hash them than look each one up by id, whenever its
 // statistics undercount the waiting ones, which they do when a backlog
@@ -56,6 +56,33 @@ SELECT i, configuration_id FROM moved`
 // the first wins, as it would one Save after the other. It sets moved for
 // each attempt recorded, and linked to its delivery's configuration.
 func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []bool, linked []*pulid.ID) error {
+	rows, err := client.QueryContext(ctx, saveSQL, saveArgs(ps, time.Now())...)
+	if err != nil {
+		return fmt.Errorf("save attempts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			i   int
+			cfg sql.NullString
+		)
+		if err := rows.Scan(&i, &cfg); err != nil {
+			return fmt.Errorf("save attempts: %w", err)
+		}
+		moved[i] = true
+		if cfg.Valid {
+			id := pulid.ID(cfg.String)
+			linked[i] = &id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("save attempts: %w", err)
+	}
+	return nil
+}
+
+// saveArgs are saveSQL's parameters for ps, saved at now.
+func saveArgs(ps []Pending, now time.Time) []any {
 	n := len(ps)
 	var (
 		idx                                         = make([]int64, 0, n)
@@ -97,32 +124,10 @@ func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []b
 	for i, st := range Waiting {
 		waiting[i] = string(st)
 	}
-	rows, err := client.QueryContext(ctx, saveSQL, time.Now(), pq.Array(waiting),
+	return []any{now, pq.Array(waiting),
 		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes),
 		pq.Array(ms), pq.Array(at), pq.Array(next), pq.Array(attempts), pq.Array(triggers),
 		pq.Array(urls), pq.Array(reqHeaders), pq.Array(reqBodies), pq.Array(respHeaders),
 		pq.Array(respBodies), pq.Array(truncated), pq.Array(errorKinds), pq.Array(errorTexts),
-		pq.Array(accounts))
-	if err != nil {
-		return fmt.Errorf("save attempts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			i   int
-			cfg sql.NullString
-		)
-		if err := rows.Scan(&i, &cfg); err != nil {
-			return fmt.Errorf("save attempts: %w", err)
-		}
-		moved[i] = true
-		if cfg.Valid {
-			id := pulid.ID(cfg.String)
-			linked[i] = &id
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("save attempts: %w", err)
-	}
-	return nil
+		pq.Array(accounts)}
 }
