@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testenv"
 	"github.com/ferryhq/ferry/worker"
 )
 
@@ -37,22 +38,8 @@ FROM generate_series(1, 5000) AS g`,
 	for i := range ids {
 		ids[i] = fmt.Sprintf("dlv_%d", 1+i*37)
 	}
-	rows, err := db.QueryContext(ctx, "EXPLAIN (COSTS OFF) "+worker.ReadQuery, pq.StringArray(ids))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(line + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if p := plan.String(); strings.Contains(p, "Seq Scan") || !strings.Contains(p, "events_pkey") || !strings.Contains(p, "deliveries_pkey") {
+	plan := testenv.Explain(t, db, "COSTS OFF", worker.ReadQuery, pq.StringArray(ids))
+	if p := plan; strings.Contains(p, "Seq Scan") || !strings.Contains(p, "events_pkey") || !strings.Contains(p, "deliveries_pkey") {
 		t.Errorf("reading 100 deliveries among 5,000 does not look them and their events up by id:\n%s", p)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry/internal/apptest"
 	"github.com/ferryhq/ferry/internal/attempts"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/testenv"
 )
 
 // A backlog that built up since the last ANALYZE is the moment throughput
@@ -54,22 +55,8 @@ FROM generate_series($1::int, $2::int) AS g`, from, to, status); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = tx.Rollback() }() // EXPLAIN ANALYZE wrote; nothing is kept
-	rows, err := tx.QueryContext(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+attempts.SaveSQL, attempts.SaveArgs(ps, time.Now())...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(line + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if p := plan.String(); strings.Contains(p, "delivery_status_next_attempt_at") || !strings.Contains(p, "deliveries_pkey") {
+	plan := testenv.Explain(t, tx, "ANALYZE, COSTS OFF", attempts.SaveSQL, attempts.SaveArgs(ps, time.Now())...)
+	if p := plan; strings.Contains(p, "delivery_status_next_attempt_at") || !strings.Contains(p, "deliveries_pkey") {
 		t.Errorf("saving 10 attempts with 5,000 deliveries waiting does not look them up by id:\n%s", p)
 	}
 }

@@ -417,7 +417,7 @@ func TestGroupedEventsAreStoredAsEntStoresThem(t *testing.T) {
 	inBothModes(t, func(t *testing.T, f *fixture) {
 		tn := f.tenant(0)
 		in := publish.Input{Type: placed,
-			Data: json.RawMessage(" {\"q\": \"<a href=\\\"x\\\">&amp;</a>\", \"é\": [1, 2.50, null, true], \"nul\": \"\\u0001\", \"n\": {}} "),
+			Data:     json.RawMessage(" {\"q\": \"<a href=\\\"x\\\">&amp;</a>\", \"é\": [1, 2.50, null, true], \"nul\": \"\\u0001\", \"n\": {}} "),
 			Metadata: map[string]string{"z": "last", "a": "\"quoted\" \\ back", "ünï": "cödé"}}
 		grouped, err := f.pub.Publish(tn.ctx, in)
 		if err != nil {
