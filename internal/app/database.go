@@ -42,6 +42,10 @@ func openSQLite(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
+	// Transactions take the write lock when they begin: one that read
+	// first and wrote after another writer's commit failed at once with
+	// SQLITE_BUSY, which the busy timeout does not wait out.
+	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
