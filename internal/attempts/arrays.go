@@ -120,11 +120,7 @@ func saveArgs(ps []Pending, now time.Time) []any {
 		}
 		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, text)
 	}
-	waiting := make([]string, len(Waiting))
-	for i, st := range Waiting {
-		waiting[i] = string(st)
-	}
-	return []any{now, pq.Array(waiting),
+	return []any{now, WaitingArg(),
 		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes),
 		pq.Array(ms), pq.Array(at), pq.Array(next), pq.Array(attempts), pq.Array(triggers),
 		pq.Array(urls), pq.Array(reqHeaders), pq.Array(reqBodies), pq.Array(respHeaders),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
@@ -15,6 +17,16 @@ import (
 
 // Waiting are the statuses of a delivery that still has attempts to come.
 var Waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
+
+// WaitingArg is Waiting as an array argument of a PostgreSQL statement
+// (status = ANY($n)), so "still waiting" means in SQL what it means here.
+func WaitingArg() any {
+	s := make(pq.StringArray, len(Waiting))
+	for i, st := range Waiting {
+		s[i] = string(st)
+	}
+	return s
+}
 
 // Outcome is where one attempt moves its delivery.
 type Outcome struct {

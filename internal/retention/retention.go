@@ -222,7 +222,7 @@ func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []strin
 	if _, err := tx.ExecContext(ctx, lockSQL, pq.Array(ids)); err != nil {
 		return 0, fmt.Errorf("lock deliveries: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, waiting(), pq.Array(ids))
+	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, attempts.WaitingArg(), pq.Array(ids))
 	if err != nil {
 		return 0, fmt.Errorf("delete events: %w", err)
 	}
@@ -242,7 +242,7 @@ func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []strin
 
 // candidates returns the ids of up to limit events the rule allows deleting.
 func candidates(ctx context.Context, tx *ent.Tx, cutoff time.Time, after, bound string, limit int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, candidatesSQL, cutoff, waiting(), after, bound, limit)
+	rows, err := tx.QueryContext(ctx, candidatesSQL, cutoff, attempts.WaitingArg(), after, bound, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select events: %w", err)
 	}
@@ -263,16 +263,6 @@ func scanIDs(rows *sql.Rows) ([]string, error) {
 		return nil, fmt.Errorf("select events: %w", err)
 	}
 	return ids, nil
-}
-
-// waiting is attempts.Waiting as a query argument, so "still waiting"
-// means here what it means to the workers.
-func waiting() any {
-	s := make([]string, len(attempts.Waiting))
-	for i, st := range attempts.Waiting {
-		s[i] = st.String()
-	}
-	return pq.Array(s)
 }
 
 // idBefore returns the smallest id with prefix minted at t's millisecond:
