@@ -89,12 +89,12 @@ func (t Target) rowsWritten(ctx context.Context, before int64, delivered int) (i
 	switch {
 	case t.DB == nil:
 		return 0, nil
-	case t.OwnPool && delivered > 0:
-		if err := recorded(ctx, t.DB); err != nil {
-			return 0, err
-		}
-		return exactRows(ctx, t.DB)
 	case t.OwnPool:
+		if delivered > 0 {
+			if err := recorded(ctx, t.DB); err != nil {
+				return 0, err
+			}
+		}
 		return exactRows(ctx, t.DB)
 	case delivered > 0:
 		return settledRows(ctx, t.DB, before, delivered)
@@ -102,21 +102,17 @@ func (t Target) rowsWritten(ctx context.Context, before int64, delivered int) (i
 	return rowsWritten(ctx, t.DB)
 }
 
-// recorded waits, up to 10 s, until no delivery is pending: a receiver
-// has a delivery before Ferry records its attempt, so the last attempts
-// of a run are written after its last arrival.
-func recorded(ctx context.Context, db *sql.DB) error {
+// pollFor calls done every 20 ms until it reports true, for up to 10 s;
+// then it fails, saying what was still not so.
+func pollFor(ctx context.Context, what string, done func() (bool, error)) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var pending bool
-		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE status = 'PENDING')`).Scan(&pending); err != nil {
+		ok, err := done()
+		if ok || err != nil {
 			return err
 		}
-		if !pending {
-			return nil
-		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("rows written: deliveries still pending after 10 s")
+			return fmt.Errorf("rows written: %s after 10 s", what)
 		}
 		select {
 		case <-ctx.Done():
@@ -126,11 +122,22 @@ func recorded(ctx context.Context, db *sql.DB) error {
 	}
 }
 
+// recorded waits until no delivery is pending: a receiver has a delivery
+// before Ferry records its attempt, so the last attempts of a run are
+// written after its last arrival.
+func recorded(ctx context.Context, db *sql.DB) error {
+	return pollFor(ctx, "deliveries still pending", func() (bool, error) {
+		var pending bool
+		err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE status = 'PENDING')`).Scan(&pending)
+		return !pending, err
+	})
+}
+
 // exactRows is rowsWritten once every other backend on the database has
 // exited, each having reported its last counts as it did. Closing db's
 // idle connections ends Ferry's backends (db is Ferry's own pool); db keeps
 // none idle until the count is read, so one in use ends when it is
-// returned. Bounded by 10 s.
+// returned.
 func exactRows(ctx context.Context, db *sql.DB) (int64, error) {
 	db.SetMaxIdleConns(0)
 	defer db.SetMaxIdleConns(app.PoolSize)
@@ -139,24 +146,14 @@ func exactRows(ctx context.Context, db *sql.DB) (int64, error) {
 		return 0, err
 	}
 	defer conn.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	err = pollFor(ctx, "other connections still open", func() (bool, error) {
 		var others int
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
-WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others); err != nil {
-			return 0, err
-		}
-		if others == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("rows written: %d other connections still open after 10 s", others)
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+		err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&others)
+		return others == 0, err
+	})
+	if err != nil {
+		return 0, err
 	}
 	var n int64
 	err = conn.QueryRowContext(ctx, rowsQuery).Scan(&n)
