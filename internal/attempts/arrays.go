@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/pgarray"
 )
 
 // On PostgreSQL, SaveMany is one statement whatever the number of
@@ -121,9 +120,9 @@ func saveArgs(ps []Pending, now time.Time) []any {
 		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, text)
 	}
 	return []any{now, WaitingArg(),
-		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes),
-		pq.Array(ms), pq.Array(at), pq.Array(next), pq.Array(attempts), pq.Array(triggers),
-		pq.Array(urls), pq.Array(reqHeaders), pq.Array(reqBodies), pq.Array(respHeaders),
-		pq.Array(respBodies), pq.Array(truncated), pq.Array(errorKinds), pq.Array(errorTexts),
-		pq.Array(accounts)}
+		pgarray.Int64(idx), pgarray.Text(ids), pgarray.Int64(numbers), pgarray.Text(statuses), pgarray.NullInt64(codes),
+		pgarray.Int64(ms), pgarray.Time(at), pgarray.NullTime(next), pgarray.Text(attempts), pgarray.Text(triggers),
+		pgarray.Text(urls), pgarray.Text(reqHeaders), pgarray.Text(reqBodies), pgarray.NullText(respHeaders),
+		pgarray.Text(respBodies), pgarray.Bool(truncated), pgarray.NullText(errorKinds), pgarray.NullText(errorTexts),
+		pgarray.Text(accounts)}
 }

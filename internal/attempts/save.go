@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lib/pq"
-
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/pgarray"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -20,13 +19,15 @@ var Waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
 
 // WaitingArg is Waiting as an array argument of a PostgreSQL statement
 // (status = ANY($n)), so "still waiting" means in SQL what it means here.
-func WaitingArg() any {
-	s := make(pq.StringArray, len(Waiting))
+func WaitingArg() any { return waitingArg }
+
+var waitingArg = func() string {
+	s := make([]string, len(Waiting))
 	for i, st := range Waiting {
 		s[i] = string(st)
 	}
-	return s
-}
+	return pgarray.Text(s)
+}()
 
 // Outcome is where one attempt moves its delivery.
 type Outcome struct {
