@@ -47,7 +47,7 @@ func rowOf(d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sen
 		r.responseHeaders = flatten(res.ResponseHeaders)
 	}
 	if res.ErrorKind != "" {
-		r.errorText = text([]byte(res.Error))
+		r.errorText = storable(res.Error)
 	}
 	return r
 }
@@ -86,13 +86,17 @@ func (r row) create(client *ent.Client) *ent.DeliveryAttemptCreate {
 func flatten(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		out[k] = text([]byte(strings.Join(vs, ", ")))
+		out[k] = storable(strings.Join(vs, ", "))
 	}
 	return out
 }
 
-// text makes bytes storable in a PostgreSQL text column, which refuses NUL
-// and invalid UTF-8; receivers may answer with either.
-func text(b []byte) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(string(b), "\uFFFD"), "\x00", "\uFFFD")
+// text is b as storable text.
+func text(b []byte) string { return storable(string(b)) }
+
+// storable makes s storable in a PostgreSQL text column, which refuses NUL
+// and invalid UTF-8; receivers may answer with either. Most text is
+// neither, and is returned as it is.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }

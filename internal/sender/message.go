@@ -58,9 +58,8 @@ func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time)
 	b.WriteString(`,"data":`)
 	b.Write(compact.Bytes())
 	b.WriteString(`,"sentDate":"`)
-	b.WriteString(occurredAt.UTC().Format(sentDateLayout))
-	b.WriteString(`"}`)
-	return b.Bytes()
+	out := occurredAt.UTC().AppendFormat(b.Bytes(), sentDateLayout)
+	return append(out, `"}`...)
 }
 
 // jsonString is s as encoding/json writes it. Event ids and types are
@@ -78,6 +77,8 @@ func jsonString(s string) []byte {
 }
 
 // headers builds the request headers: static ones first, then Ferry's.
+// Ferry's are set under their canonical names, their values sharing one
+// array: a request's headers are a dozen allocations fewer that way.
 func (s *Sender) headers(m Message, body []byte) http.Header {
 	h := make(http.Header, len(m.Headers)+12)
 	for k, v := range m.Headers {
@@ -85,30 +86,35 @@ func (s *Sender) headers(m Message, body []byte) http.Header {
 			h.Set(k, v)
 		}
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", s.userAgent)
+	values := make([]string, 0, 10)
+	set := func(name, value string) {
+		values = append(values, value)
+		h[name] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set("Content-Type", "application/json")
+	set("User-Agent", s.userAgent)
 	if m.EventID != "" {
-		h.Set("X-Ferry-Event-Id", m.EventID)
-		h.Set("Webhook-Id", m.EventID)
+		set("X-Ferry-Event-Id", m.EventID)
+		set("Webhook-Id", m.EventID)
 	}
 	if m.ConfigurationID != "" {
-		h.Set("X-Ferry-Configuration-Id", m.ConfigurationID)
+		set("X-Ferry-Configuration-Id", m.ConfigurationID)
 	}
 	if m.DeliveryID != "" {
-		h.Set("X-Ferry-Delivery-Id", m.DeliveryID)
+		set("X-Ferry-Delivery-Id", m.DeliveryID)
 	}
 	if m.Attempt > 0 {
-		h.Set("X-Ferry-Attempt", strconv.Itoa(m.Attempt))
+		set("X-Ferry-Attempt", strconv.Itoa(m.Attempt))
 	}
 	now := time.Now
 	if m.Now != nil {
 		now = m.Now
 	}
 	ts := now().Unix()
-	h.Set("Webhook-Timestamp", strconv.FormatInt(ts, 10))
+	set("Webhook-Timestamp", strconv.FormatInt(ts, 10))
 	if len(m.Keys) > 0 {
-		h.Set("X-Signature", signing.XSignature(m.Keys[0], body))
-		h.Set("Webhook-Signature", signing.StandardSignatures(m.Keys, m.EventID, ts, body))
+		set("X-Signature", signing.XSignature(m.Keys[0], body))
+		set("Webhook-Signature", signing.StandardSignatures(m.Keys, m.EventID, ts, body))
 	}
 	return h
 }

@@ -159,7 +159,10 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	if err != nil {
 		return res.fail(ErrInvalidURL, "url: is not a valid URL")
 	}
-	req.Header = h.Clone()
+	// The request carries h itself: net/http does not change a request's
+	// headers (it copies them before adding any), so what is recorded is
+	// what was sent.
+	req.Header = h
 	resp, err := s.client.Do(req)
 	if err != nil {
 		res.Duration = time.Since(res.StartedAt)
@@ -214,6 +217,9 @@ var errBodyTooLarge = errors.New("response body too large")
 // rest up to MaxResponseRead, so that the connection can be reused; past
 // that it stops with errBodyTooLarge. It never holds more than what it keeps.
 func readLimited(r io.Reader) (kept []byte, truncated bool, err error) {
+	if r == http.NoBody {
+		return nil, false, nil // most receivers answer without a body
+	}
 	kept, err = io.ReadAll(io.LimitReader(r, MaxResponseBody))
 	if err != nil || len(kept) < MaxResponseBody {
 		return kept, false, err

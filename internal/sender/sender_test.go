@@ -92,6 +92,9 @@ func TestSendBuildsTheDocumentedRequest(t *testing.T) {
 		if got.header.Get(name) != want {
 			t.Errorf("header %s = %q, want %q", name, got.header.Get(name), want)
 		}
+		if vs := res.RequestHeaders.Values(name); len(vs) != 1 || vs[0] != want {
+			t.Errorf("recorded header %s = %q, want the %q sent", name, vs, want)
+		}
 	}
 
 	// Same message again: byte-identical body.
