@@ -75,7 +75,10 @@ func (r Result) OK() bool { return r.ErrorKind == ErrNone && r.StatusCode >= 200
 
 // Sender sends webhook requests under an address policy.
 type Sender struct {
-	client    *http.Client
+	// transport sends each request as it is: an http.Client on top would
+	// only follow redirects, which Ferry never does (a 3xx is the answer),
+	// and copy every request's headers in case it did.
+	transport *http.Transport
 	policy    netguard.Policy
 	userAgent string
 	proxy     *proxy // nil: requests go straight to the receiver
@@ -108,11 +111,7 @@ func New(policy netguard.Policy, userAgent string, opts ...Option) *Sender {
 		px.install(transport, dialer)
 	}
 	return &Sender{
-		client: &http.Client{
-			Transport: transport,
-			// Redirects are not followed: a 3xx is the answer, and a failure.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		transport: transport,
 		policy:    policy,
 		userAgent: userAgent,
 		proxy:     px,
@@ -159,11 +158,10 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 	if err != nil {
 		return res.fail(ErrInvalidURL, "url: is not a valid URL")
 	}
-	// The request carries h itself: net/http does not change a request's
-	// headers (it copies them before adding any), so what is recorded is
-	// what was sent.
+	// The request carries h itself: a transport does not change a
+	// request's headers, so what is recorded is what was sent.
 	req.Header = h
-	resp, err := s.client.Do(req)
+	resp, err := s.transport.RoundTrip(req)
 	if err != nil {
 		res.Duration = time.Since(res.StartedAt)
 		kind, msg := s.classify(err, timeout)
