@@ -107,11 +107,11 @@ func saveArgs(ps []Pending, now time.Time) []any {
 		codes = append(codes, sql.NullInt64{Int64: int64(res.StatusCode), Valid: res.StatusCode != 0})
 		next = append(next, sql.NullTime{Time: p.Outcome.Next, Valid: !p.Outcome.Next.IsZero()})
 		attempts, triggers, urls = append(attempts, string(pulid.New("att"))), append(triggers, string(r.trigger)), append(urls, res.RequestURL)
-		reqHeaders, reqBodies = append(reqHeaders, jsonObject(r.requestHeaders)), append(reqBodies, r.requestBody)
+		reqHeaders, reqBodies = append(reqHeaders, headersJSON(res.RequestHeaders)), append(reqBodies, r.requestBody)
 		respBodies, truncated, accounts = append(respBodies, r.responseBody), append(truncated, res.BodyTruncated), append(accounts, string(r.accountID))
 		var rh, kind, text sql.NullString
 		if res.StatusCode != 0 {
-			rh = sql.NullString{String: jsonObject(r.responseHeaders), Valid: true}
+			rh = sql.NullString{String: headersJSON(res.ResponseHeaders), Valid: true}
 		}
 		if res.ErrorKind != "" {
 			kind = sql.NullString{String: string(res.ErrorKind), Valid: true}

@@ -29,10 +29,8 @@ type row struct {
 	configurationID       *pulid.ID
 	number                int
 	trigger               deliveryattempt.Trigger
-	res                   sender.Result
-	requestHeaders        map[string]string
+	res                   sender.Result // its headers go as flatten stores them
 	requestBody           string
-	responseHeaders       map[string]string // nil without a response
 	responseBody          string
 	errorText             string
 }
@@ -41,11 +39,7 @@ type row struct {
 func rowOf(d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) row {
 	r := row{deliveryID: d.ID, accountID: d.AccountID, configurationID: d.ConfigurationID,
 		number: number, trigger: trigger, res: res,
-		requestHeaders: flatten(res.RequestHeaders), requestBody: text(res.RequestBody),
-		responseBody: text(res.ResponseBody)}
-	if res.StatusCode != 0 {
-		r.responseHeaders = flatten(res.ResponseHeaders)
-	}
+		requestBody: text(res.RequestBody), responseBody: text(res.ResponseBody)}
 	if res.ErrorKind != "" {
 		r.errorText = storable(res.Error)
 	}
@@ -67,14 +61,14 @@ func (r row) create(client *ent.Client) *ent.DeliveryAttemptCreate {
 		SetNumber(r.number).
 		SetTrigger(r.trigger).
 		SetRequestURL(res.RequestURL).
-		SetRequestHeaders(r.requestHeaders).
+		SetRequestHeaders(flatten(res.RequestHeaders)).
 		SetRequestBody(r.requestBody).
 		SetResponseBody(r.responseBody).
 		SetResponseBodyTruncated(res.BodyTruncated).
 		SetDurationMs(int(res.Duration.Milliseconds())).
 		SetStartedAt(res.StartedAt)
 	if res.StatusCode != 0 {
-		c.SetResponseStatus(res.StatusCode).SetResponseHeaders(r.responseHeaders)
+		c.SetResponseStatus(res.StatusCode).SetResponseHeaders(flatten(res.ResponseHeaders))
 	}
 	if res.ErrorKind != "" {
 		c.SetErrorKind(string(res.ErrorKind)).SetError(r.errorText)
@@ -86,10 +80,13 @@ func (r row) create(client *ent.Client) *ent.DeliveryAttemptCreate {
 func flatten(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		out[k] = storable(strings.Join(vs, ", "))
+		out[k] = flatValue(vs)
 	}
 	return out
 }
+
+// flatValue is one header's values as flatten stores them.
+func flatValue(vs []string) string { return storable(strings.Join(vs, ", ")) }
 
 // text is b as storable text.
 func text(b []byte) string { return storable(string(b)) }

@@ -1,22 +1,27 @@
 package attempts
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
-// jsonObject is m as a JSON object with its keys sorted, the way
-// encoding/json writes it, without reflection: SaveMany writes two of these
-// for every attempt. Like encoding/json, it writes invalid UTF-8 as
-// U+FFFD; it writes NUL as U+FFFD too, because PostgreSQL's jsonb refuses
-// \u0000 (text already did that to header values).
-func jsonObject(m map[string]string) string {
-	keys := make([]string, 0, len(m))
+// headersJSON is flatten(h) as a JSON object with its keys sorted, the way
+// encoding/json writes it (and so ent stores it), written straight from h
+// without reflection or the map: SaveMany writes two of these for every
+// attempt. Like encoding/json, it writes invalid UTF-8 as U+FFFD; it
+// writes NUL as U+FFFD too, because PostgreSQL's jsonb refuses \u0000
+// (flatten already did that to header values).
+func headersJSON(h http.Header) string {
+	keys := make([]string, 0, len(h))
 	n := 2
-	for k, v := range m {
+	for k, vs := range h {
 		keys = append(keys, k)
-		n += len(k) + len(v) + 6
+		n += len(k) + 6
+		for _, v := range vs {
+			n += len(v) + 2
+		}
 	}
 	slices.Sort(keys)
 	var b strings.Builder
@@ -28,7 +33,7 @@ func jsonObject(m map[string]string) string {
 		}
 		jsonString(&b, k)
 		b.WriteByte(':')
-		jsonString(&b, m[k])
+		jsonString(&b, flatValue(h[k]))
 	}
 	b.WriteByte('}')
 	return b.String()

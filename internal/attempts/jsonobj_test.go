@@ -3,46 +3,48 @@ package attempts
 import (
 	"encoding/json"
 	"maps"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// jsonObject reads back as the map it was given, as encoding/json's output
-// does, for keys and values with every kind of character a header can
-// carry: quotes, backslashes, control characters, multi-byte and invalid
-// UTF-8 (read back as U+FFFD), and NUL (written as U+FFFD).
-func TestJSONObjectReadsBackAsEncodingJSONWrites(t *testing.T) {
+// headersJSON reads back as what ent stores for the same headers
+// (encoding/json's output for flatten(h)), for keys and values with every
+// kind of character a header can carry: quotes, backslashes, control
+// characters, multi-byte and invalid UTF-8, NUL (written as U+FFFD), and
+// repeated headers.
+func TestHeadersJSONReadsBackAsEntStoresThem(t *testing.T) {
 	values := []string{"", "plain", `quo"te`, `back\slash`, "tab\tnew\nline\rcr", "\x01\x1f\x7f",
 		"<html>&amp;", "héllo wörld", "日本語", "emoji 🚀", "line\u2028sep", "bad \xff\xfe utf8", "trunc \xe6\x97",
 		"nul\x00byte", "{\"json\": [1, 2]}"}
-	cases := []map[string]string{{}, {"X-Only": "one"}}
+	cases := []http.Header{{}, {"X-Only": {"one"}}, {"Set-Cookie": {"a=1", "b=\xff2"}, "Vary": {"Accept", "Origin"}}}
 	for i, v := range values {
-		cases = append(cases, map[string]string{"X-Value": v, values[(i+1)%len(values)] + "-key": v + v, "A": "first"})
+		cases = append(cases, http.Header{"X-Value": {v}, values[(i+1)%len(values)] + "-key": {v + v, v}, "A": {"first"}})
 	}
-	for _, m := range cases {
-		got := jsonObject(m)
+	for _, h := range cases {
+		got := headersJSON(h)
 		// PostgreSQL takes neither invalid UTF-8 nor \u0000.
 		if !utf8.ValidString(got) || strings.Contains(got, `\u0000`) {
-			t.Errorf("jsonObject(%q) = %q: PostgreSQL refuses it", m, got)
+			t.Errorf("headersJSON(%q) = %q: PostgreSQL refuses it", h, got)
 		}
 		var back map[string]string
 		if err := json.Unmarshal([]byte(got), &back); err != nil {
-			t.Fatalf("jsonObject(%q) = %s, not JSON: %v", m, got, err)
+			t.Fatalf("headersJSON(%q) = %s, not JSON: %v", h, got, err)
 		}
-		// What encoding/json's output reads back as, with NUL as jsonb
+		// What ent's encoding/json output reads back as, with NUL as jsonb
 		// can store it.
-		std, _ := json.Marshal(m)
+		std, _ := json.Marshal(flatten(h))
 		var stdBack map[string]string
 		if err := json.Unmarshal(std, &stdBack); err != nil {
 			t.Fatal(err)
 		}
-		want := make(map[string]string, len(m))
+		want := make(map[string]string, len(h))
 		for k, v := range stdBack {
 			want[strings.ReplaceAll(k, "\x00", "\uFFFD")] = strings.ReplaceAll(v, "\x00", "\uFFFD")
 		}
 		if !maps.Equal(back, want) {
-			t.Errorf("jsonObject(%q) reads back as %q, want %q", m, back, want)
+			t.Errorf("headersJSON(%q) reads back as %q, want %q", h, back, want)
 		}
 		// The keys are sorted, as encoding/json sorts them.
 		std, _ = json.Marshal(want)
