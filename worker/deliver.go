@@ -217,8 +217,12 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 		todo = todo[n:]
 		wg.Go(func() {
 			var reqs sync.WaitGroup
+			reqs.Add(len(sending))
 			for _, i := range sending {
-				reqs.Go(func() { results[i] = w.send(ctx, ds[i], cfg, secrets, as[i]) })
+				w.sends.Go(func() {
+					defer reqs.Done()
+					results[i] = w.send(ctx, ds[i], cfg, secrets, as[i])
+				})
 			}
 			reqs.Wait()
 			w.Limiter.Free(group[:n]...)

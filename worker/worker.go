@@ -20,6 +20,7 @@ import (
 	"github.com/ferryhq/ferry/internal/autodisable"
 	"github.com/ferryhq/ferry/internal/batch"
 	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/gopool"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/limiter"
 	"github.com/ferryhq/ferry/internal/live"
@@ -76,7 +77,10 @@ type Worker struct {
 	// their attempts in one transaction.
 	loads   *batch.Batcher[pulid.ID, *ent.Delivery]
 	records *batch.Batcher[attempts.Pending, *ent.Delivery]
-	now     func() time.Time
+	// sends runs each request of a wave on a goroutine kept from an
+	// earlier one, whose stack has already grown to what net/http needs.
+	sends *gopool.Pool
+	now   func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -99,7 +103,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout,
-		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000)}
+		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000), sends: gopool.New(sendIdle)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
 	w.loads = batch.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
 		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
@@ -169,10 +173,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	handBack.Stop()
 	w.cancelBase()
 	w.waitHandlers(handlersGrace)
+	w.sends.Close()
 	loops.Wait()
 	w.Logger.Info("worker stopped")
 	return nil
 }
+
+// sendIdle is how long a goroutine that made a request waits for the next.
+const sendIdle = 10 * time.Second
 
 // handlersGrace bounds how long Run waits, after asynq has stopped, for
 // cancelled handlers to give back their slots and claims.
