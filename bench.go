@@ -29,7 +29,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fs.DurationVar(&o.Delay, "delay", 0, "receiver answer time (slow-receivers; default 200ms)")
 	fs.IntVar(&o.MaxParallel, "max-parallel", 0, "configurations' maxParallel (slow-receivers 10, else 100)")
 	fs.IntVar(&o.Rows, "rows", 0, "deliveries to seed (history; default 1,000,000)")
-	fs.DurationVar(&o.Loopback, "loopback", 3*time.Second, "how long to measure the loopback HTTP limit (0 skips it)")
+	fs.DurationVar(&o.Loopback, "loopback", 3*time.Second, "how long to measure the loopback HTTP limit, before the run and after it (0 skips it)")
 	url := fs.String("url", "", "a running Ferry's base URL (default: start one in-process on DATABASE_URL and REDIS_URL)")
 	adminToken := fs.String("admin-token", getenv("FERRY_ADMIN_TOKEN"), "admin token of the Ferry at --url")
 	pid := fs.Int("pid", 0, "process id of the Ferry at --url, for its memory and CPU")

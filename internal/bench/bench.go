@@ -132,6 +132,13 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 	if o.Scenario == "history" {
 		return runHistory(ctx, o, t, c, s)
 	}
+	// The loopback limit is measured before the scenario and after it, and
+	// the higher counts: a slow moment of the machine must not lower the
+	// limit and so flatter Ferry's share of it.
+	var loopBefore float64
+	if o.Loopback > 0 {
+		loopBefore, _ = measureLoopback(o.Loopback, 64)
+	}
 	rowsBefore, err := t.rowsWritten(ctx, 0, 0)
 	if err != nil {
 		return Result{}, fmt.Errorf("read pg_stat_database: %w", err)
@@ -189,7 +196,8 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 		}
 	}
 	if o.Loopback > 0 {
-		if lim, err := loopbackLimit(o.Loopback, 64); err == nil && lim > 0 {
+		after, _ := measureLoopback(o.Loopback, 64)
+		if lim := max(loopBefore, after); lim > 0 {
 			r.LoopbackPerSec, r.FractionLoopback = lim, r.DeliveriesPerSec/lim
 		}
 	}

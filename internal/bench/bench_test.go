@@ -63,3 +63,29 @@ func TestBenchSlowReceiversKeepMaxParallel(t *testing.T) {
 		}
 	}
 }
+
+// The loopback limit is measured before and after the scenario, and the
+// higher of the two is the one Ferry's share is taken of, whichever came
+// first. Not parallel: it replaces the package's measurement.
+func TestTheHigherLoopbackLimitCounts(t *testing.T) {
+	e := apptest.New(t, true)
+	e.StartWorker()
+	target := bench.Target{URL: e.Server.URL, AdminToken: apptest.AdminToken}
+	for _, limits := range [][]float64{{1000, 3000}, {3000, 1000}} {
+		calls := 0
+		bench.SetLoopback(t, func(time.Duration, int) (float64, error) {
+			calls++
+			return limits[(calls-1)%2], nil
+		})
+		r, err := bench.Run(t.Context(), bench.Options{Scenario: "throughput", Events: 50, Concurrency: 4, Loopback: time.Millisecond}, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != 2 {
+			t.Errorf("limits %v: measured %d times, want before and after", limits, calls)
+		}
+		if r.LoopbackPerSec != 3000 || r.FractionLoopback != r.DeliveriesPerSec/3000 {
+			t.Errorf("limits %v: limit %v and fraction %v, want 3000 and %v", limits, r.LoopbackPerSec, r.FractionLoopback, r.DeliveriesPerSec/3000)
+		}
+	}
+}

@@ -198,6 +198,9 @@ func settledRows(ctx context.Context, db *sql.DB, before int64, delivered int) (
 	return n, err
 }
 
+// measureLoopback is loopbackLimit; tests replace it.
+var measureLoopback = loopbackLimit
+
 // loopbackLimit measures Go client → Go server requests per second on
 // loopback with keep-alive, the ceiling any webhook sender on this machine
 // has, for d.
