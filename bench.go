@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/bench"
 )
 
@@ -52,7 +52,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	} else {
 		t = bench.Target{URL: strings.TrimRight(*url, "/"), AdminToken: *adminToken, PID: *pid}
 		if *dbURL != "" {
-			db, err := sql.Open("postgres", *dbURL)
+			db, err := app.OpenDB(ctx, *dbURL)
 			if err != nil {
 				return err
 			}

@@ -15,7 +15,6 @@ import (
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/batch"
-	"github.com/ferryhq/ferry/internal/pgarray"
 )
 
 // Columns of the event read with its delivery, in one query.
@@ -87,7 +86,7 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 	for i, id := range ids {
 		arr[i] = string(id)
 	}
-	rows, err := client.QueryContext(ctx, readQuery, pgarray.Text(arr))
+	rows, err := client.QueryContext(ctx, readQuery, arr)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/pgarray"
 )
 
 // On PostgreSQL, SaveMany is one statement whatever the number of
@@ -34,7 +33,7 @@ const saveSQL = `WITH moved AS (
   UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
     last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
     next_attempt_at = v.next, updated_at = $1
-  FROM unnest($3::int[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
+  FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
     $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::jsonb[],
     $15::text[], $16::jsonb[], $17::text[], $18::boolean[], $19::text[], $20::text[], $21::text[])
     AS v(i, id, n, status, code, ms, at, next, attempt, trigger, url, req_headers,
@@ -80,18 +79,18 @@ func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []b
 	return nil
 }
 
-// saveArgs are saveSQL's parameters for ps, saved at now.
+// saveArgs are saveSQL's parameters for ps, saved at now: one slice a
+// column, which the driver sends as a binary array (nil is NULL).
 func saveArgs(ps []Pending, now time.Time) []any {
 	n := len(ps)
 	var (
-		idx                                         = make([]int64, 0, n)
+		idx, numbers, ms                            = make([]int64, 0, n), make([]int64, 0, n), make([]int64, 0, n)
 		ids, statuses, attempts, triggers, urls     = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		numbers, ms                                 = make([]int64, 0, n), make([]int64, 0, n)
-		codes                                       = make([]sql.NullInt64, 0, n)
+		codes                                       = make([]*int64, 0, n)
 		at                                          = make([]time.Time, 0, n)
-		next                                        = make([]sql.NullTime, 0, n)
+		next                                        = make([]*time.Time, 0, n)
 		reqHeaders, reqBodies, respBodies, accounts = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		respHeaders, errorKinds, errorTexts         = make([]sql.NullString, 0, n), make([]sql.NullString, 0, n), make([]sql.NullString, 0, n)
+		respHeaders, errorKinds, errorTexts         = make([]*string, 0, n), make([]*string, 0, n), make([]*string, 0, n)
 		truncated                                   = make([]bool, 0, n)
 	)
 	seen := make(map[pulid.ID]bool, n)
@@ -104,25 +103,29 @@ func saveArgs(ps []Pending, now time.Time) []any {
 		res := p.Result
 		idx, ids, numbers = append(idx, int64(i)), append(ids, string(p.Delivery.ID)), append(numbers, int64(p.Number))
 		statuses, ms, at = append(statuses, string(p.Outcome.Status)), append(ms, res.Duration.Milliseconds()), append(at, res.StartedAt)
-		codes = append(codes, sql.NullInt64{Int64: int64(res.StatusCode), Valid: res.StatusCode != 0})
-		next = append(next, sql.NullTime{Time: p.Outcome.Next, Valid: !p.Outcome.Next.IsZero()})
 		attempts, triggers, urls = append(attempts, string(pulid.New("att"))), append(triggers, string(r.trigger)), append(urls, res.RequestURL)
 		reqHeaders, reqBodies = append(reqHeaders, headersJSON(res.RequestHeaders)), append(reqBodies, r.requestBody)
 		respBodies, truncated, accounts = append(respBodies, r.responseBody), append(truncated, res.BodyTruncated), append(accounts, string(r.accountID))
-		var rh, kind, text sql.NullString
+		var (
+			code             *int64
+			nextAt           *time.Time
+			rh, kind, errTxt *string
+		)
 		if res.StatusCode != 0 {
-			rh = sql.NullString{String: headersJSON(res.ResponseHeaders), Valid: true}
+			code, rh = ptr(int64(res.StatusCode)), ptr(headersJSON(res.ResponseHeaders))
+		}
+		if !p.Outcome.Next.IsZero() {
+			nextAt = ptr(p.Outcome.Next)
 		}
 		if res.ErrorKind != "" {
-			kind = sql.NullString{String: string(res.ErrorKind), Valid: true}
-			text = sql.NullString{String: r.errorText, Valid: true}
+			kind, errTxt = ptr(string(res.ErrorKind)), ptr(r.errorText)
 		}
-		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, text)
+		codes, next = append(codes, code), append(next, nextAt)
+		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, errTxt)
 	}
 	return []any{now, WaitingArg(),
-		pgarray.Int64(idx), pgarray.Text(ids), pgarray.Int64(numbers), pgarray.Text(statuses), pgarray.NullInt64(codes),
-		pgarray.Int64(ms), pgarray.Time(at), pgarray.NullTime(next), pgarray.Text(attempts), pgarray.Text(triggers),
-		pgarray.Text(urls), pgarray.Text(reqHeaders), pgarray.Text(reqBodies), pgarray.NullText(respHeaders),
-		pgarray.Text(respBodies), pgarray.Bool(truncated), pgarray.NullText(errorKinds), pgarray.NullText(errorTexts),
-		pgarray.Text(accounts)}
+		idx, ids, numbers, statuses, codes, ms, at, next, attempts, triggers,
+		urls, reqHeaders, reqBodies, respHeaders, respBodies, truncated, errorKinds, errorTexts, accounts}
 }
+
+func ptr[T any](v T) *T { return &v }

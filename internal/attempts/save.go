@@ -9,7 +9,6 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/pgarray"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -21,12 +20,12 @@ var Waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
 // (status = ANY($n)), so "still waiting" means in SQL what it means here.
 func WaitingArg() any { return waitingArg }
 
-var waitingArg = func() string {
+var waitingArg = func() []string {
 	s := make([]string, len(Waiting))
 	for i, st := range Waiting {
 		s[i] = string(st)
 	}
-	return pgarray.Text(s)
+	return s
 }()
 
 // Outcome is where one attempt moves its delivery.

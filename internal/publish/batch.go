@@ -14,7 +14,6 @@ import (
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/pgarray"
 	"github.com/ferryhq/ferry/internal/store"
 	"github.com/ferryhq/ferry/internal/tracing"
 	"github.com/ferryhq/ferry/internal/viewer"
@@ -144,7 +143,7 @@ func insertEventArrays(ctx context.Context, tx *ent.Tx, reqs []request, now time
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
 SELECT u.id, $1, $1, u.type, u.data, u.metadata, $1, u.account
 FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[]) AS u(id, type, data, metadata, account)`,
-		now, pgarray.Text(ids), pgarray.Text(types), pgarray.Text(data), pgarray.Text(metadata), pgarray.Text(accounts))
+		now, ids, types, data, metadata, accounts)
 	if err != nil {
 		return nil, fmt.Errorf("publish: store events: %w", err)
 	}
@@ -228,7 +227,7 @@ func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
 SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.account, u.event
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(id, type, url, cfg, account, event)`,
 		ds[0].CreatedAt, string(delivery.StatusPENDING),
-		pgarray.Text(ids), pgarray.Text(types), pgarray.Text(urls), pgarray.Text(configs), pgarray.Text(accounts), pgarray.Text(events))
+		ids, types, urls, configs, accounts, events)
 	return err
 }
 

@@ -381,12 +381,16 @@ func (tx countingTx) ExecContext(ctx context.Context, query string, args ...any)
 func poisoned(args any) bool {
 	as, _ := args.([]any)
 	for _, a := range as {
-		if v, ok := a.(driver.Valuer); ok { // an array of a statement of our own
+		if v, ok := a.(driver.Valuer); ok {
 			a, _ = v.Value()
 		}
 		switch a := a.(type) {
 		case string:
 			if strings.Contains(a, poison) {
+				return true
+			}
+		case []string: // a column of a statement of our own
+			if slices.ContainsFunc(a, func(s string) bool { return strings.Contains(s, poison) }) {
 				return true
 			}
 		case []byte:
