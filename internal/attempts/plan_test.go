@@ -56,7 +56,7 @@ FROM generate_series($1::int, $2::int) AS g`, from, to, status); err != nil {
 	}
 	defer func() { _ = tx.Rollback() }() // EXPLAIN ANALYZE wrote; nothing is kept
 	plan := testenv.Explain(t, tx, "ANALYZE, COSTS OFF", attempts.SaveSQL, attempts.SaveArgs(ps, time.Now())...)
-	if p := plan; strings.Contains(p, "delivery_status_next_attempt_at") || !strings.Contains(p, "deliveries_pkey") {
-		t.Errorf("saving 10 attempts with 5,000 deliveries waiting does not look them up by id:\n%s", p)
+	if strings.Contains(plan, "delivery_status_next_attempt_at") || !strings.Contains(plan, "deliveries_pkey") {
+		t.Errorf("saving 10 attempts with 5,000 deliveries waiting does not look them up by id:\n%s", plan)
 	}
 }
