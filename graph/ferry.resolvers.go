@@ -43,7 +43,11 @@ func (r *mutationResolver) CreateAccountToken(ctx context.Context, input model.C
 
 // RevokeAccountToken is the resolver for the revokeAccountToken field.
 func (r *mutationResolver) RevokeAccountToken(ctx context.Context, id pulid.ID) (*ent.AccountToken, error) {
-	return accounts.RevokeToken(ctx, r.Client, id)
+	t, err := accounts.RevokeToken(ctx, r.Client, id)
+	if err == nil && r.Sockets != nil {
+		r.Sockets.Revoke(ctx, string(t.ID))
+	}
+	return t, err
 }
 
 // CreateEventType is the resolver for the createEventType field.

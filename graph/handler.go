@@ -4,19 +4,18 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/metrics"
+	"github.com/ferryhq/ferry/internal/ratelimit"
+	"github.com/ferryhq/ferry/internal/sockets"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -26,48 +25,54 @@ type HandlerOptions struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics // nil counts nothing
 	Limits  QueryLimits
+	// MaxResponseBytes bounds the answer of a query or subscription.
+	MaxResponseBytes int
 	// OriginPatterns are the browser origins, besides the API's own, allowed
 	// to open a websocket (coder/websocket patterns; "*" allows any).
 	OriginPatterns []string
+	// Sockets holds the open websockets and their rules.
+	Sockets *sockets.Registry
+	// RateLimiter and Rates limit operations on websockets as HTTP's
+	// middleware limits requests.
+	RateLimiter *ratelimit.Limiter
+	Rates       ratelimit.Rates
 }
+
+// Bounds of the caches of parsed documents and of persisted queries.
+const (
+	documentCacheBytes  = 32 << 20
+	persistedCacheBytes = 8 << 20
+)
 
 // NewHandler serves schema over POST, GET and graphql-transport-ws. HTTP
 // requests are authenticated by auth.Middleware; websocket connections by the
-// Authorization key of their connection_init payload.
+// Authorization key of their connection_init payload, and again before each
+// operation.
 func NewHandler(schema graphql.ExecutableSchema, o HandlerOptions) http.Handler {
-	authn, logger, m := o.Auth, o.Logger, o.Metrics
+	logger, m := o.Logger, o.Metrics
 	srv := handler.New(schema)
-	srv.AddTransport(transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{
-			AcceptOptions: websocket.AcceptOptions{OriginPatterns: o.OriginPatterns},
-		},
-		KeepAlivePingInterval: 15 * time.Second,
-		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			v, err := authn.Authenticate(ctx, payload.Authorization())
-			if err != nil {
-				return ctx, nil, err
-			}
-			return viewer.NewContext(ctx, v), nil, nil
-		},
-	})
+	srv.AddTransport(o.websocketTransport())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(MaxTokens)
+	srv.SetQueryCache(newByteCache[*ast.QueryDocument](documentCacheBytes, func(q string) int { return documentBytesPerByte * len(q) }))
 	if m != nil {
 		// Before requireViewer, so refused operations are counted too.
 		srv.Use(m.GraphQL())
 	}
 	srv.Use(o.Limits)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newByteCache[string](persistedCacheBytes, func(hash string) int { return 2 * len(hash) })})
+	srv.Use(ResponseLimit{MaxBytes: o.MaxResponseBytes})
+	srv.AroundOperations(o.socketRules)
 	srv.AroundOperations(requireViewer)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "graphql panic", "panic", v)
 		return gqlerror.Errorf("internal error")
 	})
-	return srv
+	return withConnSlot(srv)
 }
 
 // requireViewer refuses every operation without a valid token, except

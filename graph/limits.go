@@ -9,13 +9,46 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 
 	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/publish"
 )
 
 // MaxPageSize is the largest first/last a connection takes, and the page
 // size when a query gives neither.
 const MaxPageSize = 500
+
+// Bounds every document meets before it is parsed, whatever its token: the
+// parser's work grows with its tokens, and validation compares the fields
+// sharing a response name pair by pair, so its cost grows with the square of
+// the fields a document names.
+const (
+	// MaxTokens is the most lexical tokens a document may hold; large inputs
+	// go in variables, which are not tokens.
+	MaxTokens = 20_000
+	// MaxSelections is the most names a document may hold outside argument
+	// lists: fields, aliases, fragments and their type conditions.
+	MaxSelections = 1_000
+	// MaxWhereDepth is how deeply objects may nest in a where argument
+	// (and/or/not and edge filters); deeper ones would only exhaust the
+	// database's memory planning them.
+	MaxWhereDepth = 10
+	// MaxOutboundPerRequest is the most fields of one request that each make
+	// an outbound HTTP request (verifyURL, sendTestEvent, …), aliases included.
+	MaxOutboundPerRequest = 10
+	// largeFieldWeight is what a field holding up to 256 KiB (an event's data,
+	// an attempt's bodies) counts for in the complexity: loading and answering
+	// it costs far more than an id.
+	largeFieldWeight = 50
+)
+
+// outboundFields are the mutations that each make an HTTP request to a
+// receiver before they answer.
+var outboundFields = map[string]bool{
+	"verifyURL": true, "sendTestEvent": true, "resendDelivery": true,
+	"activateConfiguration": true, "createConfiguration": true, "updateConfiguration": true,
+}
 
 // Error codes of refused operations.
 const (
@@ -27,7 +60,10 @@ const (
 // MaxDepth fields or asking for more than MaxComplexity fields, where a
 // field under a list counts once per item the list may hold: a connection's
 // first/last (MaxPageSize when absent), nodes' number of ids. It also
-// refuses first/last above MaxPageSize, naming the argument.
+// refuses first/last above MaxPageSize, naming the argument, where inputs
+// nested deeper than MaxWhereDepth, and requests whose aliases would
+// publish more than one publishEvents call may, or make more than
+// MaxOutboundPerRequest outbound requests.
 type QueryLimits struct {
 	MaxDepth      int
 	MaxComplexity int
@@ -45,31 +81,88 @@ func (QueryLimits) ExtensionName() string { return "FerryQueryLimits" }
 // Validate implements graphql.HandlerExtension.
 func (QueryLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationParameters refuses absurdly nested documents before they
-// are parsed and validated, which costs time in proportion to their depth.
-// Braces also open input objects, so the bound is generous; the exact depth
-// is checked after parsing.
+// MutateOperationParameters refuses, in one pass over the document's
+// tokens, documents that parsing or validating would make expensive: too
+// many tokens, too many selections, or absurd nesting. Braces also open input
+// objects, so the nesting bound is generous; the exact depth is checked
+// after parsing.
 func (l QueryLimits) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if depth := braceDepth(p.Query); depth > 4*l.MaxDepth+8 {
-		return limitError(codeTooDeep, fmt.Sprintf("the query nests %d levels of braces; the limit is %d fields deep", depth, l.MaxDepth),
-			l.MaxDepth, depth)
+	lex := lexer.New(&ast.Source{Input: p.Query})
+	maxBraces := 4*l.MaxDepth + 8
+	braces, parens, selections := 0, 0, 0
+	for tokens := 1; ; tokens++ {
+		if tokens > MaxTokens {
+			return limitError(codeTooComplex, fmt.Sprintf("the document holds more than %d tokens; the limit is %d (pass large inputs as variables)", MaxTokens, MaxTokens),
+				MaxTokens, tokens)
+		}
+		tok, err := lex.ReadToken()
+		if err != nil {
+			return nil // not a valid document: the parser says why
+		}
+		switch tok.Kind {
+		case lexer.EOF:
+			return nil
+		case lexer.BraceL:
+			if braces++; braces > maxBraces {
+				return limitError(codeTooDeep, fmt.Sprintf("the query nests more than %d levels of braces; the limit is %d fields deep", maxBraces, l.MaxDepth),
+					l.MaxDepth, braces)
+			}
+		case lexer.BraceR:
+			braces--
+		case lexer.ParenL:
+			parens++
+		case lexer.ParenR:
+			parens--
+		case lexer.Name:
+			if parens > 0 {
+				continue
+			}
+			if selections++; selections > MaxSelections {
+				return limitError(codeTooComplex, fmt.Sprintf("the document names more than %d fields, aliases and fragments; the limit is %d", MaxSelections, MaxSelections),
+					MaxSelections, selections)
+			}
+		}
+	}
+}
+
+// MutateOperationContext measures the parsed operation.
+func (l QueryLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	w := walker{ctx: ctx, vars: oc.Variables, limits: l, fragments: map[string]*measure{}}
+	w.selection(oc.Operation.SelectionSet, 1)
+	if w.err != nil {
+		return w.err
+	}
+	if oc.Operation.Operation == ast.Mutation {
+		return l.perRequest(oc)
 	}
 	return nil
 }
 
-// MutateOperationContext measures the parsed operation.
-func (l QueryLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	w := walker{vars: oc.Variables, fragments: map[string]bool{}}
-	depth, cost := w.selection(oc.Operation.SelectionSet, 1)
-	if w.err != nil {
-		return w.err
+// perRequest holds the limits of one field to the whole request, so that
+// aliases do not multiply them.
+func (l QueryLimits) perRequest(oc *graphql.OperationContext) *gqlerror.Error {
+	events, outbound := 0, 0
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, nil) {
+		switch name := f.Name; {
+		case name == "publishEvent":
+			events++
+		case name == "publishEvents":
+			if in, ok := f.ArgumentMap(oc.Variables)["input"].([]any); ok {
+				events += len(in)
+			}
+		case outboundFields[name]:
+			outbound++
+		}
 	}
-	if depth > l.MaxDepth {
-		return limitError(codeTooDeep, fmt.Sprintf("the query is %d fields deep; the limit is %d", depth, l.MaxDepth), l.MaxDepth, depth)
+	if events > publish.MaxEventsPerCall {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("input: the request publishes %d events across its fields; at most %d per request", events, publish.MaxEventsPerCall),
+			Extensions: map[string]any{"code": string(apperr.BadInput), "field": "input", "limit": publish.MaxEventsPerCall, "value": events},
+		}
 	}
-	if cost > l.MaxComplexity {
-		return limitError(codeTooComplex, fmt.Sprintf("the query may return %d fields; the limit is %d (lists count at their first/last size: ask for smaller pages or fewer nested fields)", cost, l.MaxComplexity),
-			l.MaxComplexity, cost)
+	if outbound > MaxOutboundPerRequest {
+		return limitError(codeTooComplex, fmt.Sprintf("the request makes %d outbound requests (verifyURL, sendTestEvent, resendDelivery, activateConfiguration, createConfiguration, updateConfiguration); the limit is %d per request", outbound, MaxOutboundPerRequest),
+			MaxOutboundPerRequest, outbound)
 	}
 	return nil
 }
@@ -78,18 +171,28 @@ func limitError(code, msg string, limit, got int) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code, "limit": limit, "value": got}}
 }
 
-// walker computes the depth and cost of a selection set. Costs saturate at
-// a ceiling so that a hostile query cannot overflow them.
+// walker computes the depth and cost of a selection set, each fragment once,
+// and stops at the first limit passed. Costs saturate at a ceiling so that a
+// hostile query cannot overflow them.
 type walker struct {
+	ctx       context.Context
 	vars      map[string]any
-	fragments map[string]bool // fragments being expanded (a cycle is invalid anyway)
+	limits    QueryLimits
+	fragments map[string]*measure // nil while being measured (a cycle is invalid anyway)
+	fields    int
 	err       *gqlerror.Error
 }
+
+// measure is a fragment's cost and its depth counted from its own level.
+type measure struct{ depth, cost int }
 
 const costCeiling = 1 << 40
 
 func (w *walker) selection(set ast.SelectionSet, level int) (depth, cost int) {
 	for _, sel := range set {
+		if w.err != nil {
+			return depth, cost
+		}
 		var d, c int
 		switch s := sel.(type) {
 		case *ast.Field:
@@ -97,25 +200,47 @@ func (w *walker) selection(set ast.SelectionSet, level int) (depth, cost int) {
 		case *ast.InlineFragment:
 			d, c = w.selection(s.SelectionSet, level)
 		case *ast.FragmentSpread:
-			if s.Definition == nil || w.fragments[s.Name] {
+			m, seen := w.fragments[s.Name]
+			if s.Definition == nil || (seen && m == nil) {
 				continue
 			}
-			w.fragments[s.Name] = true
-			d, c = w.selection(s.Definition.SelectionSet, level)
-			delete(w.fragments, s.Name)
+			if !seen {
+				w.fragments[s.Name] = nil
+				fd, fc := w.selection(s.Definition.SelectionSet, 1)
+				m = &measure{depth: fd, cost: fc}
+				w.fragments[s.Name] = m
+			}
+			d, c = m.depth+level-1, m.cost
 		}
 		depth = max(depth, d)
 		cost = min(cost+c, costCeiling)
+		w.check(depth, cost)
 	}
 	return depth, cost
 }
 
+// check records the first limit passed, or the request's end: a partial
+// depth or cost only grows on the way up.
+func (w *walker) check(depth, cost int) {
+	switch {
+	case w.err != nil:
+	case depth > w.limits.MaxDepth:
+		w.err = limitError(codeTooDeep, fmt.Sprintf("the query is at least %d fields deep; the limit is %d", depth, w.limits.MaxDepth), w.limits.MaxDepth, depth)
+	case cost > w.limits.MaxComplexity:
+		w.err = limitError(codeTooComplex, fmt.Sprintf("the query may return at least %d fields; the limit is %d (lists count at their first/last size, an event's data or an attempt's body as %d: ask for smaller pages or fewer nested fields)", cost, w.limits.MaxComplexity, largeFieldWeight),
+			w.limits.MaxComplexity, cost)
+	case w.fields%1024 == 0 && w.ctx.Err() != nil:
+		w.err = gqlerror.Errorf("request cancelled")
+	}
+}
+
 func (w *walker) field(f *ast.Field, level int) (depth, cost int) {
+	w.fields++
 	if w.err == nil {
-		w.err = refuseNUL(f, w.vars)
+		w.err = refuseBadArguments(f, w.vars)
 	}
 	if len(f.SelectionSet) == 0 {
-		return level, 1
+		return level, weight(f)
 	}
 	d, c := w.selection(f.SelectionSet, level+1)
 	return d, min(1+c*w.multiplier(f), costCeiling)
@@ -157,15 +282,35 @@ func (w *walker) multiplier(f *ast.Field) int {
 	return max(n, 1)
 }
 
-// refuseNUL refuses arguments holding a NUL character anywhere (in a
-// string, a JSON value or a map key): PostgreSQL cannot store or compare
+// weight is what a leaf field counts for in the complexity.
+func weight(f *ast.Field) int {
+	if f.Definition == nil || f.ObjectDefinition == nil {
+		return 1
+	}
+	switch {
+	case f.Definition.Type.NamedType == "JSON",
+		f.ObjectDefinition.Name == "DeliveryAttempt" && (f.Name == "requestBody" || f.Name == "responseBody"):
+		return largeFieldWeight
+	}
+	return 1
+}
+
+// refuseBadArguments refuses arguments holding a NUL character anywhere (in
+// a string, a JSON value or a map key): PostgreSQL cannot store or compare
 // it, so it would otherwise surface as an internal error. The field named is
-// the argument, or the input field under it.
-func refuseNUL(f *ast.Field, vars map[string]any) *gqlerror.Error {
+// the argument, or the input field under it. It also refuses where filters
+// nested deeper than MaxWhereDepth.
+func refuseBadArguments(f *ast.Field, vars map[string]any) *gqlerror.Error {
 	for _, arg := range f.Arguments {
 		v, err := arg.Value.Value(vars)
 		if err != nil {
 			continue // gqlgen reports malformed values itself
+		}
+		if arg.Name == "where" && nesting(v, MaxWhereDepth+1) > MaxWhereDepth {
+			return &gqlerror.Error{
+				Message:    fmt.Sprintf("where: filters may nest at most %d levels (and, or, not and edge filters)", MaxWhereDepth),
+				Extensions: map[string]any{"code": string(apperr.BadInput), "field": "where"},
+			}
 		}
 		if obj, ok := v.(map[string]any); ok {
 			for k, inner := range obj {
@@ -234,37 +379,21 @@ func toInt(v any) int64 {
 	return -1
 }
 
-// braceDepth is the deepest nesting of { in a GraphQL document, skipping
-// strings and comments.
-func braceDepth(q string) int {
-	depth, deepest := 0, 0
-	for i := 0; i < len(q); i++ {
-		switch q[i] {
-		case '{':
-			depth++
-			deepest = max(deepest, depth)
-		case '}':
-			depth--
-		case '#':
-			if j := strings.IndexByte(q[i:], '\n'); j >= 0 {
-				i += j
-			} else {
-				i = len(q)
-			}
-		case '"':
-			if strings.HasPrefix(q[i:], `"""`) {
-				if j := strings.Index(q[i+3:], `"""`); j >= 0 {
-					i += j + 5
-				} else {
-					i = len(q)
-				}
-				continue
-			}
-			for i++; i < len(q) && q[i] != '"'; i++ {
-				if q[i] == '\\' {
-					i++
-				}
-			}
+// nesting is how deeply objects nest in v, counted up to limit.
+func nesting(v any, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	deepest := 0
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			deepest = max(deepest, nesting(e, limit-1))
+		}
+		return 1 + deepest
+	case []any:
+		for _, e := range x {
+			deepest = max(deepest, nesting(e, limit))
 		}
 	}
 	return deepest

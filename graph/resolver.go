@@ -12,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/publish"
 	"github.com/ferryhq/ferry/internal/resend"
+	"github.com/ferryhq/ferry/internal/sockets"
 )
 
 // Resolver is the root resolver; it holds the dependencies resolvers need.
@@ -22,6 +23,8 @@ type Resolver struct {
 	Publish *publish.Publisher
 	Resend  *resend.Service
 	Hub     *live.Hub
+	// Sockets closes a revoked token's websockets on every API instance.
+	Sockets *sockets.Registry
 }
 
 // NewSchema builds the executable schema around r.

@@ -35,6 +35,7 @@ import (
 	"github.com/ferryhq/ferry/internal/resend"
 	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/sockets"
 	"github.com/ferryhq/ferry/worker"
 )
 
@@ -65,6 +66,8 @@ type App struct {
 	RateLimiter *ratelimit.Limiter
 	// Metrics holds this process's Prometheus series, served at /metrics.
 	Metrics *metrics.Metrics
+	// Sockets holds the API's open websockets.
+	Sockets *sockets.Registry
 
 	closers []func() error // of what Handler mounted
 }
@@ -104,6 +107,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	pub.Metrics, pub.Dialect = m, dialectName
 	rs := resend.New(client, k, snd, q, notifier, logger)
 	rs.Metrics = m
+	authn := auth.NewAuthenticator(client, cfg.AdminToken)
+	ws := cfg.Websockets
+	socks := sockets.New(rdb, sockets.Rules{
+		InitTimeout: ws.InitTimeout, MaxLifetime: ws.MaxLifetime, IdleTimeout: ws.IdleTimeout,
+		MaxPerCredential: ws.MaxPerToken, MaxSubscriptions: ws.MaxSubscriptions, MaxOperations: ws.MaxOperations,
+	}, func(ctx context.Context, authorization string) error {
+		_, err := authn.Authenticate(ctx, authorization)
+		return err
+	}, auth.IsUnauthenticated, logger)
 	return &App{
 		Config:      cfg,
 		Logger:      logger,
@@ -111,7 +123,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Dialect:     dialectName,
 		Client:      client,
 		Redis:       rdb,
-		Auth:        auth.NewAuthenticator(client, cfg.AdminToken),
+		Auth:        authn,
+		Sockets:     socks,
 		Keys:        k,
 		Configs:     cfgs,
 		Sender:      snd,
@@ -218,7 +231,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 
 // Close releases connections.
 func (a *App) Close() error {
-	errs := []error{a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close()}
+	errs := []error{a.Sockets.Close(), a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close()}
 	for _, c := range a.closers {
 		errs = append(errs, c())
 	}

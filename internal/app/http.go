@@ -17,16 +17,20 @@ import (
 // health checks.
 func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub,
+		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub, Sockets: a.Sockets,
 	})
 	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)
+	rates := ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Auth: a.Auth, Logger: a.Logger, Metrics: a.Metrics,
-		Limits:         graph.QueryLimits{MaxDepth: a.Config.MaxQueryDepth, MaxComplexity: a.Config.MaxQueryComplexity},
-		OriginPatterns: origins.Patterns(),
+		Limits:           graph.QueryLimits{MaxDepth: a.Config.MaxQueryDepth, MaxComplexity: a.Config.MaxQueryComplexity},
+		MaxResponseBytes: a.Config.MaxResponseBytes,
+		OriginPatterns:   origins.Patterns(),
+		Sockets:          a.Sockets, RateLimiter: a.RateLimiter, Rates: rates,
 	})
-	limited := a.RateLimiter.Middleware(ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}, a.Logger, gql)
-	api := origins.Middleware(httpguard.BodyLimit(a.Config.MaxBodyBytes, a.Auth.Middleware(a.Logger, limited)))
+	limited := a.RateLimiter.Middleware(rates, a.Logger, gql)
+	authenticated := a.RateLimiter.Guard(rates, a.Auth.Middleware(a.Logger, limited))
+	api := origins.Middleware(httpguard.BodyLimit(a.Config.MaxBodyBytes, authenticated))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)

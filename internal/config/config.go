@@ -48,11 +48,23 @@ type Config struct {
 	ReadTimeout        time.Duration // FERRY_HTTP_READ_TIMEOUT
 	WriteTimeout       time.Duration // FERRY_HTTP_WRITE_TIMEOUT
 	IdleTimeout        time.Duration // FERRY_HTTP_IDLE_TIMEOUT
+	MaxResponseBytes   int           // FERRY_MAX_RESPONSE_BYTES
+	Websockets         Websockets    // FERRY_WS_*
 	AllowedOrigins     []string      // FERRY_ALLOWED_ORIGINS: browser origins besides the API's own ("*": any)
 	RateLimit          Rate          // FERRY_RATE_LIMIT: per account token
 	AdminRateLimit     Rate          // FERRY_ADMIN_RATE_LIMIT: for the admin token
 	AutoDisableAfter   time.Duration // FERRY_AUTO_DISABLE_AFTER: 0 never switches configurations off
 	AutoDisableMin     int           // FERRY_AUTO_DISABLE_MIN_FAILURES
+}
+
+// Websockets are the rules of the API's websockets.
+type Websockets struct {
+	InitTimeout      time.Duration // FERRY_WS_INIT_TIMEOUT
+	MaxLifetime      time.Duration // FERRY_WS_MAX_LIFETIME
+	IdleTimeout      time.Duration // FERRY_WS_IDLE_TIMEOUT
+	MaxPerToken      int           // FERRY_WS_MAX_SOCKETS_PER_TOKEN
+	MaxSubscriptions int           // FERRY_WS_MAX_SUBSCRIPTIONS
+	MaxOperations    int           // FERRY_WS_MAX_OPERATIONS
 }
 
 // Rate is a request budget: Requests per Period. The zero Rate is unlimited.
@@ -113,11 +125,20 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		ReadTimeout:        l.duration("FERRY_HTTP_READ_TIMEOUT"),
 		WriteTimeout:       l.duration("FERRY_HTTP_WRITE_TIMEOUT"),
 		IdleTimeout:        l.duration("FERRY_HTTP_IDLE_TIMEOUT"),
-		AllowedOrigins:     l.origins("FERRY_ALLOWED_ORIGINS"),
-		RateLimit:          l.rate("FERRY_RATE_LIMIT"),
-		AdminRateLimit:     l.rate("FERRY_ADMIN_RATE_LIMIT"),
-		AutoDisableAfter:   l.durationOrZero("FERRY_AUTO_DISABLE_AFTER"),
-		AutoDisableMin:     l.intRange("FERRY_AUTO_DISABLE_MIN_FAILURES", 1, 1_000_000),
+		MaxResponseBytes:   l.intRange("FERRY_MAX_RESPONSE_BYTES", 64<<10, 1<<30),
+		Websockets: Websockets{
+			InitTimeout:      l.duration("FERRY_WS_INIT_TIMEOUT"),
+			MaxLifetime:      l.duration("FERRY_WS_MAX_LIFETIME"),
+			IdleTimeout:      l.duration("FERRY_WS_IDLE_TIMEOUT"),
+			MaxPerToken:      l.intRange("FERRY_WS_MAX_SOCKETS_PER_TOKEN", 1, 100_000),
+			MaxSubscriptions: l.intRange("FERRY_WS_MAX_SUBSCRIPTIONS", 1, 10_000),
+			MaxOperations:    l.intRange("FERRY_WS_MAX_OPERATIONS", 1, 10_000),
+		},
+		AllowedOrigins:   l.origins("FERRY_ALLOWED_ORIGINS"),
+		RateLimit:        l.rate("FERRY_RATE_LIMIT"),
+		AdminRateLimit:   l.rate("FERRY_ADMIN_RATE_LIMIT"),
+		AutoDisableAfter: l.durationOrZero("FERRY_AUTO_DISABLE_AFTER"),
+		AutoDisableMin:   l.intRange("FERRY_AUTO_DISABLE_MIN_FAILURES", 1, 1_000_000),
 	}
 	if err := errors.Join(l.errs...); err != nil {
 		return Config{}, err

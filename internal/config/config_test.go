@@ -67,10 +67,15 @@ func defaults() Config {
 		ReadTimeout:        30 * time.Second,
 		WriteTimeout:       90 * time.Second,
 		IdleTimeout:        120 * time.Second,
-		RateLimit:          Rate{Requests: 600, Period: time.Minute},
-		AdminRateLimit:     Rate{Requests: 6000, Period: time.Minute},
-		AutoDisableAfter:   72 * time.Hour,
-		AutoDisableMin:     20,
+		MaxResponseBytes:   32 << 20,
+		Websockets: Websockets{
+			InitTimeout: 5 * time.Second, MaxLifetime: time.Hour, IdleTimeout: 5 * time.Minute,
+			MaxPerToken: 20, MaxSubscriptions: 20, MaxOperations: 10,
+		},
+		RateLimit:        Rate{Requests: 600, Period: time.Minute},
+		AdminRateLimit:   Rate{Requests: 6000, Period: time.Minute},
+		AutoDisableAfter: 72 * time.Hour,
+		AutoDisableMin:   20,
 	}
 }
 

@@ -6,16 +6,25 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // maxOperationNames bounds the operation label: named operations are named
 // by clients, so past this many distinct names the rest count as "other".
 const maxOperationNames = 200
 
+// maxOperationLabel is the longest operation label, in bytes; GraphQL names
+// are ASCII, so cutting them keeps them valid.
+const maxOperationLabel = 64
+
 // Operation labels that are not an operation's own name.
 const (
 	opInvalid = "invalid" // refused before it was an operation: unparsable, invalid, unknown name
 	opOther   = "other"   // past maxOperationNames
+	// A request without a valid token never names a series: anyone could
+	// send one with a new name each time.
+	opUnauthenticated = "unauthenticated"
 )
 
 // GraphQL returns the gqlgen extension behind ferry_graphql_requests_total.
@@ -52,7 +61,7 @@ func (g graphqlCounter) InterceptOperation(ctx context.Context, next graphql.Ope
 	return func(ctx context.Context) *graphql.Response {
 		resp := responses(ctx)
 		if resp != nil {
-			once.Do(func() { g.m.graphqlRequest(oc, resp) })
+			once.Do(func() { g.m.graphqlRequest(ctx, oc, resp) })
 		}
 		return resp
 	}
@@ -67,21 +76,25 @@ func (g graphqlCounter) InterceptResponse(ctx context.Context, next graphql.Resp
 		if graphql.HasOperationContext(ctx) {
 			oc = graphql.GetOperationContext(ctx)
 		}
-		g.m.graphqlRequest(oc, resp)
+		g.m.graphqlRequest(ctx, oc, resp)
 	}
 	return resp
 }
 
-func (m *Metrics) graphqlRequest(oc *graphql.OperationContext, resp *graphql.Response) {
+func (m *Metrics) graphqlRequest(ctx context.Context, oc *graphql.OperationContext, resp *graphql.Response) {
 	if m == nil {
 		return
 	}
-	m.graphql.WithLabelValues(m.operationLabel(oc), result(resp)).Inc()
+	label := opUnauthenticated
+	if _, ok := viewer.FromContext(ctx); ok {
+		label = m.operationLabel(oc)
+	}
+	m.graphql.WithLabelValues(label, result(resp)).Inc()
 }
 
 // operationLabel is the operation's name or, when anonymous, its first root
-// field (as in `mutation { publishEvent(...) }`), bounded by
-// maxOperationNames.
+// field (as in `mutation { publishEvent(...) }`), cut to maxOperationLabel
+// bytes and bounded by maxOperationNames.
 func (m *Metrics) operationLabel(oc *graphql.OperationContext) string {
 	if oc == nil || oc.Operation == nil {
 		return opInvalid
@@ -92,6 +105,9 @@ func (m *Metrics) operationLabel(oc *graphql.OperationContext) string {
 	}
 	if name == "" {
 		return opInvalid
+	}
+	if len(name) > maxOperationLabel {
+		name = name[:maxOperationLabel]
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/queue"
 	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 func TestNilMetricsCountsNothingAndDoesNotPanic(t *testing.T) {
@@ -184,7 +185,7 @@ func TestOperationNamesAreBounded(t *testing.T) {
 func TestGraphQLCountsEachRequestOnceWithItsResult(t *testing.T) {
 	m := New(nil)
 	g := m.GraphQL().(graphqlCounter)
-	ctx := graphql.WithOperationContext(context.Background(), operationContext(t, `mutation { publishEvent(type: "a") }`))
+	ctx := graphql.WithOperationContext(signedIn(), operationContext(t, `mutation { publishEvent(type: "a") }`))
 	// An operation, with the response interceptors running inside it as the
 	// executor runs them.
 	operation := func(resp *graphql.Response) {
@@ -202,7 +203,7 @@ func TestGraphQLCountsEachRequestOnceWithItsResult(t *testing.T) {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: "no", Extensions: map[string]any{"code": "UNAUTHENTICATED"}}}})
 	})(ctx)
 	// Refused before it was an operation: only response interceptors run.
-	refused := graphql.WithOperationContext(context.Background(), &graphql.OperationContext{})
+	refused := graphql.WithOperationContext(signedIn(), &graphql.OperationContext{})
 	g.InterceptResponse(refused, func(context.Context) *graphql.Response {
 		return &graphql.Response{Errors: gqlerror.List{{Message: "syntax", Extensions: map[string]any{"code": "GRAPHQL_PARSE_FAILED"}}}}
 	})
@@ -225,9 +226,40 @@ ferry_graphql_requests_total{operation="publishEvent",result="ok"} 1
 	}
 }
 
+// signedIn is a request context with an account token's viewer.
+func signedIn() context.Context {
+	return viewer.NewContext(context.Background(), viewer.Viewer{Role: viewer.RoleAccount, AccountID: "acc_1", TokenID: "tok_1"})
+}
+
+// Anyone can name an operation anything: a request without a valid token
+// names no series, and a long name is cut, so /metrics cannot be grown by
+// strangers or by megabyte-long names.
+func TestOperationNamesAreLabelsOnlyWhenSignedInAndShort(t *testing.T) {
+	m := New(nil)
+	g := m.GraphQL().(graphqlCounter)
+	long := "Op" + strings.Repeat("x", 900_000)
+	count := func(ctx context.Context) {
+		ctx = graphql.WithOperationContext(ctx, operationContext(t, "query "+long+" { viewer }"))
+		g.InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler {
+			return graphql.OneShot(&graphql.Response{})
+		})(ctx)
+	}
+	count(context.Background())
+	count(signedIn())
+	want := `
+# HELP ferry_graphql_requests_total GraphQL requests by operation and result (ok, or the first error's extensions.code).
+# TYPE ferry_graphql_requests_total counter
+ferry_graphql_requests_total{operation="` + long[:maxOperationLabel] + `",result="ok"} 1
+ferry_graphql_requests_total{operation="unauthenticated",result="ok"} 1
+`
+	if err := testutil.CollectAndCompare(m.graphql, strings.NewReader(want)); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestGraphQLCountsASubscriptionOnce(t *testing.T) {
 	m := New(nil)
-	ctx := graphql.WithOperationContext(context.Background(), operationContext(t, `subscription Watch { events }`))
+	ctx := graphql.WithOperationContext(signedIn(), operationContext(t, `subscription Watch { events }`))
 	events := 3
 	responses := m.GraphQL().(graphqlCounter).InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler {
 		return func(context.Context) *graphql.Response {

@@ -11,8 +11,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/internal/config"
@@ -47,11 +49,21 @@ return {1, 0}
 type Limiter struct {
 	rdb    redis.UniversalClient
 	prefix string
+
+	mu sync.Mutex
+	// blockedIPs are the addresses this instance has seen over their
+	// budget, until when; bounded, so that a flood of addresses only
+	// forgets the oldest.
+	blockedIPs *simplelru.LRU[string, time.Time]
 }
+
+// maxBlockedIPs bounds the addresses an instance remembers as blocked.
+const maxBlockedIPs = 10_000
 
 // New returns a Limiter keeping its buckets under prefix in rdb.
 func New(rdb redis.UniversalClient, prefix string) *Limiter {
-	return &Limiter{rdb: rdb, prefix: prefix}
+	blocked, _ := simplelru.NewLRU[string, time.Time](maxBlockedIPs, nil)
+	return &Limiter{rdb: rdb, prefix: prefix, blockedIPs: blocked}
 }
 
 // Allow takes one request from subject's bucket. When refused it returns
@@ -77,6 +89,14 @@ type Rates struct {
 	Admin   config.Rate // for the admin token
 }
 
+// Subject is the bucket a viewer's requests are counted in, and its rate.
+func Subject(v viewer.Viewer, rates Rates) (string, config.Rate) {
+	if v.Role == viewer.RoleAdmin {
+		return "admin", rates.Admin
+	}
+	return "tok:" + string(v.TokenID), rates.Account
+}
+
 // Middleware refuses requests over their caller's budget with HTTP 429,
 // Retry-After and a RATE_LIMITED error carrying retryAfter in seconds. It
 // runs after authentication: account tokens are limited each on their own,
@@ -86,14 +106,10 @@ type Rates struct {
 // not become an outage of the API.
 func (l *Limiter) Middleware(rates Rates, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		subject, rate := "ip:"+clientIP(r), rates.Account
+		ip := clientIP(r)
+		subject, rate := "ip:"+ip, rates.Account
 		if v, ok := viewer.FromContext(r.Context()); ok {
-			switch v.Role {
-			case viewer.RoleAdmin:
-				subject, rate = "admin", rates.Admin
-			case viewer.RoleAccount:
-				subject = "tok:" + string(v.TokenID)
-			}
+			subject, rate = Subject(v, rates)
 		}
 		ok, wait, err := l.Allow(r.Context(), subject, rate)
 		if err != nil {
@@ -101,17 +117,82 @@ func (l *Limiter) Middleware(rates Rates, logger *slog.Logger, next http.Handler
 			ok = true
 		}
 		if !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			secs = max(secs, 1)
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			httpguard.WriteError(w, http.StatusTooManyRequests, Code,
-				fmt.Sprintf("too many requests: at most %d per %s for this token; retry in %d s", rate.Requests, rate.Period, secs),
-				map[string]any{"retryAfter": secs})
+			if subject == "ip:"+ip {
+				l.block(ip, wait)
+			}
+			refuse(w, rate, wait)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Guard runs before authentication: a client address whose requests
+// without a valid token have used up its budget is refused before its next
+// token is looked up in the database, so guessing tokens costs the database
+// nothing once the budget is spent. Requests carrying a valid token from
+// that address are refused too until the wait is over: before the look-up,
+// nothing tells them apart.
+func (l *Limiter) Guard(rates Rates, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			if wait := l.blocked(clientIP(r)); wait > 0 {
+				refuse(w, rates.Account, wait)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Blocked is how long requests without a valid token from ip are refused
+// still, as far as this instance knows; 0 when they are not.
+func (l *Limiter) Blocked(ip string) time.Duration { return l.blocked(ip) }
+
+// Refused counts a failed sign-in from ip (a websocket's connection_init)
+// against the address's budget, and reports whether the address is now
+// over it.
+func (l *Limiter) Refused(ctx context.Context, ip string, rate config.Rate) bool {
+	ok, wait, err := l.Allow(ctx, "ip:"+ip, rate)
+	if err != nil || ok {
+		return false
+	}
+	l.block(ip, wait)
+	return true
+}
+
+func (l *Limiter) block(ip string, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.blockedIPs.Add(ip, time.Now().Add(wait))
+}
+
+func (l *Limiter) blocked(ip string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	until, ok := l.blockedIPs.Get(ip)
+	if !ok {
+		return 0
+	}
+	wait := time.Until(until)
+	if wait <= 0 {
+		l.blockedIPs.Remove(ip)
+		return 0
+	}
+	return wait
+}
+
+// refuse answers HTTP 429 with Retry-After.
+func refuse(w http.ResponseWriter, rate config.Rate, wait time.Duration) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	httpguard.WriteError(w, http.StatusTooManyRequests, Code,
+		fmt.Sprintf("too many requests: at most %d per %s for this token or address; retry in %d s", rate.Requests, rate.Period, secs),
+		map[string]any{"retryAfter": secs})
+}
+
+// ClientIP is the address the request came from.
+func ClientIP(r *http.Request) string { return clientIP(r) }
 
 // clientIP is the address the request came from (proxies' headers are not
 // trusted: they are the client's to forge).

@@ -1,0 +1,177 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/ratelimit"
+	"github.com/ferryhq/ferry/internal/sockets"
+	"github.com/ferryhq/ferry/internal/viewer"
+)
+
+// codeTooManyOperations refuses an operation over its socket's caps.
+const codeTooManyOperations = "TOO_MANY_OPERATIONS"
+
+// keepAlive is how often an open socket is pinged; a peer that stops
+// answering is dropped after twice as long, so dead sockets do not pin
+// descriptors.
+const keepAlive = 15 * time.Second
+
+// websocketTransport serves graphql-transport-ws under the same rules as
+// HTTP: the credential is checked at connection_init and again before every
+// operation, operations pass the token's rate limit, and the socket
+// registry enforces lifetimes, idle timeouts and caps.
+func (o HandlerOptions) websocketTransport() transport.Websocket {
+	return transport.Websocket{
+		Implementation: trackedImplementation{transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{OriginPatterns: o.OriginPatterns},
+		}},
+		KeepAlivePingInterval: keepAlive,
+		PingPongInterval:      keepAlive,
+		InitTimeout:           o.Sockets.Rules().InitTimeout,
+		InitFunc:              o.initSocket,
+		CloseFunc: func(ctx context.Context, _ int) {
+			if s, ok := sockets.FromContext(ctx); ok {
+				o.Sockets.Forget(s)
+			}
+		},
+	}
+}
+
+type connSlotKey struct{}
+
+// connSlot carries an accepted connection from the transport's Accept to
+// InitFunc, which sees only the request's context.
+type connSlot struct {
+	conn transport.WebsocketConn
+	ip   string // the client's address, for the sign-in rate limit
+}
+
+// withConnSlot gives each websocket upgrade a slot for its connection.
+func withConnSlot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			r = r.WithContext(context.WithValue(r.Context(), connSlotKey{}, &connSlot{ip: ratelimit.ClientIP(r)}))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// trackedImplementation accepts connections as coder/websocket does and
+// keeps each in its request's slot, so the registry can close it with a
+// code of its choosing.
+type trackedImplementation struct {
+	transport.CoderWebsocketImplementation
+}
+
+// Accept implements transport.WebsocketImplementation.
+func (t trackedImplementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	conn, err := t.CoderWebsocketImplementation.Accept(w, r, o)
+	if slot, ok := r.Context().Value(connSlotKey{}).(*connSlot); ok && err == nil {
+		slot.conn = conn
+	}
+	return conn, err
+}
+
+// initSocket signs a socket in with its connection_init Authorization.
+// Refusals close it with graphql-transport-ws codes: 4401 for a missing,
+// invalid or revoked token (clients stop), 4429 over a cap, 1011 when the
+// token cannot be checked now (clients retry).
+func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	slot, _ := ctx.Value(connSlotKey{}).(*connSlot)
+	if slot == nil {
+		slot = &connSlot{}
+	}
+	if wait := o.RateLimiter.Blocked(slot.ip); wait > 0 {
+		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil,
+			fmt.Errorf("too many requests without a valid token from this address; retry in %d s", max(int(math.Ceil(wait.Seconds())), 1))
+	}
+	authorization := payload.Authorization()
+	v, err := o.Auth.Authenticate(ctx, authorization)
+	switch {
+	case auth.IsUnauthenticated(err):
+		o.RateLimiter.Refused(ctx, slot.ip, o.Rates.Account)
+		return transport.WithWebsocketCloseCode(ctx, sockets.CodeUnauthorized), nil, err
+	case err != nil:
+		o.Logger.ErrorContext(ctx, "websocket: authenticate", "err", err)
+		return transport.WithWebsocketCloseCode(ctx, sockets.CodeUnavailable), nil, errors.New("authentication is unavailable, try again")
+	}
+	var conn sockets.Closer
+	if slot.conn != nil {
+		conn = slot.conn
+	}
+	s, err := o.Sockets.Open(credential(v), authorization, conn)
+	if err != nil {
+		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil, err
+	}
+	return sockets.NewContext(viewer.NewContext(ctx, v), s), nil, nil
+}
+
+// credential names what a viewer signed in with, for the socket registry
+// and revocation.
+func credential(v viewer.Viewer) string {
+	if v.Role == viewer.RoleAdmin {
+		return "admin"
+	}
+	return string(v.TokenID)
+}
+
+// socketRules holds each operation on a socket to HTTP's rules: its token
+// is checked again (a revoked one closes the socket), it passes the token's
+// rate limit, and it must fit the socket's caps. HTTP operations pass
+// through: their middleware did all this.
+func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	s, ok := sockets.FromContext(ctx)
+	if !ok {
+		return next(ctx)
+	}
+	v, err := o.Auth.Authenticate(ctx, s.Authorization)
+	switch {
+	case auth.IsUnauthenticated(err):
+		s.Close(sockets.CodeUnauthorized, "the token is no longer valid")
+		return refuse(string(apperr.Unauthenticated), "the token is no longer valid", nil)
+	case err != nil:
+		o.Logger.ErrorContext(ctx, "websocket: authenticate", "err", err)
+		return refuse("UNAVAILABLE", "authentication is unavailable, try again", nil)
+	}
+	ctx = viewer.NewContext(ctx, v)
+	subject, rate := ratelimit.Subject(v, o.Rates)
+	allowed, wait, err := o.RateLimiter.Allow(ctx, subject, rate)
+	if err != nil {
+		o.Logger.WarnContext(ctx, "rate limiter unavailable; operation let through", "err", err)
+		allowed = true
+	}
+	if !allowed {
+		secs := max(int(math.Ceil(wait.Seconds())), 1)
+		return refuse(ratelimit.Code, fmt.Sprintf("too many requests: at most %d per %s for this token; retry in %d s", rate.Requests, rate.Period, secs),
+			map[string]any{"retryAfter": secs})
+	}
+	end, err := s.Begin(graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription)
+	if err != nil {
+		return refuse(codeTooManyOperations, err.Error(), nil)
+	}
+	// The transport cancels an operation's context once it is over.
+	context.AfterFunc(ctx, end)
+	return next(ctx)
+}
+
+// refuse answers an operation with one error.
+func refuse(code, msg string, ext map[string]any) graphql.ResponseHandler {
+	extensions := map[string]any{"code": code}
+	for k, v := range ext {
+		extensions[k] = v
+	}
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: extensions}}})
+}
