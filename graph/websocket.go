@@ -140,8 +140,15 @@ func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationH
 	v, err := o.Auth.Authenticate(ctx, s.Authorization)
 	switch {
 	case auth.IsUnauthenticated(err):
-		s.Close(sockets.CodeUnauthorized, "the token is no longer valid")
-		return refuse(string(apperr.Unauthenticated), "the token is no longer valid", nil)
+		answer := refuse(string(apperr.Unauthenticated), "the token is no longer valid", nil)
+		// Closed once the answer is sent: the transport asks for the next one.
+		return func(ctx context.Context) *graphql.Response {
+			resp := answer(ctx)
+			if resp == nil {
+				s.Close(sockets.CodeUnauthorized, "the token is no longer valid")
+			}
+			return resp
+		}
 	case err != nil:
 		o.Logger.ErrorContext(ctx, "websocket: authenticate", "err", err)
 		return refuse("UNAVAILABLE", "authentication is unavailable, try again", nil)
