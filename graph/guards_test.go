@@ -185,7 +185,9 @@ func TestResponsesAreBoundedInBytes(t *testing.T) {
 	}
 
 	var out struct {
-		Events struct{ Edges []struct{ Node struct{ ID string } } }
+		Events struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	e.MustDo(acc.Token, `{ events(first: 5) { edges { node { id data } } } }`, nil, &out)
 	if len(out.Events.Edges) != 5 {
