@@ -98,11 +98,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
 	m := metrics.New(q.Inspector())
-	cfgs := configs.New(client, k, snd, policy, notifier)
+	cfgs := configs.New(client, k, box, snd, policy, notifier)
 	cfgs.Metrics = m
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
-	rs := resend.New(client, k, snd, q, notifier, logger)
+	rs := resend.New(client, k, cfgs, snd, q, notifier, logger)
 	rs.Metrics = m
 	return &App{
 		Config:      cfg,
@@ -169,13 +169,48 @@ func (a *App) Migrate(ctx context.Context) error {
 		if err := client.Schema.Create(ctx); err != nil {
 			return fmt.Errorf("create SQLite schema: %w", err)
 		}
-		return nil
+		return a.sealSQLiteHeaders(ctx)
 	}
-	applied, err := migrations.Apply(ctx, a.DB)
+	box, err := a.box()
+	if err != nil {
+		return err
+	}
+	applied, err := migrations.Apply(ctx, a.DB, box)
 	for _, v := range applied {
 		a.Logger.InfoContext(ctx, "migration applied", "version", v)
 	}
 	return err
+}
+
+// box is the Box of FERRY_ENCRYPTION_KEY, nil when it is not set
+// (`ferry migrate` may run without it).
+func (a *App) box() (*secrets.Box, error) {
+	if len(a.Config.EncryptionKey) == 0 {
+		return nil, nil
+	}
+	box, err := secrets.NewBox(a.Config.EncryptionKey)
+	if err != nil {
+		return nil, fmt.Errorf("FERRY_ENCRYPTION_KEY: %w", err)
+	}
+	return box, nil
+}
+
+// sealSQLiteHeaders encrypts the static headers a dev database made before
+// they were encrypted, as migration 0006 does on PostgreSQL.
+func (a *App) sealSQLiteHeaders(ctx context.Context) error {
+	box, err := a.box()
+	if err != nil {
+		return err
+	}
+	tx, err := a.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("seal headers: %w", err)
+	}
+	if err := migrations.SealHeaders(ctx, tx, dialect.SQLite, box); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("seal headers: %w", err)
+	}
+	return tx.Commit()
 }
 
 // Ready reports whether PostgreSQL and Redis answer.

@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -35,6 +36,7 @@ const verifyTimeout = 10 * time.Second
 type Service struct {
 	client *ent.Client
 	keys   *keys.Service
+	box    *secrets.Box // seals the static headers
 	sender *sender.Sender
 	policy netguard.Policy
 	live   *live.Notifier
@@ -43,9 +45,24 @@ type Service struct {
 	Metrics *metrics.Metrics
 }
 
-// New returns a Service; changes to deliveries are announced on n.
-func New(client *ent.Client, k *keys.Service, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
-	return &Service{client: client, keys: k, sender: s, policy: policy, live: n, now: time.Now}
+// New returns a Service storing static headers sealed by box; changes to
+// deliveries are announced on n.
+func New(client *ent.Client, k *keys.Service, box *secrets.Box, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
+	return &Service{client: client, keys: k, box: box, sender: s, policy: policy, live: n, now: time.Now}
+}
+
+// Headers returns the static headers cfg sends, opened. Only requests to
+// the receiver carry them: everything shown or recorded is redacted.
+func (s *Service) Headers(cfg *ent.Configuration) (map[string]string, error) {
+	var sealed []byte
+	if cfg.HeadersEncrypted != nil {
+		sealed = *cfg.HeadersEncrypted
+	}
+	h, err := s.box.OpenMap(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("headers of configuration %s: %w", cfg.ID, err)
+	}
+	return h, nil
 }
 
 // CreateInput is a new configuration; nil fields take their defaults.
@@ -111,7 +128,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 			return nil, err
 		}
 	}
-	cfg, err := s.client.Configuration.Create().
+	sealed, err := s.box.SealMap(headers)
+	if err != nil {
+		return nil, fmt.Errorf("create configuration: %w", err)
+	}
+	c := s.client.Configuration.Create().
 		SetAccountID(accountID).
 		SetName(strings.TrimSpace(in.Name)).
 		SetURL(in.URL).
@@ -120,8 +141,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 		SetMaxParallel(maxParallel).
 		SetTimeoutSeconds(timeout).
 		SetRetrySchedule(schedule).
-		SetHeaders(headers).
-		Save(ctx)
+		SetHeaderHints(secrets.RedactMap(headers))
+	if sealed != nil {
+		c.SetHeadersEncrypted(sealed)
+	}
+	cfg, err := c.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("create configuration: %w", err)
 	}
@@ -153,8 +177,22 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 		u.SetRetrySchedule(in.RetrySchedule)
 	}
 	if in.Headers != nil {
-		checks = append(checks, func() error { return checkHeaders(in.Headers) })
-		u.SetHeaders(in.Headers)
+		stored, err := s.Headers(cfg)
+		if err != nil {
+			return nil, err
+		}
+		headers := keepStored(in.Headers, stored)
+		sealed, err := s.box.SealMap(headers)
+		if err != nil {
+			return nil, fmt.Errorf("update configuration %s: %w", id, err)
+		}
+		checks = append(checks, func() error { return checkHeaders(headers) })
+		u.SetHeaderHints(secrets.RedactMap(headers))
+		if sealed == nil {
+			u.ClearHeadersEncrypted()
+		} else {
+			u.SetHeadersEncrypted(sealed)
+		}
 	}
 	if in.EventTypes != nil {
 		checks = append(checks, func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) })
