@@ -213,18 +213,20 @@ func (a *App) sealSQLiteHeaders(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Ready reports whether PostgreSQL and Redis answer.
-func (a *App) Ready(ctx context.Context) error {
+// Ready reports which of Ferry's dependencies ("postgresql", "redis") do not
+// answer, with why; none when all answer. The causes are for the log: a
+// driver's error names the database's user, name and host.
+func (a *App) Ready(ctx context.Context) map[string]error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	var errs []error
+	down := map[string]error{}
 	if err := a.DB.PingContext(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("postgresql: %w", err))
+		down["postgresql"] = err
 	}
 	if err := a.Redis.Ping(ctx).Err(); err != nil {
-		errs = append(errs, fmt.Errorf("redis: %w", err))
+		down["redis"] = err
 	}
-	return errors.Join(errs...)
+	return down
 }
 
 // NewWorker returns a delivery worker sharing this app's dependencies.
