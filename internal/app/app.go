@@ -89,6 +89,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
 	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy))
 	k := keys.New(client, box)
+	k.MaxPerAccount = cfg.MaxSigningKeysPerAccount
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
 	if err != nil {
 		db.Close()
@@ -99,7 +100,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	notifier := live.NewNotifier(rdb, logger)
 	m := metrics.New(q.Inspector())
 	cfgs := configs.New(client, k, box, snd, policy, notifier)
-	cfgs.Metrics = m
+	cfgs.Metrics, cfgs.MaxPerAccount = m, cfg.MaxConfigurationsPerAccount
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
 	rs := resend.New(client, k, cfgs, snd, q, notifier, logger)

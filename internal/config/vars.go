@@ -47,6 +47,8 @@ var Vars = []Var{
 	{Name: "FERRY_ADMIN_RATE_LIMIT", Default: "6000/1m", Description: "requests per period for the admin token; off disables"},
 	{Name: "FERRY_AUTO_DISABLE_AFTER", Default: "72h", Description: "a configuration whose deliveries have all failed for this long is switched off; 0 never"},
 	{Name: "FERRY_AUTO_DISABLE_MIN_FAILURES", Default: "20", Description: "failed deliveries needed, besides the time, before a configuration is switched off"},
+	{Name: "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", Default: "1000", Description: "most configurations an account may have; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
+	{Name: "FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", Default: "1000", Description: "most signing keys an account may have, revoked ones not counted; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
 }
 
 // lookup finds name in Vars; a miss is a programming error caught by tests.

@@ -43,6 +43,9 @@ type Service struct {
 	now    func() time.Time
 	// Metrics counts ping and test attempts; nil counts nothing.
 	Metrics *metrics.Metrics
+	// MaxPerAccount is the most configurations an account may have
+	// (FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT); 0 is unlimited.
+	MaxPerAccount int
 }
 
 // New returns a Service storing static headers sealed by box; changes to
@@ -122,6 +125,8 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 		func() error { return checkHeaders(headers) },
 		func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) },
 		func() error { _, err := s.keys.Usable(ctx, in.SigningKeyID, "signingKeyID"); return err },
+		// Before the URL is called; checked again, under lock, when saving.
+		func() error { return s.checkQuota(ctx, s.client, accountID) },
 		func() error { return s.verify(ctx, in.URL) },
 	} {
 		if err := check(); err != nil {
@@ -132,24 +137,46 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 	if err != nil {
 		return nil, fmt.Errorf("create configuration: %w", err)
 	}
-	c := s.client.Configuration.Create().
-		SetAccountID(accountID).
-		SetName(strings.TrimSpace(in.Name)).
-		SetURL(in.URL).
-		SetSigningKeyID(in.SigningKeyID).
-		SetEventTypes(in.EventTypes).
-		SetMaxParallel(maxParallel).
-		SetTimeoutSeconds(timeout).
-		SetRetrySchedule(schedule).
-		SetHeaderHints(secrets.RedactMap(headers))
-	if sealed != nil {
-		c.SetHeadersEncrypted(sealed)
-	}
-	cfg, err := c.Save(ctx)
+	var cfg *ent.Configuration
+	err = store.WithAccountLocked(ctx, s.client, accountID, func(tx *ent.Tx) error {
+		if err := s.checkQuota(ctx, tx.Client(), accountID); err != nil {
+			return err
+		}
+		c := tx.Configuration.Create().
+			SetAccountID(accountID).
+			SetName(strings.TrimSpace(in.Name)).
+			SetURL(in.URL).
+			SetSigningKeyID(in.SigningKeyID).
+			SetEventTypes(in.EventTypes).
+			SetMaxParallel(maxParallel).
+			SetTimeoutSeconds(timeout).
+			SetRetrySchedule(schedule).
+			SetHeaderHints(secrets.RedactMap(headers))
+		if sealed != nil {
+			c.SetHeadersEncrypted(sealed)
+		}
+		cfg, err = c.Save(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("create configuration: %w", err)
 	}
-	return cfg, nil
+	return cfg.Unwrap(), nil
+}
+
+// checkQuota refuses one configuration more than the account may have.
+func (s *Service) checkQuota(ctx context.Context, client *ent.Client, accountID pulid.ID) error {
+	if s.MaxPerAccount <= 0 {
+		return nil
+	}
+	n, err := client.Configuration.Query().Where(configuration.AccountID(accountID)).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count configurations of %s: %w", accountID, err)
+	}
+	if n >= s.MaxPerAccount {
+		return apperr.OverQuota("configurations", s.MaxPerAccount, "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT")
+	}
+	return nil
 }
 
 // Update validates and applies in. A new URL is verified first.
