@@ -118,7 +118,7 @@ func run(ctx context.Context, cmd string) error {
 			return err
 		}
 		defer db.Close()
-		a := &app.App{DB: db, Logger: logger, Dialect: dialectName}
+		a := &app.App{Config: cfg, DB: db, Logger: logger, Dialect: dialectName}
 		return a.Migrate(ctx)
 	}
 	a, err := app.Open(ctx, cfg, logger)

@@ -42,8 +42,10 @@ type Configuration struct {
 	TimeoutSeconds int `json:"timeout_seconds,omitempty"`
 	// Delays in seconds before each retry (±20 % jitter); after the last one the delivery is FAILED. Default about 48 h.
 	RetrySchedule []int `json:"retry_schedule,omitempty"`
-	// Static extra headers sent with every delivery (at most 50).
-	Headers map[string]string `json:"headers,omitempty"`
+	// Static extra headers sent with every delivery (at most 50), each value shown redacted: "••••" and its last 4 characters ("••••" alone for 4 characters or fewer). updateConfiguration replaces the whole map; a value sent back in this redacted form keeps the value stored under that name, so a client may send back what it read.
+	HeaderHints map[string]string `json:"header_hints,omitempty"`
+	// The static headers as sent: a JSON object, AES-GCM encrypted with FERRY_ENCRYPTION_KEY; null when there are none.
+	HeadersEncrypted *[]byte `json:"-"`
 	// Only ACTIVE configurations receive events; new ones are INACTIVE until activated.
 	Status configuration.Status `json:"status,omitempty"`
 	// Why Ferry deactivated it (e.g. the URL answered 410 Gone); cleared on activation.
@@ -121,7 +123,7 @@ func (*Configuration) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case configuration.FieldEventTypes, configuration.FieldRetrySchedule, configuration.FieldHeaders:
+		case configuration.FieldEventTypes, configuration.FieldRetrySchedule, configuration.FieldHeaderHints, configuration.FieldHeadersEncrypted:
 			values[i] = new([]byte)
 		case configuration.FieldID, configuration.FieldAccountID, configuration.FieldSigningKeyID:
 			values[i] = new(pulid.ID)
@@ -216,13 +218,19 @@ func (_m *Configuration) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field retry_schedule: %w", err)
 				}
 			}
-		case configuration.FieldHeaders:
+		case configuration.FieldHeaderHints:
 			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field headers", values[i])
+				return fmt.Errorf("unexpected type %T for field header_hints", values[i])
 			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Headers); err != nil {
-					return fmt.Errorf("unmarshal field headers: %w", err)
+				if err := json.Unmarshal(*value, &_m.HeaderHints); err != nil {
+					return fmt.Errorf("unmarshal field header_hints: %w", err)
 				}
+			}
+		case configuration.FieldHeadersEncrypted:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field headers_encrypted", values[i])
+			} else if value != nil {
+				_m.HeadersEncrypted = value
 			}
 		case configuration.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -330,8 +338,10 @@ func (_m *Configuration) String() string {
 	builder.WriteString("retry_schedule=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RetrySchedule))
 	builder.WriteString(", ")
-	builder.WriteString("headers=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Headers))
+	builder.WriteString("header_hints=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HeaderHints))
+	builder.WriteString(", ")
+	builder.WriteString("headers_encrypted=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

@@ -120,9 +120,15 @@ func (_c *ConfigurationCreate) SetRetrySchedule(v []int) *ConfigurationCreate {
 	return _c
 }
 
-// SetHeaders sets the "headers" field.
-func (_c *ConfigurationCreate) SetHeaders(v map[string]string) *ConfigurationCreate {
-	_c.mutation.SetHeaders(v)
+// SetHeaderHints sets the "header_hints" field.
+func (_c *ConfigurationCreate) SetHeaderHints(v map[string]string) *ConfigurationCreate {
+	_c.mutation.SetHeaderHints(v)
+	return _c
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (_c *ConfigurationCreate) SetHeadersEncrypted(v []byte) *ConfigurationCreate {
+	_c.mutation.SetHeadersEncrypted(v)
 	return _c
 }
 
@@ -285,9 +291,9 @@ func (_c *ConfigurationCreate) defaults() error {
 		v := configuration.DefaultRetrySchedule
 		_c.mutation.SetRetrySchedule(v)
 	}
-	if _, ok := _c.mutation.Headers(); !ok {
-		v := configuration.DefaultHeaders
-		_c.mutation.SetHeaders(v)
+	if _, ok := _c.mutation.HeaderHints(); !ok {
+		v := configuration.DefaultHeaderHints
+		_c.mutation.SetHeaderHints(v)
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := configuration.DefaultStatus
@@ -355,8 +361,8 @@ func (_c *ConfigurationCreate) check() error {
 	if _, ok := _c.mutation.RetrySchedule(); !ok {
 		return &ValidationError{Name: "retry_schedule", err: errors.New(`ent: missing required field "Configuration.retry_schedule"`)}
 	}
-	if _, ok := _c.mutation.Headers(); !ok {
-		return &ValidationError{Name: "headers", err: errors.New(`ent: missing required field "Configuration.headers"`)}
+	if _, ok := _c.mutation.HeaderHints(); !ok {
+		return &ValidationError{Name: "header_hints", err: errors.New(`ent: missing required field "Configuration.header_hints"`)}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Configuration.status"`)}
@@ -450,9 +456,13 @@ func (_c *ConfigurationCreate) createSpec() (*Configuration, *sqlgraph.CreateSpe
 		_spec.SetField(configuration.FieldRetrySchedule, field.TypeJSON, value)
 		_node.RetrySchedule = value
 	}
-	if value, ok := _c.mutation.Headers(); ok {
-		_spec.SetField(configuration.FieldHeaders, field.TypeJSON, value)
-		_node.Headers = value
+	if value, ok := _c.mutation.HeaderHints(); ok {
+		_spec.SetField(configuration.FieldHeaderHints, field.TypeJSON, value)
+		_node.HeaderHints = value
+	}
+	if value, ok := _c.mutation.HeadersEncrypted(); ok {
+		_spec.SetField(configuration.FieldHeadersEncrypted, field.TypeBytes, value)
+		_node.HeadersEncrypted = &value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(configuration.FieldStatus, field.TypeEnum, value)
@@ -692,15 +702,33 @@ func (u *ConfigurationUpsert) UpdateRetrySchedule() *ConfigurationUpsert {
 	return u
 }
 
-// SetHeaders sets the "headers" field.
-func (u *ConfigurationUpsert) SetHeaders(v map[string]string) *ConfigurationUpsert {
-	u.Set(configuration.FieldHeaders, v)
+// SetHeaderHints sets the "header_hints" field.
+func (u *ConfigurationUpsert) SetHeaderHints(v map[string]string) *ConfigurationUpsert {
+	u.Set(configuration.FieldHeaderHints, v)
 	return u
 }
 
-// UpdateHeaders sets the "headers" field to the value that was provided on create.
-func (u *ConfigurationUpsert) UpdateHeaders() *ConfigurationUpsert {
-	u.SetExcluded(configuration.FieldHeaders)
+// UpdateHeaderHints sets the "header_hints" field to the value that was provided on create.
+func (u *ConfigurationUpsert) UpdateHeaderHints() *ConfigurationUpsert {
+	u.SetExcluded(configuration.FieldHeaderHints)
+	return u
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (u *ConfigurationUpsert) SetHeadersEncrypted(v []byte) *ConfigurationUpsert {
+	u.Set(configuration.FieldHeadersEncrypted, v)
+	return u
+}
+
+// UpdateHeadersEncrypted sets the "headers_encrypted" field to the value that was provided on create.
+func (u *ConfigurationUpsert) UpdateHeadersEncrypted() *ConfigurationUpsert {
+	u.SetExcluded(configuration.FieldHeadersEncrypted)
+	return u
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (u *ConfigurationUpsert) ClearHeadersEncrypted() *ConfigurationUpsert {
+	u.SetNull(configuration.FieldHeadersEncrypted)
 	return u
 }
 
@@ -932,17 +960,38 @@ func (u *ConfigurationUpsertOne) UpdateRetrySchedule() *ConfigurationUpsertOne {
 	})
 }
 
-// SetHeaders sets the "headers" field.
-func (u *ConfigurationUpsertOne) SetHeaders(v map[string]string) *ConfigurationUpsertOne {
+// SetHeaderHints sets the "header_hints" field.
+func (u *ConfigurationUpsertOne) SetHeaderHints(v map[string]string) *ConfigurationUpsertOne {
 	return u.Update(func(s *ConfigurationUpsert) {
-		s.SetHeaders(v)
+		s.SetHeaderHints(v)
 	})
 }
 
-// UpdateHeaders sets the "headers" field to the value that was provided on create.
-func (u *ConfigurationUpsertOne) UpdateHeaders() *ConfigurationUpsertOne {
+// UpdateHeaderHints sets the "header_hints" field to the value that was provided on create.
+func (u *ConfigurationUpsertOne) UpdateHeaderHints() *ConfigurationUpsertOne {
 	return u.Update(func(s *ConfigurationUpsert) {
-		s.UpdateHeaders()
+		s.UpdateHeaderHints()
+	})
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (u *ConfigurationUpsertOne) SetHeadersEncrypted(v []byte) *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.SetHeadersEncrypted(v)
+	})
+}
+
+// UpdateHeadersEncrypted sets the "headers_encrypted" field to the value that was provided on create.
+func (u *ConfigurationUpsertOne) UpdateHeadersEncrypted() *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.UpdateHeadersEncrypted()
+	})
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (u *ConfigurationUpsertOne) ClearHeadersEncrypted() *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.ClearHeadersEncrypted()
 	})
 }
 
@@ -1349,17 +1398,38 @@ func (u *ConfigurationUpsertBulk) UpdateRetrySchedule() *ConfigurationUpsertBulk
 	})
 }
 
-// SetHeaders sets the "headers" field.
-func (u *ConfigurationUpsertBulk) SetHeaders(v map[string]string) *ConfigurationUpsertBulk {
+// SetHeaderHints sets the "header_hints" field.
+func (u *ConfigurationUpsertBulk) SetHeaderHints(v map[string]string) *ConfigurationUpsertBulk {
 	return u.Update(func(s *ConfigurationUpsert) {
-		s.SetHeaders(v)
+		s.SetHeaderHints(v)
 	})
 }
 
-// UpdateHeaders sets the "headers" field to the value that was provided on create.
-func (u *ConfigurationUpsertBulk) UpdateHeaders() *ConfigurationUpsertBulk {
+// UpdateHeaderHints sets the "header_hints" field to the value that was provided on create.
+func (u *ConfigurationUpsertBulk) UpdateHeaderHints() *ConfigurationUpsertBulk {
 	return u.Update(func(s *ConfigurationUpsert) {
-		s.UpdateHeaders()
+		s.UpdateHeaderHints()
+	})
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (u *ConfigurationUpsertBulk) SetHeadersEncrypted(v []byte) *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.SetHeadersEncrypted(v)
+	})
+}
+
+// UpdateHeadersEncrypted sets the "headers_encrypted" field to the value that was provided on create.
+func (u *ConfigurationUpsertBulk) UpdateHeadersEncrypted() *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.UpdateHeadersEncrypted()
+	})
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (u *ConfigurationUpsertBulk) ClearHeadersEncrypted() *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.ClearHeadersEncrypted()
 	})
 }
 

@@ -148,9 +148,21 @@ func (_u *ConfigurationUpdate) AppendRetrySchedule(v []int) *ConfigurationUpdate
 	return _u
 }
 
-// SetHeaders sets the "headers" field.
-func (_u *ConfigurationUpdate) SetHeaders(v map[string]string) *ConfigurationUpdate {
-	_u.mutation.SetHeaders(v)
+// SetHeaderHints sets the "header_hints" field.
+func (_u *ConfigurationUpdate) SetHeaderHints(v map[string]string) *ConfigurationUpdate {
+	_u.mutation.SetHeaderHints(v)
+	return _u
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (_u *ConfigurationUpdate) SetHeadersEncrypted(v []byte) *ConfigurationUpdate {
+	_u.mutation.SetHeadersEncrypted(v)
+	return _u
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (_u *ConfigurationUpdate) ClearHeadersEncrypted() *ConfigurationUpdate {
+	_u.mutation.ClearHeadersEncrypted()
 	return _u
 }
 
@@ -434,8 +446,14 @@ func (_u *ConfigurationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 			sqljson.Append(u, configuration.FieldRetrySchedule, value)
 		})
 	}
-	if value, ok := _u.mutation.Headers(); ok {
-		_spec.SetField(configuration.FieldHeaders, field.TypeJSON, value)
+	if value, ok := _u.mutation.HeaderHints(); ok {
+		_spec.SetField(configuration.FieldHeaderHints, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.HeadersEncrypted(); ok {
+		_spec.SetField(configuration.FieldHeadersEncrypted, field.TypeBytes, value)
+	}
+	if _u.mutation.HeadersEncryptedCleared() {
+		_spec.ClearField(configuration.FieldHeadersEncrypted, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(configuration.FieldStatus, field.TypeEnum, value)
@@ -707,9 +725,21 @@ func (_u *ConfigurationUpdateOne) AppendRetrySchedule(v []int) *ConfigurationUpd
 	return _u
 }
 
-// SetHeaders sets the "headers" field.
-func (_u *ConfigurationUpdateOne) SetHeaders(v map[string]string) *ConfigurationUpdateOne {
-	_u.mutation.SetHeaders(v)
+// SetHeaderHints sets the "header_hints" field.
+func (_u *ConfigurationUpdateOne) SetHeaderHints(v map[string]string) *ConfigurationUpdateOne {
+	_u.mutation.SetHeaderHints(v)
+	return _u
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (_u *ConfigurationUpdateOne) SetHeadersEncrypted(v []byte) *ConfigurationUpdateOne {
+	_u.mutation.SetHeadersEncrypted(v)
+	return _u
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (_u *ConfigurationUpdateOne) ClearHeadersEncrypted() *ConfigurationUpdateOne {
+	_u.mutation.ClearHeadersEncrypted()
 	return _u
 }
 
@@ -1023,8 +1053,14 @@ func (_u *ConfigurationUpdateOne) sqlSave(ctx context.Context) (_node *Configura
 			sqljson.Append(u, configuration.FieldRetrySchedule, value)
 		})
 	}
-	if value, ok := _u.mutation.Headers(); ok {
-		_spec.SetField(configuration.FieldHeaders, field.TypeJSON, value)
+	if value, ok := _u.mutation.HeaderHints(); ok {
+		_spec.SetField(configuration.FieldHeaderHints, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.HeadersEncrypted(); ok {
+		_spec.SetField(configuration.FieldHeadersEncrypted, field.TypeBytes, value)
+	}
+	if _u.mutation.HeadersEncryptedCleared() {
+		_spec.ClearField(configuration.FieldHeadersEncrypted, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(configuration.FieldStatus, field.TypeEnum, value)

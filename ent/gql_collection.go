@@ -322,9 +322,9 @@ func (_q *ConfigurationQuery) collectField(ctx context.Context, oneNode bool, op
 				fieldSeen[configuration.FieldRetrySchedule] = struct{}{}
 			}
 		case "headers":
-			if _, ok := fieldSeen[configuration.FieldHeaders]; !ok {
-				selectedFields = append(selectedFields, configuration.FieldHeaders)
-				fieldSeen[configuration.FieldHeaders] = struct{}{}
+			if _, ok := fieldSeen[configuration.FieldHeaderHints]; !ok {
+				selectedFields = append(selectedFields, configuration.FieldHeaderHints)
+				fieldSeen[configuration.FieldHeaderHints] = struct{}{}
 			}
 		case "status":
 			if _, ok := fieldSeen[configuration.FieldStatus]; !ok {

@@ -1306,7 +1306,8 @@ type ConfigurationMutation struct {
 	addtimeout_seconds   *int
 	retry_schedule       *[]int
 	appendretry_schedule []int
-	headers              *map[string]string
+	header_hints         *map[string]string
+	headers_encrypted    *[]byte
 	status               *configuration.Status
 	disabled_reason      *string
 	activated_at         *time.Time
@@ -1860,40 +1861,89 @@ func (m *ConfigurationMutation) ResetRetrySchedule() {
 	m.appendretry_schedule = nil
 }
 
-// SetHeaders sets the "headers" field.
-func (m *ConfigurationMutation) SetHeaders(value map[string]string) {
-	m.headers = &value
+// SetHeaderHints sets the "header_hints" field.
+func (m *ConfigurationMutation) SetHeaderHints(value map[string]string) {
+	m.header_hints = &value
 }
 
-// Headers returns the value of the "headers" field in the mutation.
-func (m *ConfigurationMutation) Headers() (r map[string]string, exists bool) {
-	v := m.headers
+// HeaderHints returns the value of the "header_hints" field in the mutation.
+func (m *ConfigurationMutation) HeaderHints() (r map[string]string, exists bool) {
+	v := m.header_hints
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldHeaders returns the old "headers" field's value of the Configuration entity.
+// OldHeaderHints returns the old "header_hints" field's value of the Configuration entity.
 // If the Configuration object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ConfigurationMutation) OldHeaders(ctx context.Context) (v map[string]string, err error) {
+func (m *ConfigurationMutation) OldHeaderHints(ctx context.Context) (v map[string]string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldHeaders is only allowed on UpdateOne operations")
+		return v, errors.New("OldHeaderHints is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldHeaders requires an ID field in the mutation")
+		return v, errors.New("OldHeaderHints requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldHeaders: %w", err)
+		return v, fmt.Errorf("querying old value for OldHeaderHints: %w", err)
 	}
-	return oldValue.Headers, nil
+	return oldValue.HeaderHints, nil
 }
 
-// ResetHeaders resets all changes to the "headers" field.
-func (m *ConfigurationMutation) ResetHeaders() {
-	m.headers = nil
+// ResetHeaderHints resets all changes to the "header_hints" field.
+func (m *ConfigurationMutation) ResetHeaderHints() {
+	m.header_hints = nil
+}
+
+// SetHeadersEncrypted sets the "headers_encrypted" field.
+func (m *ConfigurationMutation) SetHeadersEncrypted(b []byte) {
+	m.headers_encrypted = &b
+}
+
+// HeadersEncrypted returns the value of the "headers_encrypted" field in the mutation.
+func (m *ConfigurationMutation) HeadersEncrypted() (r []byte, exists bool) {
+	v := m.headers_encrypted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeadersEncrypted returns the old "headers_encrypted" field's value of the Configuration entity.
+// If the Configuration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfigurationMutation) OldHeadersEncrypted(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeadersEncrypted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeadersEncrypted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeadersEncrypted: %w", err)
+	}
+	return oldValue.HeadersEncrypted, nil
+}
+
+// ClearHeadersEncrypted clears the value of the "headers_encrypted" field.
+func (m *ConfigurationMutation) ClearHeadersEncrypted() {
+	m.headers_encrypted = nil
+	m.clearedFields[configuration.FieldHeadersEncrypted] = struct{}{}
+}
+
+// HeadersEncryptedCleared returns if the "headers_encrypted" field was cleared in this mutation.
+func (m *ConfigurationMutation) HeadersEncryptedCleared() bool {
+	_, ok := m.clearedFields[configuration.FieldHeadersEncrypted]
+	return ok
+}
+
+// ResetHeadersEncrypted resets all changes to the "headers_encrypted" field.
+func (m *ConfigurationMutation) ResetHeadersEncrypted() {
+	m.headers_encrypted = nil
+	delete(m.clearedFields, configuration.FieldHeadersEncrypted)
 }
 
 // SetStatus sets the "status" field.
@@ -2226,7 +2276,7 @@ func (m *ConfigurationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConfigurationMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, configuration.FieldCreatedAt)
 	}
@@ -2257,8 +2307,11 @@ func (m *ConfigurationMutation) Fields() []string {
 	if m.retry_schedule != nil {
 		fields = append(fields, configuration.FieldRetrySchedule)
 	}
-	if m.headers != nil {
-		fields = append(fields, configuration.FieldHeaders)
+	if m.header_hints != nil {
+		fields = append(fields, configuration.FieldHeaderHints)
+	}
+	if m.headers_encrypted != nil {
+		fields = append(fields, configuration.FieldHeadersEncrypted)
 	}
 	if m.status != nil {
 		fields = append(fields, configuration.FieldStatus)
@@ -2297,8 +2350,10 @@ func (m *ConfigurationMutation) Field(name string) (ent.Value, bool) {
 		return m.TimeoutSeconds()
 	case configuration.FieldRetrySchedule:
 		return m.RetrySchedule()
-	case configuration.FieldHeaders:
-		return m.Headers()
+	case configuration.FieldHeaderHints:
+		return m.HeaderHints()
+	case configuration.FieldHeadersEncrypted:
+		return m.HeadersEncrypted()
 	case configuration.FieldStatus:
 		return m.Status()
 	case configuration.FieldDisabledReason:
@@ -2334,8 +2389,10 @@ func (m *ConfigurationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldTimeoutSeconds(ctx)
 	case configuration.FieldRetrySchedule:
 		return m.OldRetrySchedule(ctx)
-	case configuration.FieldHeaders:
-		return m.OldHeaders(ctx)
+	case configuration.FieldHeaderHints:
+		return m.OldHeaderHints(ctx)
+	case configuration.FieldHeadersEncrypted:
+		return m.OldHeadersEncrypted(ctx)
 	case configuration.FieldStatus:
 		return m.OldStatus(ctx)
 	case configuration.FieldDisabledReason:
@@ -2421,12 +2478,19 @@ func (m *ConfigurationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRetrySchedule(v)
 		return nil
-	case configuration.FieldHeaders:
+	case configuration.FieldHeaderHints:
 		v, ok := value.(map[string]string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetHeaders(v)
+		m.SetHeaderHints(v)
+		return nil
+	case configuration.FieldHeadersEncrypted:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeadersEncrypted(v)
 		return nil
 	case configuration.FieldStatus:
 		v, ok := value.(configuration.Status)
@@ -2506,6 +2570,9 @@ func (m *ConfigurationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ConfigurationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(configuration.FieldHeadersEncrypted) {
+		fields = append(fields, configuration.FieldHeadersEncrypted)
+	}
 	if m.FieldCleared(configuration.FieldDisabledReason) {
 		fields = append(fields, configuration.FieldDisabledReason)
 	}
@@ -2526,6 +2593,9 @@ func (m *ConfigurationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ConfigurationMutation) ClearField(name string) error {
 	switch name {
+	case configuration.FieldHeadersEncrypted:
+		m.ClearHeadersEncrypted()
+		return nil
 	case configuration.FieldDisabledReason:
 		m.ClearDisabledReason()
 		return nil
@@ -2570,8 +2640,11 @@ func (m *ConfigurationMutation) ResetField(name string) error {
 	case configuration.FieldRetrySchedule:
 		m.ResetRetrySchedule()
 		return nil
-	case configuration.FieldHeaders:
-		m.ResetHeaders()
+	case configuration.FieldHeaderHints:
+		m.ResetHeaderHints()
+		return nil
+	case configuration.FieldHeadersEncrypted:
+		m.ResetHeadersEncrypted()
 		return nil
 	case configuration.FieldStatus:
 		m.ResetStatus()

@@ -50,11 +50,23 @@ func TestInvalidInputIsRefusedNamingTheField(t *testing.T) {
 		{"retry delay over a day", valid(map[string]any{"retrySchedule": []int{86401}}), "retrySchedule"},
 		{"revoked signing key", valid(map[string]any{"signingKeyID": revokedID}), "signingKeyID"},
 		{"unknown signing key", valid(map[string]any{"signingKeyID": "key_01HZZZZZZZZZZZZZZZZZZZZZZZ"}), "signingKeyID"},
-		{"invalid header name", valid(map[string]any{"headers": map[string]string{"Bad Header": "x"}}), "headers"},
-		{"header overriding X-Signature", valid(map[string]any{"headers": map[string]string{"X-Signature": "x"}}), "headers"},
-		{"header overriding webhook-id", valid(map[string]any{"headers": map[string]string{"webhook-id": "x"}}), "headers"},
-		{"header overriding an X-Ferry header", valid(map[string]any{"headers": map[string]string{"x-ferry-event-id": "x"}}), "headers"},
-		{"header value with a line break", valid(map[string]any{"headers": map[string]string{"X-Team": "a\r\nX-Evil: 1"}}), "headers"},
+		{"invalid header name", valid(map[string]any{"headers": map[string]string{"Bad Header": "x"}}), "headers.Bad Header"},
+		{"header name with a colon", valid(map[string]any{"headers": map[string]string{"X-A:b": "x"}}), "headers.X-A:b"},
+		{"header overriding X-Signature", valid(map[string]any{"headers": map[string]string{"X-Signature": "x"}}), "headers.X-Signature"},
+		{"header overriding webhook-id", valid(map[string]any{"headers": map[string]string{"webhook-id": "x"}}), "headers.webhook-id"},
+		{"header in the webhook-* namespace", valid(map[string]any{"headers": map[string]string{"Webhook-Version": "2"}}), "headers.Webhook-Version"},
+		{"header overriding an X-Ferry header", valid(map[string]any{"headers": map[string]string{"x-ferry-event-id": "x"}}), "headers.x-ferry-event-id"},
+		{"header overriding User-Agent", valid(map[string]any{"headers": map[string]string{"User-Agent": "curl"}}), "headers.User-Agent"},
+		{"header overriding Host", valid(map[string]any{"headers": map[string]string{"Host": "internal"}}), "headers.Host"},
+		{"header overriding Content-Length", valid(map[string]any{"headers": map[string]string{"Content-Length": "0"}}), "headers.Content-Length"},
+		{"header overriding Content-Type", valid(map[string]any{"headers": map[string]string{"content-type": "text/plain"}}), "headers.content-type"},
+		{"header value with a line break", valid(map[string]any{"headers": map[string]string{"X-Team": "a\r\nX-Evil: 1"}}), "headers.X-Team"},
+		{"header value with a control character", valid(map[string]any{"headers": map[string]string{"X-Team": "a\u0001b"}}), "headers.X-Team"},
+		{"header value with DEL", valid(map[string]any{"headers": map[string]string{"X-Team": "a\u007f"}}), "headers.X-Team"},
+		{"header value with a C1 control", valid(map[string]any{"headers": map[string]string{"X-Team": "a\u0085"}}), "headers.X-Team"},
+		{"header value over 4096 bytes", valid(map[string]any{"headers": map[string]string{"X-Team": strings.Repeat("a", 4097)}}), "headers.X-Team"},
+		{"header value in redacted form", valid(map[string]any{"headers": map[string]string{"Authorization": "••••abcd"}}), "headers.Authorization"},
+		{"header given twice in two cases", valid(map[string]any{"headers": map[string]string{"X-Team": "a", "x-team": "b"}}), "headers.x-team"},
 	}
 	for _, tc := range cases {
 		res := e.Do(acc.Token, `mutation($in: CreateConfigurationInput!) { createConfiguration(input: $in) { id } }`, map[string]any{"in": tc.in})
@@ -79,6 +91,7 @@ func TestInvalidInputIsRefusedNamingTheField(t *testing.T) {
 			{"maxParallel 0", map[string]any{"name": "renamed", "maxParallel": 0}, "maxParallel"},
 			{"new url answering 500", map[string]any{"name": "renamed", "url": failing.URL}, "url"},
 			{"archived event type", map[string]any{"eventTypes": []string{"OLD_EVENT"}}, "eventTypes"},
+			{"header value with a control character", map[string]any{"headers": map[string]string{"X-Team": "\u0001"}}, "headers.X-Team"},
 		} {
 			res := e.Do(acc.Token, `mutation($id: ID!, $in: UpdateConfigurationInput!) { updateConfiguration(id: $id, input: $in) { id } }`,
 				map[string]any{"id": id, "in": tc.in})

@@ -98,6 +98,11 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 		w.Logger.WarnContext(ctx, "cannot sign; deliveries cancelled", "configuration_id", cfgID, "err", err)
 		return w.cancelAll(sys, as)
 	}
+	headers, err := w.Configs.Headers(cfg)
+	if err != nil {
+		w.Logger.WarnContext(ctx, "cannot open the static headers; deliveries cancelled", "configuration_id", cfgID, "err", err)
+		return w.cancelAll(sys, as)
+	}
 	made := false
 	for len(as) > 0 {
 		wave := as[:min(len(as), cfg.MaxParallel)]
@@ -110,7 +115,7 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 			as = rest
 			continue
 		}
-		unsent, err := w.wave(ctx, cfg, secrets, granted, claimed.Leases)
+		unsent, err := w.wave(ctx, cfg, secrets, headers, granted, claimed.Leases)
 		if err != nil {
 			return err
 		}
@@ -172,7 +177,7 @@ func (w *Worker) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt,
 // of each group sent together once its requests are over, records what
 // was sent and then ends the claims. It returns the attempts that got no
 // slot in time, unmade and unclaimed.
-func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, as []queue.Attempt, leases []*limiter.Lease) ([]queue.Attempt, error) {
+func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, as []queue.Attempt, leases []*limiter.Lease) ([]queue.Attempt, error) {
 	sys := viewer.System(ctx)
 	// The claims last until the attempts are recorded, so no other task
 	// makes them meanwhile.
@@ -221,7 +226,7 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 			for _, i := range sending {
 				w.sends.Go(func() {
 					defer reqs.Done()
-					results[i] = w.send(ctx, ds[i], cfg, secrets, as[i])
+					results[i] = w.send(ctx, ds[i], cfg, secrets, headers, as[i])
 				})
 			}
 			reqs.Wait()
@@ -243,13 +248,13 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 }
 
 // send makes one request for attempt a of d.
-func (w *Worker) send(ctx context.Context, d *ent.Delivery, cfg *ent.Configuration, secrets [][]byte, a queue.Attempt) sender.Result {
+func (w *Worker) send(ctx context.Context, d *ent.Delivery, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, a queue.Attempt) sender.Result {
 	ctx, span := tracing.Start(tracing.WithTraceparent(ctx, a.Trace), "ferry.deliver",
 		attribute.String("ferry.delivery_id", string(d.ID)), attribute.Int("ferry.attempt", a.Number))
 	defer span.End()
 	done := w.Metrics.InFlight(string(cfg.ID))
 	res := w.Sender.Send(ctx, sender.Message{
-		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: cfg.Headers,
+		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: headers,
 		EventID: string(d.EventID), EventType: d.Edges.Event.Type, Data: d.Edges.Event.Data,
 		OccurredAt: d.Edges.Event.OccurredAt, ConfigurationID: string(cfg.ID),
 		DeliveryID: string(d.ID), Attempt: a.Number, Keys: secrets,

@@ -39,8 +39,10 @@ const (
 	FieldTimeoutSeconds = "timeout_seconds"
 	// FieldRetrySchedule holds the string denoting the retry_schedule field in the database.
 	FieldRetrySchedule = "retry_schedule"
-	// FieldHeaders holds the string denoting the headers field in the database.
-	FieldHeaders = "headers"
+	// FieldHeaderHints holds the string denoting the header_hints field in the database.
+	FieldHeaderHints = "headers"
+	// FieldHeadersEncrypted holds the string denoting the headers_encrypted field in the database.
+	FieldHeadersEncrypted = "headers_encrypted"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldDisabledReason holds the string denoting the disabled_reason field in the database.
@@ -100,7 +102,8 @@ var Columns = []string{
 	FieldMaxParallel,
 	FieldTimeoutSeconds,
 	FieldRetrySchedule,
-	FieldHeaders,
+	FieldHeaderHints,
+	FieldHeadersEncrypted,
 	FieldStatus,
 	FieldDisabledReason,
 	FieldActivatedAt,
@@ -144,8 +147,8 @@ var (
 	TimeoutSecondsValidator func(int) error
 	// DefaultRetrySchedule holds the default value on creation for the "retry_schedule" field.
 	DefaultRetrySchedule []int
-	// DefaultHeaders holds the default value on creation for the "headers" field.
-	DefaultHeaders map[string]string
+	// DefaultHeaderHints holds the default value on creation for the "header_hints" field.
+	DefaultHeaderHints map[string]string
 	// DisabledReasonValidator is a validator for the "disabled_reason" field. It is called by the builders before save.
 	DisabledReasonValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.

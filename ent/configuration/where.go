@@ -96,6 +96,11 @@ func TimeoutSeconds(v int) predicate.Configuration {
 	return predicate.Configuration(sql.FieldEQ(FieldTimeoutSeconds, v))
 }
 
+// HeadersEncrypted applies equality check predicate on the "headers_encrypted" field. It's identical to HeadersEncryptedEQ.
+func HeadersEncrypted(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldEQ(FieldHeadersEncrypted, v))
+}
+
 // DisabledReason applies equality check predicate on the "disabled_reason" field. It's identical to DisabledReasonEQ.
 func DisabledReason(v string) predicate.Configuration {
 	return predicate.Configuration(sql.FieldEQ(FieldDisabledReason, v))
@@ -534,6 +539,56 @@ func TimeoutSecondsLT(v int) predicate.Configuration {
 // TimeoutSecondsLTE applies the LTE predicate on the "timeout_seconds" field.
 func TimeoutSecondsLTE(v int) predicate.Configuration {
 	return predicate.Configuration(sql.FieldLTE(FieldTimeoutSeconds, v))
+}
+
+// HeadersEncryptedEQ applies the EQ predicate on the "headers_encrypted" field.
+func HeadersEncryptedEQ(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldEQ(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedNEQ applies the NEQ predicate on the "headers_encrypted" field.
+func HeadersEncryptedNEQ(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldNEQ(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedIn applies the In predicate on the "headers_encrypted" field.
+func HeadersEncryptedIn(vs ...[]byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldIn(FieldHeadersEncrypted, vs...))
+}
+
+// HeadersEncryptedNotIn applies the NotIn predicate on the "headers_encrypted" field.
+func HeadersEncryptedNotIn(vs ...[]byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldNotIn(FieldHeadersEncrypted, vs...))
+}
+
+// HeadersEncryptedGT applies the GT predicate on the "headers_encrypted" field.
+func HeadersEncryptedGT(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldGT(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedGTE applies the GTE predicate on the "headers_encrypted" field.
+func HeadersEncryptedGTE(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldGTE(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedLT applies the LT predicate on the "headers_encrypted" field.
+func HeadersEncryptedLT(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldLT(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedLTE applies the LTE predicate on the "headers_encrypted" field.
+func HeadersEncryptedLTE(v []byte) predicate.Configuration {
+	return predicate.Configuration(sql.FieldLTE(FieldHeadersEncrypted, v))
+}
+
+// HeadersEncryptedIsNil applies the IsNil predicate on the "headers_encrypted" field.
+func HeadersEncryptedIsNil() predicate.Configuration {
+	return predicate.Configuration(sql.FieldIsNull(FieldHeadersEncrypted))
+}
+
+// HeadersEncryptedNotNil applies the NotNil predicate on the "headers_encrypted" field.
+func HeadersEncryptedNotNil() predicate.Configuration {
+	return predicate.Configuration(sql.FieldNotNull(FieldHeadersEncrypted))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

@@ -66,6 +66,7 @@ var (
 		{Name: "timeout_seconds", Type: field.TypeInt, Default: 30},
 		{Name: "retry_schedule", Type: field.TypeJSON},
 		{Name: "headers", Type: field.TypeJSON},
+		{Name: "headers_encrypted", Type: field.TypeBytes, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"INACTIVE", "ACTIVE"}, Default: "INACTIVE"},
 		{Name: "disabled_reason", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "activated_at", Type: field.TypeTime, Nullable: true},
@@ -80,13 +81,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "configurations_accounts_account",
-				Columns:    []*schema.Column{ConfigurationsColumns[13]},
+				Columns:    []*schema.Column{ConfigurationsColumns[14]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "configurations_signing_keys_signing_key",
-				Columns:    []*schema.Column{ConfigurationsColumns[14]},
+				Columns:    []*schema.Column{ConfigurationsColumns[15]},
 				RefColumns: []*schema.Column{SigningKeysColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -95,12 +96,12 @@ var (
 			{
 				Name:    "configuration_account_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConfigurationsColumns[13], ConfigurationsColumns[1]},
+				Columns: []*schema.Column{ConfigurationsColumns[14], ConfigurationsColumns[1]},
 			},
 			{
 				Name:    "configuration_account_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ConfigurationsColumns[13], ConfigurationsColumns[10]},
+				Columns: []*schema.Column{ConfigurationsColumns[14], ConfigurationsColumns[11]},
 			},
 		},
 	}

@@ -203,12 +203,12 @@ func init() {
 	configurationDescRetrySchedule := configurationFields[6].Descriptor()
 	// configuration.DefaultRetrySchedule holds the default value on creation for the retry_schedule field.
 	configuration.DefaultRetrySchedule = configurationDescRetrySchedule.Default.([]int)
-	// configurationDescHeaders is the schema descriptor for headers field.
-	configurationDescHeaders := configurationFields[7].Descriptor()
-	// configuration.DefaultHeaders holds the default value on creation for the headers field.
-	configuration.DefaultHeaders = configurationDescHeaders.Default.(map[string]string)
+	// configurationDescHeaderHints is the schema descriptor for header_hints field.
+	configurationDescHeaderHints := configurationFields[7].Descriptor()
+	// configuration.DefaultHeaderHints holds the default value on creation for the header_hints field.
+	configuration.DefaultHeaderHints = configurationDescHeaderHints.Default.(map[string]string)
 	// configurationDescDisabledReason is the schema descriptor for disabled_reason field.
-	configurationDescDisabledReason := configurationFields[9].Descriptor()
+	configurationDescDisabledReason := configurationFields[10].Descriptor()
 	// configuration.DisabledReasonValidator is a validator for the "disabled_reason" field. It is called by the builders before save.
 	configuration.DisabledReasonValidator = configurationDescDisabledReason.Validators[0].(func(string) error)
 	// configurationDescID is the schema descriptor for id field.

@@ -44,10 +44,17 @@ func (Configuration) Fields() []ent.Field {
 			Default(DefaultRetrySchedule).
 			Comment("Delays in seconds before each retry (±20 % jitter); after the last one the delivery is FAILED. Default about 48 h.").
 			Annotations(entgql.Type("[Int!]")),
-		field.JSON("headers", map[string]string{}).
+		// The values are credentials (Authorization: Basic …): they are
+		// stored sealed, and only their redacted form is ever shown.
+		field.JSON("header_hints", map[string]string{}).
+			StorageKey("headers").
 			Default(map[string]string{}).
-			Comment("Static extra headers sent with every delivery (at most 50).").
-			Annotations(entgql.Type("Map")),
+			Comment("Static extra headers sent with every delivery (at most 50), each value shown redacted: \"••••\" and its last 4 characters (\"••••\" alone for 4 characters or fewer). "+
+				"updateConfiguration replaces the whole map; a value sent back in this redacted form keeps the value stored under that name, so a client may send back what it read.").
+			Annotations(entgql.Type("Map"), entgql.MapsTo("headers")),
+		field.Bytes("headers_encrypted").Sensitive().Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("The static headers as sent: a JSON object, AES-GCM encrypted with FERRY_ENCRYPTION_KEY; null when there are none."),
 		field.Enum("status").Values("INACTIVE", "ACTIVE").Default("INACTIVE").
 			Comment("Only ACTIVE configurations receive events; new ones are INACTIVE until activated.").
 			Annotations(entgql.OrderField("STATUS")),

@@ -96,7 +96,7 @@ type ComplexityRoot struct {
 		CreatedAt      func(childComplexity int) int
 		DisabledReason func(childComplexity int) int
 		EventTypes     func(childComplexity int) int
-		Headers        func(childComplexity int) int
+		HeaderHints    func(childComplexity int) int
 		ID             func(childComplexity int) int
 		MaxParallel    func(childComplexity int) int
 		Name           func(childComplexity int) int
@@ -537,11 +537,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Configuration.EventTypes(childComplexity), true
 	case "Configuration.headers":
-		if e.ComplexityRoot.Configuration.Headers == nil {
+		if e.ComplexityRoot.Configuration.HeaderHints == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Configuration.Headers(childComplexity), true
+		return e.ComplexityRoot.Configuration.HeaderHints(childComplexity), true
 	case "Configuration.id":
 		if e.ComplexityRoot.Configuration.ID == nil {
 			break
@@ -2053,9 +2053,9 @@ type Configuration implements Node {
   """
   retrySchedule: [Int!]!
   """
-  Static extra headers sent with every delivery (at most 50).
+  Static extra headers sent with every delivery (at most 50), each value shown redacted: "••••" and its last 4 characters ("••••" alone for 4 characters or fewer). updateConfiguration replaces the whole map; a value sent back in this redacted form keeps the value stored under that name, so a client may send back what it read.
   """
-  headers: Map!
+  headers: Map! @goField(name: "HeaderHints", forceResolver: false)
   """
   Only ACTIVE configurations receive events; new ones are INACTIVE until activated.
   """
@@ -3916,7 +3916,12 @@ input CreateConfigurationInput {
   timeoutSeconds: Int
   "Delays in seconds between attempts, at most 20, each 0-86400."
   retrySchedule: [Int!]
-  "Static headers sent with every delivery."
+  """
+  Static headers sent with every delivery, at most 50, e.g. {"Authorization": "Basic …"}: names
+  are header tokens, not ones Ferry sets itself (Content-Type, User-Agent, webhook-*, X-Signature,
+  X-Ferry-*, …), values at most 4096 bytes without control characters. Values are stored
+  encrypted and shown only redacted ("••••" and their last 4 characters).
+  """
   headers: Map
 }
 
@@ -3936,7 +3941,12 @@ input UpdateConfigurationInput {
   timeoutSeconds: Int
   "Delays in seconds between attempts, at most 20, each 0-86400 (replaces the list)."
   retrySchedule: [Int!]
-  "Static headers sent with every delivery, at most 50 (replaces the map)."
+  """
+  Static headers sent with every delivery, at most 50, checked as in createConfiguration. Replaces
+  the whole map: names left out are removed. A value in the redacted form Configuration.headers
+  shows ("••••abcd") keeps the value stored under that name, so a client can send back the map it
+  read with one value changed; any other value starting with "••••" is refused.
+  """
   headers: Map
 }
 
@@ -6135,7 +6145,7 @@ func (ec *executionContext) _Configuration_headers(ctx context.Context, field gr
 			return ec.fieldContext_Configuration_headers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Headers, nil
+			return obj.HeaderHints, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v map[string]string) graphql.Marshaler {

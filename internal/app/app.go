@@ -92,6 +92,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
 	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy))
 	k := keys.New(client, box)
+	k.MaxPerAccount = cfg.MaxSigningKeysPerAccount
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
 	if err != nil {
 		db.Close()
@@ -101,11 +102,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
 	m := metrics.New(q.Inspector())
-	cfgs := configs.New(client, k, snd, policy, notifier)
-	cfgs.Metrics = m
+	cfgs := configs.New(client, k, box, snd, policy, notifier)
+	cfgs.Metrics, cfgs.MaxPerAccount = m, cfg.MaxConfigurationsPerAccount
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
-	rs := resend.New(client, k, snd, q, notifier, logger)
+	rs := resend.New(client, k, cfgs, snd, q, notifier, logger)
 	rs.Metrics = m
 	authn := auth.NewAuthenticator(client, cfg.AdminToken)
 	ws := cfg.Websockets
@@ -182,27 +183,64 @@ func (a *App) Migrate(ctx context.Context) error {
 		if err := client.Schema.Create(ctx); err != nil {
 			return fmt.Errorf("create SQLite schema: %w", err)
 		}
-		return nil
+		return a.sealSQLiteHeaders(ctx)
 	}
-	applied, err := migrations.Apply(ctx, a.DB)
+	box, err := a.box()
+	if err != nil {
+		return err
+	}
+	applied, err := migrations.Apply(ctx, a.DB, box)
 	for _, v := range applied {
 		a.Logger.InfoContext(ctx, "migration applied", "version", v)
 	}
 	return err
 }
 
-// Ready reports whether PostgreSQL and Redis answer.
-func (a *App) Ready(ctx context.Context) error {
+// box is the Box of FERRY_ENCRYPTION_KEY, nil when it is not set
+// (`ferry migrate` may run without it).
+func (a *App) box() (*secrets.Box, error) {
+	if len(a.Config.EncryptionKey) == 0 {
+		return nil, nil
+	}
+	box, err := secrets.NewBox(a.Config.EncryptionKey)
+	if err != nil {
+		return nil, fmt.Errorf("FERRY_ENCRYPTION_KEY: %w", err)
+	}
+	return box, nil
+}
+
+// sealSQLiteHeaders encrypts the static headers a dev database made before
+// they were encrypted, as migration 0006 does on PostgreSQL.
+func (a *App) sealSQLiteHeaders(ctx context.Context) error {
+	box, err := a.box()
+	if err != nil {
+		return err
+	}
+	tx, err := a.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("seal headers: %w", err)
+	}
+	if err := migrations.SealHeaders(ctx, tx, dialect.SQLite, box); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("seal headers: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Ready reports which of Ferry's dependencies ("postgresql", "redis") do not
+// answer, with why; none when all answer. The causes are for the log: a
+// driver's error names the database's user, name and host.
+func (a *App) Ready(ctx context.Context) map[string]error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	var errs []error
+	down := map[string]error{}
 	if err := a.DB.PingContext(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("postgresql: %w", err))
+		down["postgresql"] = err
 	}
 	if err := a.Redis.Ping(ctx).Err(); err != nil {
-		errs = append(errs, fmt.Errorf("redis: %w", err))
+		down["redis"] = err
 	}
-	return errors.Join(errs...)
+	return down
 }
 
 // NewWorker returns a delivery worker sharing this app's dependencies.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
+
+	"github.com/ferryhq/ferry/internal/httpguard"
 )
 
 // dashboardPath is where asynqmon, asynq's web dashboard, is mounted.
@@ -14,7 +16,9 @@ const dashboardPath = "/asynq"
 
 // dashboard serves asynqmon for the admin token only. A browser sends it as
 // the password of HTTP Basic auth (any user name); scripts may send it as a
-// Bearer token.
+// Bearer token. A browser sends cached Basic credentials with a form posted
+// from any site, so changes (pausing a queue, deleting tasks) are taken only
+// from the dashboard's own origin.
 func (a *App) dashboard() (http.Handler, func() error, error) {
 	opt, err := asynq.ParseRedisURI(a.Config.RedisURL)
 	if err != nil {
@@ -34,5 +38,5 @@ func (a *App) dashboard() (http.Handler, func() error, error) {
 		}
 		mon.ServeHTTP(w, r)
 	})
-	return h, mon.Close, nil
+	return httpguard.SameOrigin(h), mon.Close, nil
 }

@@ -47,15 +47,24 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.Ready(r.Context()); err != nil {
-			a.Logger.WarnContext(r.Context(), "not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
+	mux.HandleFunc("GET /readyz", a.readyz)
 	return requestid.Middleware(mux)
+}
+
+// readyz answers whether Ferry can serve: which dependency is down, and
+// nothing of why, which only the log says (the endpoint is unauthenticated).
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	down := a.Ready(r.Context())
+	out := map[string]string{"status": "ready", "postgresql": "up", "redis": "up"}
+	for name, err := range down {
+		a.Logger.WarnContext(r.Context(), "not ready", "dependency", name, "err", err)
+		out["status"], out[name] = "unavailable", "down"
+	}
+	status := http.StatusOK
+	if len(down) > 0 {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, out)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

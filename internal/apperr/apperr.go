@@ -23,6 +23,7 @@ const (
 	Forbidden       Code = "FORBIDDEN"
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
+	QuotaExceeded   Code = "QUOTA_EXCEEDED"
 )
 
 // Error is a domain error with a user-safe message.
@@ -58,6 +59,14 @@ func Missing(what string) *Error {
 // Conflicting reports a state that forbids the operation.
 func Conflicting(format string, args ...any) *Error {
 	return &Error{Code: Conflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// OverQuota reports that an account already has the most of what (e.g.
+// "configurations") that variable, the environment variable setting the
+// quota, allows.
+func OverQuota(what string, limit int, variable string) *Error {
+	return &Error{Code: QuotaExceeded, Message: fmt.Sprintf(
+		"quota exceeded: an account may have at most %d %s (%s); delete or revoke one first", limit, what, variable)}
 }
 
 // From classifies any error into a domain error. Unknown errors become

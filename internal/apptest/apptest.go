@@ -38,7 +38,7 @@ var Template = &testenv.Template{
 			return err
 		}
 		defer db.Close()
-		_, err = migrations.Apply(ctx, db)
+		_, err = migrations.Apply(ctx, db, nil)
 		return err
 	},
 }

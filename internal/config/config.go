@@ -55,6 +55,9 @@ type Config struct {
 	AdminRateLimit     Rate          // FERRY_ADMIN_RATE_LIMIT: for the admin token
 	AutoDisableAfter   time.Duration // FERRY_AUTO_DISABLE_AFTER: 0 never switches configurations off
 	AutoDisableMin     int           // FERRY_AUTO_DISABLE_MIN_FAILURES
+
+	MaxConfigurationsPerAccount int // FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT: 0 is unlimited
+	MaxSigningKeysPerAccount    int // FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT: 0 is unlimited; revoked keys do not count
 }
 
 // Websockets are the rules of the API's websockets.
@@ -139,6 +142,9 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		AdminRateLimit:   l.rate("FERRY_ADMIN_RATE_LIMIT"),
 		AutoDisableAfter: l.durationOrZero("FERRY_AUTO_DISABLE_AFTER"),
 		AutoDisableMin:   l.intRange("FERRY_AUTO_DISABLE_MIN_FAILURES", 1, 1_000_000),
+
+		MaxConfigurationsPerAccount: l.intRange("FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", 0, 1_000_000),
+		MaxSigningKeysPerAccount:    l.intRange("FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", 0, 1_000_000),
 	}
 	if err := errors.Join(l.errs...); err != nil {
 		return Config{}, err
@@ -185,6 +191,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_rate_limit", c.AdminRateLimit.String()),
 		slog.Duration("auto_disable_after", c.AutoDisableAfter),
 		slog.Int("auto_disable_min_failures", c.AutoDisableMin),
+		slog.Int("max_configurations_per_account", c.MaxConfigurationsPerAccount),
+		slog.Int("max_signing_keys_per_account", c.MaxSigningKeysPerAccount),
 	)
 }
 

@@ -76,6 +76,9 @@ func defaults() Config {
 		AdminRateLimit:   Rate{Requests: 6000, Period: time.Minute},
 		AutoDisableAfter: 72 * time.Hour,
 		AutoDisableMin:   20,
+
+		MaxConfigurationsPerAccount: 1000,
+		MaxSigningKeysPerAccount:    1000,
 	}
 }
 
@@ -143,6 +146,8 @@ func TestLoadValid(t *testing.T) {
 				"FERRY_ADMIN_RATE_LIMIT", "off",
 				"FERRY_AUTO_DISABLE_AFTER", "0",
 				"FERRY_AUTO_DISABLE_MIN_FAILURES", "5",
+				"FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", "0",
+				"FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", "3",
 			),
 			need: needAll,
 			want: func(c *Config) {
@@ -158,6 +163,8 @@ func TestLoadValid(t *testing.T) {
 				c.AdminRateLimit = Rate{}
 				c.AutoDisableAfter = 0
 				c.AutoDisableMin = 5
+				c.MaxConfigurationsPerAccount = 0
+				c.MaxSigningKeysPerAccount = 3
 			},
 		},
 		{
@@ -247,7 +254,7 @@ func TestLoadInvalid(t *testing.T) {
 			want: []string{
 				"config: DATABASE_URL is required (PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable)",
 				"config: FERRY_ADMIN_TOKEN is required (the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`)",
-				"config: FERRY_ENCRYPTION_KEY is required (32 random bytes, standard base64, that encrypt signing secrets at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`)",
+				"config: FERRY_ENCRYPTION_KEY is required (32 random bytes, standard base64, that encrypt signing secrets and configurations' headers at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`)",
 			},
 		},
 		{
@@ -302,6 +309,15 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_RATE_LIMIT must be requests per period like 600/1m, or off, got "lots"`,
 				`config: FERRY_ADMIN_RATE_LIMIT must be requests per period like 600/1m (period at least 1s), got "10/10ms"`,
 				`config: FERRY_AUTO_DISABLE_AFTER must be a Go duration like 72h, or 0 to turn it off, got "3 days"`,
+			},
+		},
+		{
+			desc:   "quotas are counts, 0 for unlimited",
+			getenv: env(allRequired, "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", "-1", "FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", "many"),
+			need:   needAll,
+			want: []string{
+				`config: FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT must be an integer from 0 to 1000000, got "-1"`,
+				`config: FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT must be an integer from 0 to 1000000, got "many"`,
 			},
 		},
 		{

@@ -21,7 +21,7 @@ var Vars = []Var{
 	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Description: "Redis URL (work queue, pub/sub, concurrency limits; PostgreSQL stays the record)"},
 	{Name: "PORT", Default: "8080", Description: "HTTP port of the API"},
 	{Name: "FERRY_ADMIN_TOKEN", Description: "the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`"},
-	{Name: "FERRY_ENCRYPTION_KEY", Description: "32 random bytes, standard base64, that encrypt signing secrets at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`"},
+	{Name: "FERRY_ENCRYPTION_KEY", Description: "32 random bytes, standard base64, that encrypt signing secrets and configurations' headers at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`"},
 	{Name: "FERRY_ALLOW_INSECURE_URLS", Default: "false", Description: "true allows http:// and private/loopback targets (development and tests only)"},
 	{Name: "FERRY_EGRESS_PROXY", Description: "http:// or https:// URL of an HTTP CONNECT proxy (e.g. smokescreen) that every webhook request goes through, for a fixed source IP; user:password@ allowed; unset sends directly"},
 	{Name: "FERRY_SHUTDOWN_TIMEOUT", Default: "30s", Description: "how long SIGTERM waits for requests and deliveries in flight"},
@@ -54,6 +54,8 @@ var Vars = []Var{
 	{Name: "FERRY_ADMIN_RATE_LIMIT", Default: "6000/1m", Description: "requests per period for the admin token; off disables"},
 	{Name: "FERRY_AUTO_DISABLE_AFTER", Default: "72h", Description: "a configuration whose deliveries have all failed for this long is switched off; 0 never"},
 	{Name: "FERRY_AUTO_DISABLE_MIN_FAILURES", Default: "20", Description: "failed deliveries needed, besides the time, before a configuration is switched off"},
+	{Name: "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", Default: "1000", Description: "most configurations an account may have; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
+	{Name: "FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", Default: "1000", Description: "most signing keys an account may have, revoked ones not counted; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
 }
 
 // lookup finds name in Vars; a miss is a programming error caught by tests.

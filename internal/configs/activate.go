@@ -102,6 +102,10 @@ func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType
 	if err != nil {
 		return nil, false, err
 	}
+	headers, err := s.Headers(cfg)
+	if err != nil {
+		return nil, false, err
+	}
 	var (
 		evt *ent.Event
 		d   *ent.Delivery
@@ -138,7 +142,7 @@ func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType
 	res := s.sender.Send(ctx, sender.Message{
 		URL:             cfg.URL,
 		Timeout:         time.Duration(cfg.TimeoutSeconds) * time.Second,
-		Headers:         cfg.Headers,
+		Headers:         headers,
 		EventID:         string(evt.ID),
 		EventType:       evt.Type,
 		Data:            evt.Data,

@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/netguard"
+	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/sender"
 	"github.com/ferryhq/ferry/internal/store"
 )
@@ -35,17 +36,36 @@ const verifyTimeout = 10 * time.Second
 type Service struct {
 	client *ent.Client
 	keys   *keys.Service
+	box    *secrets.Box // seals the static headers
 	sender *sender.Sender
 	policy netguard.Policy
 	live   *live.Notifier
 	now    func() time.Time
 	// Metrics counts ping and test attempts; nil counts nothing.
 	Metrics *metrics.Metrics
+	// MaxPerAccount is the most configurations an account may have
+	// (FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT); 0 is unlimited.
+	MaxPerAccount int
 }
 
-// New returns a Service; changes to deliveries are announced on n.
-func New(client *ent.Client, k *keys.Service, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
-	return &Service{client: client, keys: k, sender: s, policy: policy, live: n, now: time.Now}
+// New returns a Service storing static headers sealed by box; changes to
+// deliveries are announced on n.
+func New(client *ent.Client, k *keys.Service, box *secrets.Box, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
+	return &Service{client: client, keys: k, box: box, sender: s, policy: policy, live: n, now: time.Now}
+}
+
+// Headers returns the static headers cfg sends, opened. Only requests to
+// the receiver carry them: everything shown or recorded is redacted.
+func (s *Service) Headers(cfg *ent.Configuration) (map[string]string, error) {
+	var sealed []byte
+	if cfg.HeadersEncrypted != nil {
+		sealed = *cfg.HeadersEncrypted
+	}
+	h, err := s.box.OpenMap(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("headers of configuration %s: %w", cfg.ID, err)
+	}
+	return h, nil
 }
 
 // CreateInput is a new configuration; nil fields take their defaults.
@@ -105,27 +125,58 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 		func() error { return checkHeaders(headers) },
 		func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) },
 		func() error { _, err := s.keys.Usable(ctx, in.SigningKeyID, "signingKeyID"); return err },
+		// Before the URL is called; checked again, under lock, when saving.
+		func() error { return s.checkQuota(ctx, s.client, accountID) },
 		func() error { return s.verify(ctx, in.URL) },
 	} {
 		if err := check(); err != nil {
 			return nil, err
 		}
 	}
-	cfg, err := s.client.Configuration.Create().
-		SetAccountID(accountID).
-		SetName(strings.TrimSpace(in.Name)).
-		SetURL(in.URL).
-		SetSigningKeyID(in.SigningKeyID).
-		SetEventTypes(in.EventTypes).
-		SetMaxParallel(maxParallel).
-		SetTimeoutSeconds(timeout).
-		SetRetrySchedule(schedule).
-		SetHeaders(headers).
-		Save(ctx)
+	sealed, err := s.box.SealMap(headers)
 	if err != nil {
 		return nil, fmt.Errorf("create configuration: %w", err)
 	}
-	return cfg, nil
+	var cfg *ent.Configuration
+	err = store.WithAccountLocked(ctx, s.client, accountID, func(tx *ent.Tx) error {
+		if err := s.checkQuota(ctx, tx.Client(), accountID); err != nil {
+			return err
+		}
+		c := tx.Configuration.Create().
+			SetAccountID(accountID).
+			SetName(strings.TrimSpace(in.Name)).
+			SetURL(in.URL).
+			SetSigningKeyID(in.SigningKeyID).
+			SetEventTypes(in.EventTypes).
+			SetMaxParallel(maxParallel).
+			SetTimeoutSeconds(timeout).
+			SetRetrySchedule(schedule).
+			SetHeaderHints(secrets.RedactMap(headers))
+		if sealed != nil {
+			c.SetHeadersEncrypted(sealed)
+		}
+		cfg, err = c.Save(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create configuration: %w", err)
+	}
+	return cfg.Unwrap(), nil
+}
+
+// checkQuota refuses one configuration more than the account may have.
+func (s *Service) checkQuota(ctx context.Context, client *ent.Client, accountID pulid.ID) error {
+	if s.MaxPerAccount <= 0 {
+		return nil
+	}
+	n, err := client.Configuration.Query().Where(configuration.AccountID(accountID)).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count configurations of %s: %w", accountID, err)
+	}
+	if n >= s.MaxPerAccount {
+		return apperr.OverQuota("configurations", s.MaxPerAccount, "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT")
+	}
+	return nil
 }
 
 // Update validates and applies in. A new URL is verified first.
@@ -153,8 +204,22 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 		u.SetRetrySchedule(in.RetrySchedule)
 	}
 	if in.Headers != nil {
-		checks = append(checks, func() error { return checkHeaders(in.Headers) })
-		u.SetHeaders(in.Headers)
+		stored, err := s.Headers(cfg)
+		if err != nil {
+			return nil, err
+		}
+		headers := keepStored(in.Headers, stored)
+		sealed, err := s.box.SealMap(headers)
+		if err != nil {
+			return nil, fmt.Errorf("update configuration %s: %w", id, err)
+		}
+		checks = append(checks, func() error { return checkHeaders(headers) })
+		u.SetHeaderHints(secrets.RedactMap(headers))
+		if sealed == nil {
+			u.ClearHeadersEncrypted()
+		} else {
+			u.SetHeadersEncrypted(sealed)
+		}
 	}
 	if in.EventTypes != nil {
 		checks = append(checks, func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) })

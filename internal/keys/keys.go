@@ -10,10 +10,12 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/ent/signingkey"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/signing"
+	"github.com/ferryhq/ferry/internal/store"
 )
 
 // RotationOverlap is how long the previous secret keeps signing after a rotation.
@@ -24,6 +26,9 @@ type Service struct {
 	client *ent.Client
 	box    *secrets.Box
 	now    func() time.Time
+	// MaxPerAccount is the most unrevoked keys an account may have
+	// (FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT); 0 is unlimited.
+	MaxPerAccount int
 }
 
 // New returns a Service storing secrets sealed by box.
@@ -51,14 +56,36 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.SigningKey, 
 	if err != nil {
 		return nil, "", err
 	}
-	k, err := s.client.SigningKey.Create().
-		SetAccountID(accountID).SetName(name).
-		SetSecretEncrypted(sealed).SetHint(hint(secret)).
-		Save(ctx)
+	var k *ent.SigningKey
+	err = store.WithAccountLocked(ctx, s.client, accountID, func(tx *ent.Tx) error {
+		if err := s.checkQuota(ctx, tx.Client(), accountID); err != nil {
+			return err
+		}
+		k, err = tx.SigningKey.Create().
+			SetAccountID(accountID).SetName(name).
+			SetSecretEncrypted(sealed).SetHint(hint(secret)).
+			Save(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, "", fmt.Errorf("create signing key: %w", err)
 	}
-	return k, secret, nil
+	return k.Unwrap(), secret, nil
+}
+
+// checkQuota refuses one unrevoked key more than the account may have.
+func (s *Service) checkQuota(ctx context.Context, client *ent.Client, accountID pulid.ID) error {
+	if s.MaxPerAccount <= 0 {
+		return nil
+	}
+	n, err := client.SigningKey.Query().Where(signingkey.AccountID(accountID), signingkey.RevokedAtIsNil()).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count signing keys of %s: %w", accountID, err)
+	}
+	if n >= s.MaxPerAccount {
+		return apperr.OverQuota("signing keys", s.MaxPerAccount, "FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT")
+	}
+	return nil
 }
 
 // Rotate gives a key a new secret; the old one keeps signing, as a second

@@ -15,6 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/attempts"
+	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/metrics"
@@ -30,20 +31,21 @@ const bulkBatch = 500
 
 // Service resends deliveries.
 type Service struct {
-	client *ent.Client
-	keys   *keys.Service
-	sender *sender.Sender
-	queue  *queue.Queue
-	live   *live.Notifier
-	logger *slog.Logger
-	now    func() time.Time
+	client  *ent.Client
+	keys    *keys.Service
+	configs *configs.Service // opens the static headers
+	sender  *sender.Sender
+	queue   *queue.Queue
+	live    *live.Notifier
+	logger  *slog.Logger
+	now     func() time.Time
 	// Metrics counts manual attempts; nil counts nothing.
 	Metrics *metrics.Metrics
 }
 
 // New returns a Service.
-func New(client *ent.Client, k *keys.Service, s *sender.Sender, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Service {
-	return &Service{client: client, keys: k, sender: s, queue: q, live: n, logger: logger, now: time.Now}
+func New(client *ent.Client, k *keys.Service, c *configs.Service, s *sender.Sender, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Service {
+	return &Service{client: client, keys: k, configs: c, sender: s, queue: q, live: n, logger: logger, now: time.Now}
 }
 
 // Resend makes one MANUAL attempt of the delivery now and returns it as it
@@ -97,9 +99,13 @@ func (s *Service) Attempt(ctx context.Context, d *ent.Delivery) (*ent.Delivery, 
 	if err != nil {
 		return nil, fmt.Errorf("resend %s: %w", d.ID, err)
 	}
+	headers, err := s.configs.Headers(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("resend %s: %w", d.ID, err)
+	}
 	n := d.AttemptCount + 1
 	res := s.sender.Send(ctx, sender.Message{
-		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: cfg.Headers,
+		URL: cfg.URL, Timeout: time.Duration(cfg.TimeoutSeconds) * time.Second, Headers: headers,
 		EventID: string(d.EventID), EventType: d.Edges.Event.Type, Data: d.Edges.Event.Data,
 		OccurredAt: d.Edges.Event.OccurredAt, ConfigurationID: string(cfg.ID),
 		DeliveryID: string(d.ID), Attempt: n, Keys: secrets,

@@ -171,3 +171,50 @@ func TestParseKey(t *testing.T) {
 		})
 	}
 }
+
+func TestRedactShowsOnlyTheLastFourCharacters(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Basic dXNlcjpwYXNz", "••••YXNz"},
+		{"abcde", "••••bcde"},
+		{"abcd", "••••"}, // shown whole otherwise
+		{"a", "••••"},
+		{"", "••••"},
+		{"clé-çàêñ", "••••çàêñ"}, // characters, not bytes
+	}
+	for _, tc := range tests {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !Redacted(Redact(tc.in)) {
+			t.Errorf("Redacted(Redact(%q)) = false", tc.in)
+		}
+	}
+	if Redacted("Bearer abc") {
+		t.Error(`Redacted("Bearer abc") = true, want false`)
+	}
+}
+
+func TestSealMapRoundTrip(t *testing.T) {
+	b := newBox(t)
+	m := map[string]string{"Authorization": "Basic dXNlcjpwYXNz", "X-Team": "billing"}
+	sealed, err := b.SealMap(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("dXNlcjpwYXNz")) || bytes.Contains(sealed, []byte("billing")) {
+		t.Fatal("the sealed map holds a value in the clear")
+	}
+	got, err := b.OpenMap(sealed)
+	if err != nil || len(got) != 2 || got["Authorization"] != m["Authorization"] || got["X-Team"] != "billing" {
+		t.Fatalf("OpenMap = %v, %v; want %v", got, err, m)
+	}
+	if none, err := b.SealMap(map[string]string{}); none != nil || err != nil {
+		t.Errorf("SealMap(empty) = %v, %v; want nil: nothing to store", none, err)
+	}
+	if empty, err := b.OpenMap(nil); err != nil || empty == nil || len(empty) != 0 {
+		t.Errorf("OpenMap(nil) = %v, %v; want an empty map", empty, err)
+	}
+	if _, err := newBox(t).OpenMap(sealed); !errors.Is(err, ErrOpen) {
+		t.Errorf("OpenMap with another key: %v, want ErrOpen", err)
+	}
+}

@@ -6,11 +6,13 @@ package sender
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/signing"
 )
 
@@ -21,7 +23,8 @@ const sentDateLayout = "2006-01-02T15:04:05.000Z"
 type Message struct {
 	URL     string
 	Timeout time.Duration
-	// Headers are the configuration's static headers; Ferry's own win.
+	// Headers are the configuration's static headers, as sent; Ferry's own
+	// win. The Result records them redacted.
 	Headers         map[string]string
 	EventID         string
 	EventType       string
@@ -119,18 +122,40 @@ func (s *Sender) headers(m Message, body []byte) http.Header {
 	return h
 }
 
-// reserved are the headers Ferry sets itself; configurations cannot override them.
+// reserved are the headers Ferry sets itself, or that would change how the
+// request is framed, encoded or routed; configurations cannot set them.
 var reserved = map[string]bool{
-	"content-type": true, "content-length": true, "host": true, "user-agent": true,
-	"x-signature": true, "webhook-id": true, "webhook-timestamp": true, "webhook-signature": true,
+	"content-type": true, "content-length": true, "content-encoding": true, "host": true, "user-agent": true,
+	"x-signature": true, "expect": true,
 	"transfer-encoding": true, "connection": true, "te": true, "upgrade": true, "trailer": true,
-	"keep-alive": true, "proxy-authorization": true, "proxy-connection": true, "traceparent": true,
+	"keep-alive": true, "proxy-authorization": true, "proxy-connection": true,
+	"traceparent": true, "tracestate": true,
 }
 
-// ReservedHeader reports whether name is a header Ferry sets itself.
+// ReservedHeader reports whether name is a header Ferry sets itself; the
+// webhook-* (Standard Webhooks) and X-Ferry-* names are all Ferry's.
 func ReservedHeader(name string) bool {
 	n := strings.ToLower(name)
-	return reserved[n] || strings.HasPrefix(n, "x-ferry-")
+	return reserved[n] || strings.HasPrefix(n, "x-ferry-") || strings.HasPrefix(n, "webhook-")
+}
+
+// recorded is h as an attempt records it: the configuration's static
+// headers, which are credentials, redacted; Ferry's own as they were sent.
+func recorded(h http.Header, static map[string]string) http.Header {
+	var out http.Header
+	for name, value := range static {
+		if ReservedHeader(name) {
+			continue // never sent
+		}
+		if out == nil {
+			out = maps.Clone(h) // h itself went out with the request
+		}
+		out[http.CanonicalHeaderKey(name)] = []string{secrets.Redact(value)}
+	}
+	if out == nil {
+		return h
+	}
+	return out
 }
 
 // ValidHeaderName reports whether name is an RFC 9110 token.

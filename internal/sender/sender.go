@@ -59,7 +59,7 @@ type Result struct {
 	StartedAt       time.Time
 	Duration        time.Duration
 	RequestURL      string
-	RequestHeaders  http.Header
+	RequestHeaders  http.Header // as sent, but static headers redacted
 	RequestBody     []byte
 	StatusCode      int // 0 when no response arrived
 	ResponseHeaders http.Header
@@ -121,7 +121,9 @@ func New(policy netguard.Policy, userAgent string, opts ...Option) *Sender {
 // Send signs and posts m, and reports everything about the exchange.
 func (s *Sender) Send(ctx context.Context, m Message) Result {
 	body := Body(m.EventID, m.EventType, m.Data, m.OccurredAt)
-	return s.post(ctx, m.URL, m.Timeout, s.headers(m, body), body)
+	res := s.post(ctx, m.URL, m.Timeout, s.headers(m, body), body)
+	res.RequestHeaders = recorded(res.RequestHeaders, m.Headers)
+	return res
 }
 
 // Verify calls url the way a delivery would, unsigned, with a small
@@ -159,7 +161,8 @@ func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h 
 		return res.fail(ErrInvalidURL, "url: is not a valid URL")
 	}
 	// The request carries h itself: a transport does not change a
-	// request's headers, so what is recorded is what was sent.
+	// request's headers, so what is recorded is what was sent (Send then
+	// redacts the static headers).
 	req.Header = h
 	resp, err := s.transport.RoundTrip(req)
 	if err != nil {

@@ -41,7 +41,7 @@ func receiver(t *testing.T, status int, got *captured) *httptest.Server {
 func message(url string, keys ...[]byte) sender.Message {
 	return sender.Message{
 		URL: url, Timeout: 5 * time.Second,
-		Headers:         map[string]string{"X-Team": "billing", "X-Signature": "forged"},
+		Headers:         map[string]string{"X-Team": "billing", "Authorization": "Basic dXNlcjpwYXNz", "X-Signature": "forged"},
 		EventID:         "evt_01HF8Y8W0ZJ4V0R5Q2KX3M9T7A",
 		EventType:       "nutror.lesson_started",
 		Data:            json.RawMessage(`{"lesson": 42, "b": [1, 2]}`),
@@ -87,13 +87,25 @@ func TestSendBuildsTheDocumentedRequest(t *testing.T) {
 		"X-Ferry-Configuration-Id": "cfg_1",
 		"X-Ferry-Delivery-Id":      "dlv_1",
 		"X-Ferry-Attempt":          "3",
-		"X-Team":                   "billing",
 	} {
 		if got.header.Get(name) != want {
 			t.Errorf("header %s = %q, want %q", name, got.header.Get(name), want)
 		}
 		if vs := res.RequestHeaders.Values(name); len(vs) != 1 || vs[0] != want {
 			t.Errorf("recorded header %s = %q, want the %q sent", name, vs, want)
+		}
+	}
+	// The static headers are credentials: the receiver gets them, the
+	// record shows only their last 4 characters.
+	for name, want := range map[string][2]string{
+		"X-Team":        {"billing", "••••ling"},
+		"Authorization": {"Basic dXNlcjpwYXNz", "••••YXNz"},
+	} {
+		if got.header.Get(name) != want[0] {
+			t.Errorf("header %s = %q, want %q", name, got.header.Get(name), want[0])
+		}
+		if vs := res.RequestHeaders.Values(name); len(vs) != 1 || vs[0] != want[1] {
+			t.Errorf("recorded header %s = %q, want it redacted to %q", name, vs, want[1])
 		}
 	}
 
@@ -199,8 +211,8 @@ func TestPolicyBlocksLoopbackByDefault(t *testing.T) {
 
 func TestHeaderRules(t *testing.T) {
 	for name, reserved := range map[string]bool{
-		"X-Signature": true, "webhook-signature": true, "X-Ferry-Anything": true, "Content-Type": true,
-		"Host": true, "X-Team": false, "Authorization": false,
+		"X-Signature": true, "webhook-signature": true, "Webhook-Version": true, "X-Ferry-Anything": true, "Content-Type": true,
+		"Host": true, "Expect": true, "Tracestate": true, "X-Team": false, "Authorization": false,
 	} {
 		if sender.ReservedHeader(name) != reserved {
 			t.Errorf("ReservedHeader(%q) = %v", name, !reserved)

@@ -7,6 +7,9 @@ import (
 	"fmt"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/account"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/apperr"
 )
 
 // WithTx runs fn in a transaction, committing when it returns nil and rolling
@@ -32,4 +35,22 @@ func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) 
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// WithAccountLocked runs fn in a transaction that holds the account's row
+// (NoKeyUpdate), so that what fn counts of the account's and then creates
+// cannot be raced by another such transaction: how quotas hold under
+// concurrent creates. An account that does not exist (or that ctx may not
+// see) is not found.
+func WithAccountLocked(ctx context.Context, client *ent.Client, accountID pulid.ID, fn func(tx *ent.Tx) error) error {
+	return WithTx(ctx, client, func(tx *ent.Tx) error {
+		ok, err := tx.Account.Query().Where(account.ID(accountID)).Modify(NoKeyUpdate).Exist(ctx)
+		if err != nil {
+			return fmt.Errorf("lock account %s: %w", accountID, err)
+		}
+		if !ok {
+			return apperr.Missing("account " + string(accountID))
+		}
+		return fn(tx)
+	})
 }

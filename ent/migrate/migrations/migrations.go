@@ -1,7 +1,8 @@
 // Package migrations holds Ferry's versioned SQL migrations and applies them.
 // Files are named NNNN_description.sql and applied in order, each in its own
 // transaction, and recorded in ferry_schema_migrations. New ones are written
-// with `go run ./ent/migrate/migrations/diff` (see README).
+// with `go run ./ent/migrate/migrations/diff` (see README); what SQL cannot
+// do (encrypting) is a Go step of its migration, in steps.go.
 package migrations
 
 import (
@@ -14,6 +15,8 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/secrets"
 )
 
 //go:embed *.sql
@@ -58,7 +61,18 @@ func Hash() string {
 }
 
 // Apply runs every migration db has not seen yet and returns their versions.
-func Apply(ctx context.Context, db *sql.DB) ([]string, error) {
+// box (from FERRY_ENCRYPTION_KEY) seals what a migration encrypts; it may be
+// nil while there is nothing to encrypt (a new database).
+func Apply(ctx context.Context, db *sql.DB, box *secrets.Box) ([]string, error) {
+	all, err := All()
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return apply(ctx, db, box, all)
+}
+
+// apply runs the migrations of all that db has not seen yet.
+func apply(ctx context.Context, db *sql.DB, box *secrets.Box, all []Migration) ([]string, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -89,16 +103,12 @@ func Apply(ctx context.Context, db *sql.DB) ([]string, error) {
 	}
 	rows.Close()
 
-	all, err := All()
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
 	var applied []string
 	for _, m := range all {
 		if done[m.Version] {
 			continue
 		}
-		if err := applyOne(ctx, conn, m); err != nil {
+		if err := applyOne(ctx, conn, m, box); err != nil {
 			return applied, err
 		}
 		applied = append(applied, m.Version)
@@ -106,7 +116,7 @@ func Apply(ctx context.Context, db *sql.DB) ([]string, error) {
 	return applied, nil
 }
 
-func applyOne(ctx context.Context, conn *sql.Conn, m Migration) error {
+func applyOne(ctx context.Context, conn *sql.Conn, m Migration, box *secrets.Box) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", m.Version, err)
@@ -114,6 +124,12 @@ func applyOne(ctx context.Context, conn *sql.Conn, m Migration) error {
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("migrate %s: %w", m.Version, err)
+	}
+	if step := steps[m.Version]; step != nil {
+		if err := step(ctx, tx, box); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", m.Version, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO ferry_schema_migrations (version) VALUES ($1)`, m.Version); err != nil {
 		_ = tx.Rollback()

@@ -3,6 +3,7 @@ package migrations_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -11,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
 	"github.com/ferryhq/ferry/internal/app"
+	"github.com/ferryhq/ferry/internal/secrets"
 	"github.com/ferryhq/ferry/internal/testenv"
 )
 
@@ -24,7 +26,7 @@ func TestMigrationsMatchTheEntSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	applied, err := migrations.Apply(ctx, db)
+	applied, err := migrations.Apply(ctx, db, nil)
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
@@ -32,7 +34,7 @@ func TestMigrationsMatchTheEntSchema(t *testing.T) {
 	if len(applied) != len(all) || len(all) == 0 {
 		t.Fatalf("applied %v of %d migrations", applied, len(all))
 	}
-	again, err := migrations.Apply(ctx, db)
+	again, err := migrations.Apply(ctx, db, nil)
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second apply ran %v (err %v), want nothing", again, err)
 	}
@@ -43,5 +45,84 @@ func TestMigrationsMatchTheEntSchema(t *testing.T) {
 	}
 	if diff.Len() != 0 {
 		t.Errorf("migrations lag behind ent/schema; add a migration with:\n%s", diff.String())
+	}
+}
+
+// Upgrading a database whose configurations hold static headers in the
+// clear seals them with FERRY_ENCRYPTION_KEY, keeps only their redacted
+// form readable, and redacts the attempts recorded so far; without the key
+// it refuses and changes nothing.
+func TestUpgradeSealsStaticHeadersAndRedactsRecordedOnes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := app.OpenDB(ctx, testenv.Postgres(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const version = "0006_configuration_headers_encrypted"
+	if _, err := migrations.ApplyBefore(ctx, db, version, nil); err != nil {
+		t.Fatalf("apply the older migrations: %v", err)
+	}
+	const auth = "Basic dXNlcjpwYXNzd29yZA=="
+	for _, stmt := range []string{
+		`INSERT INTO accounts VALUES ('acc_1', now(), now(), 'a')`,
+		`INSERT INTO signing_keys (id, created_at, updated_at, name, secret_encrypted, hint, account_id) VALUES ('key_1', now(), now(), 'k', '\x01', 'abcd', 'acc_1')`,
+		`INSERT INTO configurations (id, created_at, updated_at, name, url, event_types, retry_schedule, headers, account_id, signing_key_id)
+			VALUES ('cfg_1', now(), now(), 'with', 'https://example.com', '[]', '[]', '{"Authorization": "` + auth + `", "X-Pin": "12"}', 'acc_1', 'key_1'),
+			       ('cfg_2', now(), now(), 'without', 'https://example.com', '[]', '[]', '{}', 'acc_1', 'key_1')`,
+		`INSERT INTO delivery_attempts (id, number, trigger, request_url, request_headers, request_body, duration_ms, started_at, delivery_id, account_id)
+			VALUES ('att_1', 1, 'AUTOMATIC', 'https://example.com', '{"Authorization": "` + auth + `", "X-Pin": "12", "Content-Type": "application/json",
+				"User-Agent": "Ferry-Webhooks/0.1.0", "X-Signature": "0123456789abcdef", "Webhook-Signature": "v1,c2lnbmF0dXJl", "X-Ferry-Event-Id": "evt_1",
+				"Traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}', '{}', 1, now(), 'dlv_1', 'acc_1'),
+			       ('att_2', 1, 'AUTOMATIC', 'https://example.com', '{"X-Signature": "0123456789abcdef"}', '{}', 1, now(), 'dlv_2', 'acc_1')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+
+	if _, err := migrations.Apply(ctx, db, nil); err == nil || !strings.Contains(err.Error(), "FERRY_ENCRYPTION_KEY") {
+		t.Fatalf("upgrade without a key: %v, want an error naming FERRY_ENCRYPTION_KEY", err)
+	}
+	var headers string
+	if err := db.QueryRowContext(ctx, `SELECT headers::text FROM configurations WHERE id = 'cfg_1'`).Scan(&headers); err != nil || !strings.Contains(headers, auth) {
+		t.Fatalf("the refused upgrade changed the headers to %s (%v)", headers, err)
+	}
+
+	key := make([]byte, secrets.KeySize)
+	box, _ := secrets.NewBox(key)
+	applied, err := migrations.Apply(ctx, db, box)
+	if err != nil || len(applied) == 0 || applied[0] != version {
+		t.Fatalf("upgrade: applied %v, %v", applied, err)
+	}
+	var sealed []byte
+	if err := db.QueryRowContext(ctx, `SELECT headers::text, headers_encrypted FROM configurations WHERE id = 'cfg_1'`).Scan(&headers, &sealed); err != nil {
+		t.Fatal(err)
+	}
+	if opened, err := box.OpenMap(sealed); err != nil || opened["Authorization"] != auth || opened["X-Pin"] != "12" || len(opened) != 2 {
+		t.Errorf("sealed headers open to %v (%v), want the headers as they were", opened, err)
+	}
+	if want := `{"X-Pin": "••••", "Authorization": "••••ZA=="}`; headers != want {
+		t.Errorf("headers = %s, want %s", headers, want)
+	}
+	var none []byte
+	if err := db.QueryRowContext(ctx, `SELECT headers_encrypted FROM configurations WHERE id = 'cfg_2'`).Scan(&none); err != nil || none != nil {
+		t.Errorf("a configuration without headers got headers_encrypted %x (%v), want NULL", none, err)
+	}
+
+	var recorded, untouched string
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT request_headers::text FROM delivery_attempts WHERE id = 'att_1'),
+		(SELECT request_headers::text FROM delivery_attempts WHERE id = 'att_2')`).Scan(&recorded, &untouched); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"Authorization": "••••ZA=="`, `"X-Pin": "••••"`, `"Content-Type": "application/json"`, `"User-Agent": "Ferry-Webhooks/0.1.0"`,
+		`"X-Signature": "0123456789abcdef"`, `"Webhook-Signature": "v1,c2lnbmF0dXJl"`, `"X-Ferry-Event-Id": "evt_1"`, `"Traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"`} {
+		if !strings.Contains(recorded, want) {
+			t.Errorf("recorded attempt headers %s, want %s in them", recorded, want)
+		}
+	}
+	if untouched != `{"X-Signature": "0123456789abcdef"}` {
+		t.Errorf("an attempt without static headers became %s", untouched)
 	}
 }

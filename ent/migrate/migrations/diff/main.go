@@ -33,7 +33,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := migrations.Apply(ctx, db); err != nil {
+	if _, err := migrations.Apply(ctx, db, nil); err != nil {
 		return err
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, db)))
