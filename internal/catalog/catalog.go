@@ -92,12 +92,22 @@ func Update(ctx context.Context, client *ent.Client, id pulid.ID, in UpdateInput
 	return et, nil
 }
 
+// Limits of an entry's text, in characters.
+const (
+	maxDescription = 2000
+	maxApplication = 128
+)
+
+// checkText checks a description and an application; an empty application
+// means none.
 func checkText(description, application *string) error {
-	if description != nil && len(*description) > 2000 {
-		return apperr.Invalid("description", "must be at most 2000 characters")
+	if description != nil {
+		if err := apperr.CheckText("description", *description, maxDescription); err != nil {
+			return err
+		}
 	}
-	if application != nil && len(*application) > 128 {
-		return apperr.Invalid("application", "must be at most 128 characters")
+	if application != nil && *application != "" {
+		return apperr.CheckName("application", *application, maxApplication)
 	}
 	return nil
 }

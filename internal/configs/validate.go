@@ -24,12 +24,7 @@ const (
 	headerValueChars = "\r\n\x00"
 )
 
-func checkName(name string) error {
-	if n := len(strings.TrimSpace(name)); n == 0 || n > maxNameLength {
-		return apperr.Invalid("name", "must be 1-%d characters", maxNameLength)
-	}
-	return nil
-}
+func checkName(name string) error { return apperr.CheckName("name", name, maxNameLength) }
 
 func checkRange(field string, v, lo, hi int) error {
 	if v < lo || v > hi {

@@ -19,6 +19,9 @@ import (
 // RotationOverlap is how long the previous secret keeps signing after a rotation.
 const RotationOverlap = 24 * time.Hour
 
+// maxNameLength bounds a key's name, in characters.
+const maxNameLength = 200
+
 // Service manages signing keys.
 type Service struct {
 	client *ent.Client
@@ -39,10 +42,10 @@ type CreateInput struct {
 
 // Create makes a key and returns it with its secret, which is never shown again.
 func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.SigningKey, string, error) {
-	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 200 {
-		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	if err := apperr.CheckName("name", in.Name, maxNameLength); err != nil {
+		return nil, "", err
 	}
+	name := strings.TrimSpace(in.Name)
 	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
 	if err != nil {
 		return nil, "", err
