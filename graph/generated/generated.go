@@ -3914,7 +3914,7 @@ input CreateConfigurationInput {
   maxParallel: Int
   "Seconds to wait for a response, 1-60 (default 30)."
   timeoutSeconds: Int
-  "Delays in seconds between attempts, at most 20, each 0-86400."
+  "Delays in seconds between attempts, at most 20, each 1-86400."
   retrySchedule: [Int!]
   "Static headers sent with every delivery."
   headers: Map
@@ -3934,7 +3934,7 @@ input UpdateConfigurationInput {
   maxParallel: Int
   "Seconds to wait for a response, 1-60."
   timeoutSeconds: Int
-  "Delays in seconds between attempts, at most 20, each 0-86400 (replaces the list)."
+  "Delays in seconds between attempts, at most 20, each 1-86400 (replaces the list)."
   retrySchedule: [Int!]
   "Static headers sent with every delivery, at most 50 (replaces the map)."
   headers: Map

@@ -11,6 +11,7 @@ import (
 // Limits of a configuration, as documented in the API.
 const (
 	MaxRetries       = 20
+	MinRetryDelay    = 1
 	MaxRetryDelay    = 86400
 	MaxHeaders       = 50
 	MaxHeaderValue   = 4096
@@ -38,8 +39,8 @@ func checkRetrySchedule(s []int) error {
 		return apperr.Invalid("retrySchedule", "must have at most %d delays, got %d", MaxRetries, len(s))
 	}
 	for i, d := range s {
-		if d < 0 || d > MaxRetryDelay {
-			return apperr.Invalid("retrySchedule", "delay %d must be between 0 and %d seconds, got %d", i, MaxRetryDelay, d)
+		if d < MinRetryDelay || d > MaxRetryDelay {
+			return apperr.Invalid("retrySchedule", "delay %d must be between %d and %d seconds, got %d", i, MinRetryDelay, MaxRetryDelay, d)
 		}
 	}
 	return nil
