@@ -103,11 +103,14 @@ func (s *Service) Revoke(ctx context.Context, id pulid.ID) (*ent.SigningKey, err
 	return k, nil
 }
 
-// Usable returns the key id unless it is missing, another account's or revoked;
-// field names the input that referred to it.
-func (s *Service) Usable(ctx context.Context, id pulid.ID, field string) (*ent.SigningKey, error) {
+// Usable returns the key for account to sign with, unless it is missing,
+// revoked or another account's. Ownership is checked here, not only by the
+// privacy rule, because the admin token sees every account's keys: another
+// account's key is reported exactly as a missing one, whoever asks. field
+// names the input that referred to it.
+func (s *Service) Usable(ctx context.Context, account, id pulid.ID, field string) (*ent.SigningKey, error) {
 	k, err := s.client.SigningKey.Get(ctx, id)
-	if ent.IsNotFound(err) {
+	if ent.IsNotFound(err) || err == nil && k.AccountID != account {
 		return nil, apperr.Invalid(field, "signing key %s not found", id)
 	}
 	if err != nil {
@@ -119,11 +122,16 @@ func (s *Service) Usable(ctx context.Context, id pulid.ID, field string) (*ent.S
 	return k, nil
 }
 
-// Secrets returns the decoded secrets a key signs with: the current one first,
-// then the previous one while its overlap lasts.
-func (s *Service) Secrets(k *ent.SigningKey) ([][]byte, error) {
+// Secrets returns the decoded secrets a key signs with for account: the
+// current one first, then the previous one while its overlap lasts. A key of
+// another account (linked to a configuration before links were checked) signs
+// nothing, as Usable says.
+func (s *Service) Secrets(account pulid.ID, k *ent.SigningKey) ([][]byte, error) {
+	if k.AccountID != account {
+		return nil, apperr.Invalid("signingKeyID", "signing key %s not found", k.ID)
+	}
 	if k.RevokedAt != nil {
-		return nil, fmt.Errorf("signing key %s is revoked", k.ID)
+		return nil, apperr.Invalid("signingKeyID", "signing key %s is revoked", k.ID)
 	}
 	cur, err := s.open(k.SecretEncrypted)
 	if err != nil {
