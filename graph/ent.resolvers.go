@@ -95,6 +95,9 @@ func (r *Resolver) Delivery() generated.DeliveryResolver { return &deliveryResol
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// SigningKey returns generated.SigningKeyResolver implementation.
+func (r *Resolver) SigningKey() generated.SigningKeyResolver { return &signingKeyResolver{r} }
+
 // DeliveryWhereInput returns generated.DeliveryWhereInputResolver implementation.
 func (r *Resolver) DeliveryWhereInput() generated.DeliveryWhereInputResolver {
 	return &deliveryWhereInputResolver{r}
@@ -108,6 +111,7 @@ func (r *Resolver) EventWhereInput() generated.EventWhereInputResolver {
 type (
 	deliveryResolver           struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
+	signingKeyResolver         struct{ *Resolver }
 	deliveryWhereInputResolver struct{ *Resolver }
 	eventWhereInputResolver    struct{ *Resolver }
 )
