@@ -20,7 +20,7 @@ func journey(t *testing.T, e *apptest.Env) {
 	e.CreateEventType("SYNC")
 	acc := e.CreateAccount("journey")
 	rcv := apptest.NewReceiver(t, 200)
-	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{0}})
+	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{1}})
 	e.StartWorker()
 	sub, err := e.Subscribe(acc.Token, deliveryUpdated, map[string]any{"where": map[string]any{"configurationIDIn": []string{ep.ID}}})
 	if err != nil {

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -173,6 +174,11 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 // AccountTokens is the resolver for the accountTokens field.
 func (r *queryResolver) AccountTokens(ctx context.Context, accountID *pulid.ID) ([]*ent.AccountToken, error) {
 	return accounts.Tokens(ctx, r.Client, accountID)
+}
+
+// XSignatureSwitchesAt is the resolver for the xSignatureSwitchesAt field.
+func (r *signingKeyResolver) XSignatureSwitchesAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error) {
+	return r.Keys.XSignatureSwitchesAt(obj), nil
 }
 
 // DeliveryUpdated is the resolver for the deliveryUpdated field.

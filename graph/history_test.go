@@ -221,7 +221,7 @@ func TestHistoryShowsEveryFieldAndTheAttemptsInOrder(t *testing.T) {
 	e.CreateEventType("QUESTION_ANSWERED")
 	acc := e.CreateAccount("history")
 	rcv := apptest.NewReceiver(t, 200)
-	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{0, 0}})
+	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{1, 1}})
 	base := len(rcv.Requests())
 	rcv.Status = func(n int) int {
 		if n <= base+2 {

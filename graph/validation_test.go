@@ -47,6 +47,7 @@ func TestInvalidInputIsRefusedNamingTheField(t *testing.T) {
 		{"timeoutSeconds 61", valid(map[string]any{"timeoutSeconds": 61}), "timeoutSeconds"},
 		{"21 retry delays", valid(map[string]any{"retrySchedule": schedule}), "retrySchedule"},
 		{"negative retry delay", valid(map[string]any{"retrySchedule": []int{5, -1}}), "retrySchedule"},
+		{"retry delay of 0 s", valid(map[string]any{"retrySchedule": []int{5, 0}}), "retrySchedule"},
 		{"retry delay over a day", valid(map[string]any{"retrySchedule": []int{86401}}), "retrySchedule"},
 		{"revoked signing key", valid(map[string]any{"signingKeyID": revokedID}), "signingKeyID"},
 		{"unknown signing key", valid(map[string]any{"signingKeyID": "key_01HZZZZZZZZZZZZZZZZZZZZZZZ"}), "signingKeyID"},
@@ -89,6 +90,7 @@ func TestInvalidInputIsRefusedNamingTheField(t *testing.T) {
 			field string
 		}{
 			{"maxParallel 0", map[string]any{"name": "renamed", "maxParallel": 0}, "maxParallel"},
+			{"retry delay of 0 s", map[string]any{"name": "renamed", "retrySchedule": []int{0}}, "retrySchedule"},
 			{"new url answering 500", map[string]any{"name": "renamed", "url": failing.URL}, "url"},
 			{"archived event type", map[string]any{"eventTypes": []string{"OLD_EVENT"}}, "eventTypes"},
 			{"header value with a control character", map[string]any{"headers": map[string]string{"X-Team": "\u0001"}}, "headers.X-Team"},
@@ -104,6 +106,8 @@ func TestInvalidInputIsRefusedNamingTheField(t *testing.T) {
 		if got.Node.Name != "endpoint" || got.Node.URL != ok.URL {
 			t.Errorf("refused updates changed the configuration: %+v", got.Node)
 		}
+		// The bounds themselves are accepted.
+		e.MustDo(acc.Token, `mutation($id: ID!) { updateConfiguration(id: $id, input: {retrySchedule: [1, 86400]}) { id } }`, map[string]any{"id": id}, nil)
 	})
 
 	t.Run("event type names", func(t *testing.T) {

@@ -93,7 +93,7 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 		w.Logger.InfoContext(ctx, "configuration gone or inactive; deliveries cancelled", "configuration_id", cfgID)
 		return w.cancelAll(sys, as)
 	}
-	secrets, err := w.Keys.Secrets(cfg.Edges.SigningKey)
+	secrets, err := w.Keys.Secrets(cfg.AccountID, cfg.Edges.SigningKey)
 	if err != nil {
 		w.Logger.WarnContext(ctx, "cannot sign; deliveries cancelled", "configuration_id", cfgID, "err", err)
 		return w.cancelAll(sys, as)

@@ -194,7 +194,7 @@ func TestAlwaysFailingReceiverEndsFailedAfterTheSchedule(t *testing.T) {
 	t.Parallel()
 	e, acc := setup(t)
 	rcv := apptest.NewReceiver(t, 200)
-	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"retrySchedule": []int{0, 1, 0}})
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"retrySchedule": []int{1, 1, 1}})
 	rcv.Status = func(int) int { return 503 }
 	e.StartWorker()
 	evtID := e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)
@@ -247,8 +247,8 @@ func TestTimeoutAndRedirectAreFailuresWithTheErrorRecorded(t *testing.T) {
 	t.Parallel()
 	e, acc := setup(t)
 	slow, redirect := apptest.NewReceiver(t, 200), apptest.NewReceiver(t, 200)
-	e.ActiveEndpoint(acc.Token, slow.URL, []string{typ}, map[string]any{"timeoutSeconds": 1, "retrySchedule": []int{0}})
-	e.ActiveEndpoint(acc.Token, redirect.URL, []string{typ}, map[string]any{"retrySchedule": []int{0}})
+	e.ActiveEndpoint(acc.Token, slow.URL, []string{typ}, map[string]any{"timeoutSeconds": 1, "retrySchedule": []int{1}})
+	e.ActiveEndpoint(acc.Token, redirect.URL, []string{typ}, map[string]any{"retrySchedule": []int{1}})
 	slow.Delay = func(int) time.Duration { return 5 * time.Second }
 	redirect.Status = func(int) int { return http.StatusFound }
 	redirect.Header = func(int) http.Header { return http.Header{"Location": {slow.URL}} }

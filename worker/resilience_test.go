@@ -329,7 +329,7 @@ func TestGoneDeactivatesTheConfiguration(t *testing.T) {
 	e.CreateEventType(typ)
 	acc := e.CreateAccount("tenant")
 	rcv := apptest.NewReceiver(t, 200)
-	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"retrySchedule": []int{0, 0}})
+	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"retrySchedule": []int{1, 1}})
 	rcv.Status = func(int) int { return 410 }
 	e.StartWorker()
 	e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)

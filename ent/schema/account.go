@@ -21,7 +21,7 @@ func (Account) Mixin() []ent.Mixin {
 // Fields of Account.
 func (Account) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").NotEmpty().MaxRuneLen(200).
 			Comment("Display name of the customer, 1-200 characters.").
 			Annotations(entgql.OrderField("NAME")),
 	}

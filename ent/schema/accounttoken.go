@@ -22,7 +22,7 @@ func (AccountToken) Mixin() []ent.Mixin {
 // Fields of AccountToken.
 func (AccountToken) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").NotEmpty().MaxRuneLen(200).
 			Comment("What the token is for, 1-200 characters."),
 		field.String("token_hash").Sensitive().Unique().Immutable().
 			Comment("SHA-256 of the token; the token itself is never stored.").

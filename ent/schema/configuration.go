@@ -26,7 +26,7 @@ func (Configuration) Mixin() []ent.Mixin {
 // Fields of Configuration.
 func (Configuration) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").NotEmpty().MaxRuneLen(200).
 			Comment("Display name, 1-200 characters.").
 			Annotations(entgql.OrderField("NAME")),
 		field.String("url").NotEmpty().MaxLen(2048).

@@ -24,9 +24,9 @@ func (EventType) Fields() []ent.Field {
 		field.String("name").NotEmpty().MaxLen(128).Unique().Immutable().
 			Comment("Unique name, e.g. QUESTION_ANSWERED or nutror.lesson_started; what configurations subscribe to and events carry.").
 			Annotations(entgql.OrderField("NAME")),
-		field.String("description").Default("").MaxLen(2000).
+		field.String("description").Default("").MaxRuneLen(2000).
 			Comment("What the event means and when it is sent, at most 2000 characters."),
-		field.String("application").Optional().Nillable().MaxLen(128).
+		field.String("application").Optional().Nillable().MaxRuneLen(128).
 			Comment("Optional grouping, e.g. nutror."),
 		field.Bool("archived").Default(false).
 			Comment("Archived types can no longer be subscribed to or published."),

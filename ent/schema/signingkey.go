@@ -23,7 +23,7 @@ func (SigningKey) Mixin() []ent.Mixin {
 func (SigningKey) Fields() []ent.Field {
 	skip := entgql.Skip(entgql.SkipAll)
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").NotEmpty().MaxRuneLen(200).
 			Comment("Display name, 1-200 characters.").
 			Annotations(entgql.OrderField("NAME")),
 		field.Bytes("secret_encrypted").Sensitive().NotEmpty().Annotations(skip).

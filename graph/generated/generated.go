@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	Delivery() DeliveryResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SigningKey() SigningKeyResolver
 	Subscription() SubscriptionResolver
 	DeliveryWhereInput() DeliveryWhereInputResolver
 	EventWhereInput() EventWhereInputResolver
@@ -277,15 +278,16 @@ type ComplexityRoot struct {
 	}
 
 	SigningKey struct {
-		AccountID         func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		Hint              func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Name              func(childComplexity int) int
-		PreviousExpiresAt func(childComplexity int) int
-		RevokedAt         func(childComplexity int) int
-		RotatedAt         func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		AccountID            func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		Hint                 func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		PreviousExpiresAt    func(childComplexity int) int
+		RevokedAt            func(childComplexity int) int
+		RotatedAt            func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		XSignatureSwitchesAt func(childComplexity int) int
 	}
 
 	SigningKeyConnection struct {
@@ -357,6 +359,9 @@ type QueryResolver interface {
 	SigningKeys(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AccountTokens(ctx context.Context, accountID *pulid.ID) ([]*ent.AccountToken, error)
+}
+type SigningKeyResolver interface {
+	XSignatureSwitchesAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error)
 }
 type SubscriptionResolver interface {
 	DeliveryUpdated(ctx context.Context, where *live.Filter) (<-chan *ent.Delivery, error)
@@ -1499,6 +1504,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SigningKey.UpdatedAt(childComplexity), true
+	case "SigningKey.xSignatureSwitchesAt":
+		if e.ComplexityRoot.SigningKey.XSignatureSwitchesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SigningKey.XSignatureSwitchesAt(childComplexity), true
 
 	case "SigningKeyConnection.edges":
 		if e.ComplexityRoot.SigningKeyConnection.Edges == nil {
@@ -3884,6 +3895,16 @@ type CreateSigningKeyPayload {
   secret: String!
 }
 
+extend type SigningKey {
+  """
+  When X-Signature switches to the current secret; null when no rotation is
+  in progress. After rotateSigningKey, X-Signature (one signature only) keeps
+  the previous secret for 24 h, so its receivers switch when they are ready,
+  while webhook-signature carries a signature with each secret.
+  """
+  xSignatureSwitchesAt: Time
+}
+
 "The result of calling a URL the way a delivery would (the Verificar URL button)."
 type URLVerification {
   "True when the URL answered 2xx in time."
@@ -3914,7 +3935,7 @@ input CreateConfigurationInput {
   maxParallel: Int
   "Seconds to wait for a response, 1-60 (default 30)."
   timeoutSeconds: Int
-  "Delays in seconds between attempts, at most 20, each 0-86400."
+  "Delays in seconds between attempts, at most 20, each 1-86400."
   retrySchedule: [Int!]
   """
   Static headers sent with every delivery, at most 50, e.g. {"Authorization": "Basic …"}: names
@@ -3939,7 +3960,7 @@ input UpdateConfigurationInput {
   maxParallel: Int
   "Seconds to wait for a response, 1-60."
   timeoutSeconds: Int
-  "Delays in seconds between attempts, at most 20, each 0-86400 (replaces the list)."
+  "Delays in seconds between attempts, at most 20, each 1-86400 (replaces the list)."
   retrySchedule: [Int!]
   """
   Static headers sent with every delivery, at most 50, checked as in createConfiguration. Replaces
@@ -3993,7 +4014,12 @@ type Mutation {
 
   "Creates a signing key and returns its secret, once."
   createSigningKey(input: CreateSigningKeyInput!): CreateSigningKeyPayload!
-  "A new secret; the previous one still signs (as a second signature) for 24 h."
+  """
+  A new secret. For 24 h the previous one still signs: webhook-signature
+  carries a signature with each, and X-Signature keeps the previous one until
+  signingKey.xSignatureSwitchesAt. Rotating again before then replaces only
+  the new secret and restarts the 24 h.
+  """
   rotateSigningKey(id: ID!): CreateSigningKeyPayload!
   "Stops a key from signing for good (revoking twice is harmless); deliveries of configurations still using it are cancelled."
   revokeSigningKey(id: ID!): SigningKey!
@@ -4483,6 +4509,8 @@ func (ec *executionContext) childFields_SigningKey(ctx context.Context, field gr
 		return ec.fieldContext_SigningKey_rotatedAt(ctx, field)
 	case "revokedAt":
 		return ec.fieldContext_SigningKey_revokedAt(ctx, field)
+	case "xSignatureSwitchesAt":
+		return ec.fieldContext_SigningKey_xSignatureSwitchesAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SigningKey", field.Name)
 }
@@ -10025,6 +10053,29 @@ func (ec *executionContext) _SigningKey_revokedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SigningKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SigningKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SigningKey_xSignatureSwitchesAt(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SigningKey_xSignatureSwitchesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SigningKey().XSignatureSwitchesAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SigningKey_xSignatureSwitchesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SigningKey", field, true, true, "Time")
 }
 
 func (ec *executionContext) _SigningKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SigningKeyConnection) (ret graphql.Marshaler) {
@@ -19555,48 +19606,54 @@ func (ec *executionContext) _SigningKey(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._SigningKey_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._SigningKey_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._SigningKey_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "accountID":
 			out.Values[i] = ec._SigningKey_accountID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._SigningKey_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hint":
 			out.Values[i] = ec._SigningKey_hint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "previousExpiresAt":
 			out.Values[i] = ec._SigningKey_previousExpiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rotatedAt":
 			out.Values[i] = ec._SigningKey_rotatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "revokedAt":
 			out.Values[i] = ec._SigningKey_revokedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "xSignatureSwitchesAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SigningKey_xSignatureSwitchesAt(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20363,13 +20420,17 @@ func (ec *executionContext) marshalNCreateSigningKeyPayload2ᚖgithubᚗcomᚋfe
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[pulid.ID], error) {
-	var res entgql.Cursor[pulid.ID]
-	err := res.UnmarshalGQL(v)
+	res, err := scalars.UnmarshalCursor(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
-	return v
+	_ = sel
+	res := scalars.MarshalCursor(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDelivery2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDelivery(ctx context.Context, sel ast.SelectionSet, v *ent.Delivery) graphql.Marshaler {
@@ -21222,16 +21283,18 @@ func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(entgql.Cursor[pulid.ID])
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := scalars.UnmarshalCursor(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[pulid.ID]) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalCursor(*v)
+	return res
 }
 
 func (ec *executionContext) marshalODelivery2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Delivery) graphql.Marshaler {

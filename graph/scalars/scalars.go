@@ -1,5 +1,6 @@
 // Package scalars implements Ferry's custom GraphQL scalars: Map (a string to
-// string map) and JSON (any JSON value, kept as raw bytes).
+// string map) and JSON (any JSON value, kept as raw bytes), and reads Time and
+// Cursor so that a malformed one is bad input.
 package scalars
 
 import (
@@ -11,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/apperr"
 )
 
@@ -66,6 +68,19 @@ func UnmarshalRawJSON(v any) (json.RawMessage, error) {
 		return nil, invalid("not a JSON value")
 	}
 	return buf.Bytes(), nil
+}
+
+// MarshalCursor writes a Cursor as entgql does.
+func MarshalCursor(c ent.Cursor) graphql.Marshaler { return c }
+
+// UnmarshalCursor reads a Cursor; one that does not decode is bad input
+// (entgql's own error would reach clients as an internal one).
+func UnmarshalCursor(v any) (ent.Cursor, error) {
+	var c ent.Cursor
+	if err := c.UnmarshalGQL(v); err != nil || c.ID == "" {
+		return ent.Cursor{}, invalid("is not a cursor this API returned (pageInfo.startCursor, endCursor or an edge's cursor)")
+	}
+	return c, nil
 }
 
 // invalid is a BAD_USER_INPUT error; the error presenter adds the field name

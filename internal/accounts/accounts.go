@@ -16,12 +16,15 @@ import (
 	"github.com/ferryhq/ferry/internal/store"
 )
 
+// maxNameLength bounds the name of an account or a token, in characters.
+const maxNameLength = 200
+
 // Create makes an account and its first token, which is returned once.
 func Create(ctx context.Context, client *ent.Client, name string) (*ent.Account, string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 200 {
-		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	if err := apperr.CheckName("name", name, maxNameLength); err != nil {
+		return nil, "", err
 	}
+	name = strings.TrimSpace(name)
 	var (
 		acc   *ent.Account
 		token string
@@ -42,10 +45,10 @@ func Create(ctx context.Context, client *ent.Client, name string) (*ent.Account,
 
 // CreateToken makes another token for an account; the token is returned once.
 func CreateToken(ctx context.Context, client *ent.Client, accountID pulid.ID, name string) (*ent.AccountToken, string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 200 {
-		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	if err := apperr.CheckName("name", name, maxNameLength); err != nil {
+		return nil, "", err
 	}
+	name = strings.TrimSpace(name)
 	if _, err := client.Account.Get(ctx, accountID); err != nil {
 		if ent.IsNotFound(err) {
 			return nil, "", apperr.Missing("account " + string(accountID))

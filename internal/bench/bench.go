@@ -16,8 +16,9 @@ import (
 	"time"
 )
 
-// eventType is the catalog entry benchmark events use.
-const eventType = "ferry.bench"
+// eventType is the catalog entry benchmark events use (outside the ferry.
+// namespace, which no API client may create or publish in).
+const eventType = "bench.load"
 
 // Scenarios that Run knows.
 var Scenarios = []string{"throughput", "fanout", "paced", "slow-receivers", "idle-latency", "history"}

@@ -39,7 +39,7 @@ func runHistory(ctx context.Context, o Options, t Target, c *client, s setup) (R
 	if _, err := t.DB.ExecContext(ctx, `
 INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
 SELECT 'evt_bench' || lpad(i::text, 10, '0'), now() - (($1 - i) * interval '10 ms'), now(),
-       CASE i % 3 WHEN 0 THEN 'ferry.bench' WHEN 1 THEN 'ferry.bench.other' ELSE 'ferry.bench.third' END,
+       CASE i % 3 WHEN 0 THEN 'bench.load' WHEN 1 THEN 'bench.load.other' ELSE 'bench.load.third' END,
        '{"seq": 1}', jsonb_build_object('tenant', 't' || (i % 50)), now(), $2
 FROM generate_series(1, $1) AS i`, events, acc); err != nil {
 		return Result{}, fmt.Errorf("seed events: %w", err)
@@ -49,7 +49,7 @@ INSERT INTO deliveries (id, created_at, updated_at, status, event_type, url, att
                         configuration_id, account_id, event_id)
 SELECT 'dlv_bench' || lpad(i::text, 10, '0'), now() - (($1 - i) * interval '1 ms'), now(),
        CASE i % 10 WHEN 0 THEN 'FAILED' WHEN 1 THEN 'RETRYING' ELSE 'SUCCEEDED' END,
-       CASE (i / 10) % 3 WHEN 0 THEN 'ferry.bench' WHEN 1 THEN 'ferry.bench.other' ELSE 'ferry.bench.third' END,
+       CASE (i / 10) % 3 WHEN 0 THEN 'bench.load' WHEN 1 THEN 'bench.load.other' ELSE 'bench.load.third' END,
        'http://127.0.0.1/bench', 1, CASE i % 10 WHEN 0 THEN 500 WHEN 1 THEN 503 ELSE 200 END,
        $2, $3, 'evt_bench' || lpad((i / 10 + 1)::text, 10, '0')
 FROM generate_series(0, $1 - 1) AS i`, o.Rows, cfg, acc); err != nil {
@@ -62,7 +62,7 @@ FROM generate_series(0, $1 - 1) AS i`, o.Rows, cfg, acc); err != nil {
 
 	var samples []time.Duration
 	for i := range o.Events {
-		vars := map[string]any{"types": []string{[]string{"ferry.bench", "ferry.bench.other"}[i%2]}}
+		vars := map[string]any{"types": []string{[]string{"bench.load", "bench.load.other"}[i%2]}}
 		start := time.Now()
 		if err := c.do(ctx, s.token, historyQuery, vars, nil); err != nil {
 			return Result{}, fmt.Errorf("history query: %w", err)

@@ -22,6 +22,16 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
 // catalog, never subscribed to, never published by clients.
 const PingType = "ping"
 
+// ReservedPrefix starts the event types Ferry publishes itself, such as
+// ferry.configuration.disabled: receivers trust them to come from Ferry, so
+// no API client may create one or publish one (in any letter case).
+const ReservedPrefix = "ferry."
+
+// Reserved reports whether name is in Ferry's own namespace.
+func Reserved(name string) bool {
+	return len(name) >= len(ReservedPrefix) && strings.EqualFold(name[:len(ReservedPrefix)], ReservedPrefix)
+}
+
 // CreateInput is a new catalog entry.
 type CreateInput struct {
 	Name        string  `json:"name"`
@@ -44,6 +54,9 @@ func Create(ctx context.Context, client *ent.Client, in CreateInput) (*ent.Event
 	}
 	if name == PingType {
 		return nil, apperr.Invalid("name", "%q is reserved for activation pings", PingType)
+	}
+	if Reserved(name) {
+		return nil, apperr.Invalid("name", "the %q namespace is reserved for Ferry's own events", ReservedPrefix)
 	}
 	if err := checkText(in.Description, in.Application); err != nil {
 		return nil, err
@@ -92,12 +105,22 @@ func Update(ctx context.Context, client *ent.Client, id pulid.ID, in UpdateInput
 	return et, nil
 }
 
+// Limits of an entry's text, in characters.
+const (
+	maxDescription = 2000
+	maxApplication = 128
+)
+
+// checkText checks a description and an application; an empty application
+// means none.
 func checkText(description, application *string) error {
-	if description != nil && len(*description) > 2000 {
-		return apperr.Invalid("description", "must be at most 2000 characters")
+	if description != nil {
+		if err := apperr.CheckText("description", *description, maxDescription); err != nil {
+			return err
+		}
 	}
-	if application != nil && len(*application) > 128 {
-		return apperr.Invalid("application", "must be at most 128 characters")
+	if application != nil && *application != "" {
+		return apperr.CheckName("application", *application, maxApplication)
 	}
 	return nil
 }

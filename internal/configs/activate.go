@@ -94,11 +94,11 @@ func (s *Service) Activate(ctx context.Context, id pulid.ID) (*Activation, error
 // with trigger. ok reports a 2xx answer.
 func (s *Service) sendOne(ctx context.Context, cfg *ent.Configuration, eventType string, data json.RawMessage,
 	trigger deliveryattempt.Trigger) (att *ent.DeliveryAttempt, ok bool, err error) {
-	key, err := s.keys.Usable(ctx, cfg.SigningKeyID, "signingKeyID")
+	key, err := s.keys.Usable(ctx, cfg.AccountID, cfg.SigningKeyID, "signingKeyID")
 	if err != nil {
 		return nil, false, err
 	}
-	secrets, err := s.keys.Secrets(key)
+	secrets, err := s.keys.Secrets(cfg.AccountID, key)
 	if err != nil {
 		return nil, false, err
 	}

@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuratio
 		func() error { return checkRetrySchedule(schedule) },
 		func() error { return checkHeaders(headers) },
 		func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) },
-		func() error { _, err := s.keys.Usable(ctx, in.SigningKeyID, "signingKeyID"); return err },
+		func() error { _, err := s.keys.Usable(ctx, accountID, in.SigningKeyID, "signingKeyID"); return err },
 		// Before the URL is called; checked again, under lock, when saving.
 		func() error { return s.checkQuota(ctx, s.client, accountID) },
 		func() error { return s.verify(ctx, in.URL) },
@@ -226,7 +226,10 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 		u.SetEventTypes(in.EventTypes)
 	}
 	if in.SigningKeyID != nil {
-		checks = append(checks, func() error { _, err := s.keys.Usable(ctx, *in.SigningKeyID, "signingKeyID"); return err })
+		checks = append(checks, func() error {
+			_, err := s.keys.Usable(ctx, cfg.AccountID, *in.SigningKeyID, "signingKeyID")
+			return err
+		})
 		u.SetSigningKeyID(*in.SigningKeyID)
 	}
 	if in.URL != nil && *in.URL != cfg.URL {

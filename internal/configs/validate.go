@@ -17,6 +17,7 @@ import (
 // Limits of a configuration, as documented in the API.
 const (
 	MaxRetries       = 20
+	MinRetryDelay    = 1
 	MaxRetryDelay    = 86400
 	MaxHeaders       = 50
 	MaxHeaderValue   = 4096
@@ -30,12 +31,7 @@ const (
 	headerFieldRunes = 64 // of a header name quoted in an error's field
 )
 
-func checkName(name string) error {
-	if n := len(strings.TrimSpace(name)); n == 0 || n > maxNameLength {
-		return apperr.Invalid("name", "must be 1-%d characters", maxNameLength)
-	}
-	return nil
-}
+func checkName(name string) error { return apperr.CheckName("name", name, maxNameLength) }
 
 func checkRange(field string, v, lo, hi int) error {
 	if v < lo || v > hi {
@@ -49,8 +45,8 @@ func checkRetrySchedule(s []int) error {
 		return apperr.Invalid("retrySchedule", "must have at most %d delays, got %d", MaxRetries, len(s))
 	}
 	for i, d := range s {
-		if d < 0 || d > MaxRetryDelay {
-			return apperr.Invalid("retrySchedule", "delay %d must be between 0 and %d seconds, got %d", i, MaxRetryDelay, d)
+		if d < MinRetryDelay || d > MaxRetryDelay {
+			return apperr.Invalid("retrySchedule", "delay %d must be between %d and %d seconds, got %d", i, MinRetryDelay, MaxRetryDelay, d)
 		}
 	}
 	return nil

@@ -1,5 +1,10 @@
 // Package keys manages signing keys: secrets are made here, shown once,
 // stored encrypted, rotated with a 24 h overlap, and decrypted for signing.
+//
+// During the overlap webhook-signature carries a signature with each secret,
+// and X-Signature, which holds one, keeps the previous secret: its receivers
+// switch at the time the API announces (SigningKey.xSignatureSwitchesAt),
+// when they are ready, rather than break at the rotation.
 package keys
 
 import (
@@ -21,11 +26,15 @@ import (
 // RotationOverlap is how long the previous secret keeps signing after a rotation.
 const RotationOverlap = 24 * time.Hour
 
+// maxNameLength bounds a key's name, in characters.
+const maxNameLength = 200
+
 // Service manages signing keys.
 type Service struct {
 	client *ent.Client
 	box    *secrets.Box
-	now    func() time.Time
+	// Now is the clock; time.Now when nil. Tests move it past an overlap.
+	Now func() time.Time
 	// MaxPerAccount is the most unrevoked keys an account may have
 	// (FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT); 0 is unlimited.
 	MaxPerAccount int
@@ -33,7 +42,7 @@ type Service struct {
 
 // New returns a Service storing secrets sealed by box.
 func New(client *ent.Client, box *secrets.Box) *Service {
-	return &Service{client: client, box: box, now: time.Now}
+	return &Service{client: client, box: box}
 }
 
 // CreateInput names a new key; AccountID is for the admin token only.
@@ -44,10 +53,10 @@ type CreateInput struct {
 
 // Create makes a key and returns it with its secret, which is never shown again.
 func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.SigningKey, string, error) {
-	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 200 {
-		return nil, "", apperr.Invalid("name", "must be 1-200 characters")
+	if err := apperr.CheckName("name", in.Name, maxNameLength); err != nil {
+		return nil, "", err
 	}
+	name := strings.TrimSpace(in.Name)
 	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
 	if err != nil {
 		return nil, "", err
@@ -88,8 +97,12 @@ func (s *Service) checkQuota(ctx context.Context, client *ent.Client, accountID 
 	return nil
 }
 
-// Rotate gives a key a new secret; the old one keeps signing, as a second
-// signature, for RotationOverlap so receivers can switch without losing events.
+// Rotate gives a key a new secret; the old one keeps signing, in
+// X-Signature and as a second Standard Webhooks signature, for
+// RotationOverlap, so receivers can switch without losing events. Rotating
+// again during an overlap replaces only the newest secret, which X-Signature
+// never used: the previous one stays, for RotationOverlap from now, so
+// X-Signature changes only at the time announced last.
 func (s *Service) Rotate(ctx context.Context, id pulid.ID) (*ent.SigningKey, string, error) {
 	k, err := s.get(ctx, id)
 	if err != nil {
@@ -103,11 +116,13 @@ func (s *Service) Rotate(ctx context.Context, id pulid.ID) (*ent.SigningKey, str
 		return nil, "", err
 	}
 	now := s.now()
-	k, err = s.client.SigningKey.UpdateOne(k).
-		SetPreviousSecretEncrypted(k.SecretEncrypted).
+	u := s.client.SigningKey.UpdateOne(k).
 		SetPreviousExpiresAt(now.Add(RotationOverlap)).
-		SetSecretEncrypted(sealed).SetHint(hint(secret)).SetRotatedAt(now).
-		Save(ctx)
+		SetSecretEncrypted(sealed).SetHint(hint(secret)).SetRotatedAt(now)
+	if s.XSignatureSwitchesAt(k) == nil {
+		u.SetPreviousSecretEncrypted(k.SecretEncrypted)
+	}
+	k, err = u.Save(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("rotate signing key %s: %w", id, err)
 	}
@@ -127,11 +142,14 @@ func (s *Service) Revoke(ctx context.Context, id pulid.ID) (*ent.SigningKey, err
 	return k, nil
 }
 
-// Usable returns the key id unless it is missing, another account's or revoked;
-// field names the input that referred to it.
-func (s *Service) Usable(ctx context.Context, id pulid.ID, field string) (*ent.SigningKey, error) {
+// Usable returns the key for account to sign with, unless it is missing,
+// revoked or another account's. Ownership is checked here, not only by the
+// privacy rule, because the admin token sees every account's keys: another
+// account's key is reported exactly as a missing one, whoever asks. field
+// names the input that referred to it.
+func (s *Service) Usable(ctx context.Context, account, id pulid.ID, field string) (*ent.SigningKey, error) {
 	k, err := s.client.SigningKey.Get(ctx, id)
-	if ent.IsNotFound(err) {
+	if ent.IsNotFound(err) || err == nil && k.AccountID != account {
 		return nil, apperr.Invalid(field, "signing key %s not found", id)
 	}
 	if err != nil {
@@ -143,25 +161,48 @@ func (s *Service) Usable(ctx context.Context, id pulid.ID, field string) (*ent.S
 	return k, nil
 }
 
-// Secrets returns the decoded secrets a key signs with: the current one first,
-// then the previous one while its overlap lasts.
-func (s *Service) Secrets(k *ent.SigningKey) ([][]byte, error) {
+// Secrets returns the decoded secrets a key signs with for account. The
+// first signs X-Signature: the previous secret while a rotation's overlap
+// lasts, followed by the current one; the current one alone otherwise. All
+// sign webhook-signature. A key of another account (linked to a
+// configuration before links were checked) signs nothing, as Usable says.
+func (s *Service) Secrets(account pulid.ID, k *ent.SigningKey) ([][]byte, error) {
+	if k.AccountID != account {
+		return nil, apperr.Invalid("signingKeyID", "signing key %s not found", k.ID)
+	}
 	if k.RevokedAt != nil {
-		return nil, fmt.Errorf("signing key %s is revoked", k.ID)
+		return nil, apperr.Invalid("signingKeyID", "signing key %s is revoked", k.ID)
 	}
 	cur, err := s.open(k.SecretEncrypted)
 	if err != nil {
 		return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
 	}
-	out := [][]byte{cur}
-	if k.PreviousSecretEncrypted != nil && k.PreviousExpiresAt != nil && s.now().Before(*k.PreviousExpiresAt) {
-		prev, err := s.open(*k.PreviousSecretEncrypted)
-		if err != nil {
-			return nil, fmt.Errorf("signing key %s (previous): %w", k.ID, err)
-		}
-		out = append(out, prev)
+	if s.XSignatureSwitchesAt(k) == nil {
+		return [][]byte{cur}, nil
 	}
-	return out, nil
+	prev, err := s.open(*k.PreviousSecretEncrypted)
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s (previous): %w", k.ID, err)
+	}
+	return [][]byte{prev, cur}, nil
+}
+
+// XSignatureSwitchesAt returns when the overlap of k's last rotation ends:
+// until then X-Signature is made with the previous secret, from then on with
+// the current one. It is nil when no rotation is in progress (or k is
+// revoked).
+func (s *Service) XSignatureSwitchesAt(k *ent.SigningKey) *time.Time {
+	if k.RevokedAt != nil || k.PreviousSecretEncrypted == nil || k.PreviousExpiresAt == nil || !s.now().Before(*k.PreviousExpiresAt) {
+		return nil
+	}
+	return k.PreviousExpiresAt
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.SigningKey, error) {

@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/batch"
+	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/metrics"
 	"github.com/ferryhq/ferry/internal/queue"
@@ -110,6 +111,9 @@ func (p *Publisher) checked(ctx context.Context, in Input) (pulid.ID, error) {
 	}
 	if err := validate(in); err != nil {
 		return "", err
+	}
+	if v, _ := viewer.FromContext(ctx); catalog.Reserved(in.Type) && v.Role != viewer.RoleSystem {
+		return "", apperr.Invalid("type", "the %q namespace is reserved for events Ferry publishes itself", catalog.ReservedPrefix)
 	}
 	return accountID, p.checkAccount(ctx, accountID)
 }

@@ -95,7 +95,7 @@ func (s *Service) Load(ctx context.Context, id pulid.ID) (*ent.Delivery, error) 
 // first.
 func (s *Service) Attempt(ctx context.Context, d *ent.Delivery) (*ent.Delivery, error) {
 	cfg := d.Edges.Configuration
-	secrets, err := s.keys.Secrets(cfg.Edges.SigningKey)
+	secrets, err := s.keys.Secrets(cfg.AccountID, cfg.Edges.SigningKey)
 	if err != nil {
 		return nil, fmt.Errorf("resend %s: %w", d.ID, err)
 	}

@@ -33,8 +33,9 @@ type Message struct {
 	ConfigurationID string
 	DeliveryID      string
 	Attempt         int
-	// Keys are decoded signing secrets: the current one first, then any still
-	// valid after a rotation. None means the request is not signed.
+	// Keys are decoded signing secrets, each signing webhook-signature; the
+	// first also signs X-Signature (keys.Secrets puts the previous secret
+	// first during a rotation's overlap). None means the request is not signed.
 	Keys [][]byte
 	// Now stamps webhook-timestamp; time.Now when nil.
 	Now func() time.Time

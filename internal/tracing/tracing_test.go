@@ -22,7 +22,7 @@ func TestTraceGoesFromPublishThroughTheTaskToTheReceiver(t *testing.T) {
 	e.CreateEventType("QUESTION_ANSWERED")
 	acc := e.CreateAccount("traced")
 	rcv := apptest.NewReceiver(t, 200)
-	e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{0}})
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{"QUESTION_ANSWERED"}, map[string]any{"retrySchedule": []int{1}})
 	first := len(rcv.Requests()) + 1
 	rcv.Status = func(n int) int {
 		if n == first {
