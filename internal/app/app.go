@@ -87,7 +87,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
-	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy))
+	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy),
+		sender.WithMaxConnections(cfg.MaxOutboundConns))
 	k := keys.New(client, box)
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
 	if err != nil {
