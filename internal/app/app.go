@@ -209,6 +209,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 		Metrics: a.Metrics, AutoDisable: autoDisable, Dialect: a.Dialect,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
+		MaxRequests:       a.Config.MaxOutboundConns,
 		ShutdownTimeout:   a.Config.ShutdownTimeout,
 		RecoveryInterval:  a.Config.RecoveryInterval,
 		RecoveryGrace:     a.Config.RecoveryGrace,
