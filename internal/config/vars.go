@@ -29,7 +29,7 @@ var Vars = []Var{
 	{Name: "FERRY_LOG_LEVEL", Default: "info", Description: "debug, info, warn or error"},
 	{Name: "FERRY_CPU_PROFILE", Description: "file to write a CPU profile (pprof) of this process to until it stops, for performance work; unset writes none"},
 	{Name: "GOGC", Default: "200", Description: "Go's garbage collection target, as Go reads it (a percentage, or off); Ferry's default is 200, not Go's 100: about 10 % less CPU for about 1.4 times the heap"},
-	{Name: "FERRY_WORKER_CONCURRENCY", Default: "100", Description: "deliveries one worker process runs at once (tasks of up to maxParallel requests each), shared fairly among accounts; a tenth more are kept for accounts with none running"},
+	{Name: "FERRY_WORKER_CONCURRENCY", Default: "100", Description: "delivery tasks one worker process runs at once (a task sends up to maxParallel requests at a time), shared fairly among accounts; a tenth more (at least 2) are kept for accounts with nothing running"},
 	{Name: "FERRY_MAX_OUTBOUND_CONNECTIONS", Default: "1024", Description: "most connections to receivers one process has open at once (dialling, in use or idle), shared fairly among accounts; a request past it waits for one, within its timeout"},
 	{Name: "FERRY_DASHBOARD", Default: "true", Description: "mount asynq's dashboard (asynqmon) at /asynq for the admin token"},
 	{Name: "FERRY_RECOVERY_INTERVAL", Default: "30s", Description: "how often the recovery loop looks for lost work"},
