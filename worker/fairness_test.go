@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,9 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/worker"
 )
 
 // blackHole is a receiver that answers Ferry's URL checks and activation
@@ -73,7 +79,7 @@ func (h *blackHole) held() int {
 // through once its receivers answer.
 func TestAnAccountsBlackHolesDoNotHoldUpAnotherAccount(t *testing.T) {
 	// Timed: not run alongside the package's other tests.
-	e := apptest.NewWith(t, map[string]string{"FERRY_RECOVERY_GRACE": "1h", "FERRY_WORKER_CONCURRENCY": "100"})
+	e := apptest.NewWith(t, map[string]string{"FERRY_WORKER_CONCURRENCY": "100"})
 	fairnessRun(t, e, 100, func(a apptest.Account) {
 		// Ten events, one at a time: a task of one delivery each, to
 		// each of A's hundred configurations.
@@ -89,7 +95,7 @@ func TestAnAccountsBlackHolesDoNotHoldUpAnotherAccount(t *testing.T) {
 // not take every connection either.
 func TestAnAccountsBlackHolesDoNotTakeEveryConnection(t *testing.T) {
 	// Timed: not run alongside the package's other tests.
-	e := apptest.NewWith(t, map[string]string{"FERRY_RECOVERY_GRACE": "1h", "FERRY_MAX_OUTBOUND_CONNECTIONS": "150"})
+	e := apptest.NewWith(t, map[string]string{"FERRY_MAX_OUTBOUND_CONNECTIONS": "150"})
 	// 135 of the 150 connections (the rest is the reserve).
 	fairnessRun(t, e, 135, func(a apptest.Account) {
 		events := make([]map[string]any, 10)
@@ -175,5 +181,50 @@ func fairnessRun(t *testing.T, e *apptest.Env, want int, publishA func(apptest.A
 		if isA(d) && (d.Status != delivery.StatusSUCCEEDED || !hole.got[string(d.ID)]) {
 			t.Errorf("A's delivery %s ended %s after %d attempts, want SUCCEEDED", d.ID, d.Status, d.AttemptCount)
 		}
+	}
+}
+
+// The recovery loop leaves alone the attempts parked for their account's
+// share, which run by themselves: queued again, they would stand in line
+// before other accounts' new work. It still queues every other overdue
+// attempt.
+func TestRecoveryLeavesParkedAttemptsAlone(t *testing.T) {
+	t.Parallel()
+	e, acc := setup(t)
+	rcv := apptest.NewReceiver(t, 200)
+	ep := e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, nil)
+	for i := range 3 {
+		e.Publish(acc.Token, typ, map[string]any{"n": i}, nil)
+	}
+	ctx, ins := context.Background(), e.App.Queue.Inspector()
+	if _, err := ins.DeleteAllPendingTasks(queue.Name); err != nil {
+		t.Fatal(err)
+	}
+	ds := e.Deliveries()
+	// The first alone, the second in a task of first attempts.
+	one, _ := json.Marshal(queue.Attempt{DeliveryID: ds[0].ID, Number: 1, Config: pulid.ID(ep.ID)})
+	many, _ := json.Marshal(queue.Many{Config: pulid.ID(ep.ID), Deliveries: []pulid.ID{ds[1].ID}})
+	later := time.Now().Add(time.Hour)
+	for _, task := range []*asynq.Task{asynq.NewTask(queue.TypeDeliver, one), asynq.NewTask(queue.TypeDeliverMany, many)} {
+		if _, err := e.App.Queue.Park(ctx, task, task.Type()+"-task", later); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	n, err := worker.RecoverOnce(ctx, e.App.Client, e.App.Queue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := ins.ListPendingTasks(queue.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queued []string
+	for _, p := range pending {
+		queued = append(queued, p.ID)
+	}
+	want := []string{queue.Attempt{DeliveryID: ds[2].ID, Number: 1}.TaskID()}
+	if n != 1 || !slices.Equal(queued, want) {
+		t.Errorf("recovery queued %d: %q, want only the attempt not parked, %q", n, queued, want)
 	}
 }

@@ -221,8 +221,57 @@ func (q *Queue) Wake(id string) error {
 	return fmt.Errorf("wake %s: %w", id, err)
 }
 
-// maxOrphanPages bounds one Orphaned call (500 active tasks a page).
+// maxOrphanPages bounds one Orphaned call (500 active tasks a page), and
+// one Parked call for each state of a task.
 const maxOrphanPages = 20
+
+// Parked returns the attempts (named as Attempt.TaskID names them) that
+// wait on the Parked queue, or run from it in a live worker. The recovery
+// loop leaves them alone: they run by themselves, and queued again they
+// would only stand in line before other accounts' new work.
+func (q *Queue) Parked() (map[string]bool, error) {
+	out := map[string]bool{}
+	lists := []func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error){
+		q.inspector.ListScheduledTasks, q.inspector.ListRetryTasks, q.inspector.ListPendingTasks, q.inspector.ListActiveTasks,
+	}
+	for _, list := range lists {
+		for page := 1; page <= maxOrphanPages; page++ {
+			tasks, err := list(Parked, asynq.PageSize(500), asynq.Page(page))
+			if errors.Is(err, asynq.ErrQueueNotFound) {
+				return out, nil
+			}
+			if err != nil {
+				return nil, fmt.Errorf("list parked tasks: %w", err)
+			}
+			for _, t := range tasks {
+				if !t.IsOrphaned {
+					addAttempts(out, t.Type, t.Payload)
+				}
+			}
+			if len(tasks) < 500 {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// addAttempts adds the attempts a task of type typ carries to set.
+func addAttempts(set map[string]bool, typ string, payload []byte) {
+	switch typ {
+	case TypeDeliver:
+		if a, err := ParseAttempt(payload); err == nil {
+			a.Rescue = false
+			set[a.TaskID()] = true
+		}
+	case TypeDeliverMany:
+		if m, err := ParseMany(payload); err == nil {
+			for _, id := range m.Deliveries {
+				set[Attempt{DeliveryID: id, Number: 1}.TaskID()] = true
+			}
+		}
+	}
+}
 
 // Orphaned returns the ids of delivery tasks left active by a worker that
 // died: their lease ran out (live workers renew theirs every few seconds).
