@@ -14,9 +14,10 @@ import (
 //     free, so that one with no work running starts at once even while
 //     another holds the rest. The reserve is kept free for that.
 //   - Beyond its allowance, an account may take units out of the shared
-//     part (the capacity but the reserve): all of it while no other
-//     account is waiting, an equal share of it, among the accounts holding
-//     units or waiting, while some other is.
+//     part (the capacity but the reserve) up to its share: as many units
+//     as the shared part has while no other account is waiting, an equal
+//     part of them, among the accounts holding units or waiting, while
+//     some other is.
 //   - An account turned away counts as waiting for a little while, and for
 //     as long as it has tickets lined up (Park). Units given back wake the
 //     oldest ticket of the account that holds the fewest among those that
@@ -149,7 +150,8 @@ func (f *Fair) Held(account string) (held, total int) {
 }
 
 // grant is how many of want units account (holding a) may take now: its
-// allowance, then what its share and the shared part leave it.
+// allowance, then what its share (of all it holds) and the shared part
+// (beyond allowances) leave it.
 func (f *Fair) grant(account string, a *fairAccount, want int, now time.Time) int {
 	free := f.capacity - f.total
 	own := min(want, free, max(0, f.allowance-a.held))
@@ -161,8 +163,7 @@ func (f *Fair) grant(account string, a *fairAccount, want int, now time.Time) in
 	if f.othersWaiting(account, now) {
 		share = f.shared / f.active(account, now)
 	}
-	beyond := max(0, a.held-f.allowance) // own takes a to its allowance
-	return own + max(0, min(want, free, share-beyond, f.shared-f.beyond))
+	return own + max(0, min(want, free, share-a.held-own, f.shared-f.beyond))
 }
 
 // add counts k more units (fewer when negative) held by a.
