@@ -35,8 +35,9 @@ type wakeUp struct {
 	tries int
 }
 
-// newFairness shares concurrency handlers, and a reserve on top of them
-// kept for accounts with next to nothing running, and outbound requests.
+// newFairness shares concurrency handlers, plus reserve more kept for
+// accounts with next to nothing running, and requests outbound requests,
+// a tenth of them kept back likewise.
 func newFairness(concurrency, reserve, requests int) *fairness {
 	if requests <= 0 {
 		requests = math.MaxInt32 // no cap

@@ -59,7 +59,8 @@ type Deps struct {
 type Options struct {
 	Concurrency int
 	// MaxRequests is how many requests the worker has out at once, shared
-	// fairly among accounts: the sender's cap on outbound connections.
+	// fairly among accounts: the sender's cap on outbound connections (0:
+	// no cap).
 	MaxRequests       int
 	ShutdownTimeout   time.Duration
 	RecoveryInterval  time.Duration

@@ -35,6 +35,7 @@ type Fair struct {
 	total    int
 	beyond   int                     // units held beyond allowances
 	accounts map[string]*fairAccount // holding units, or waiting
+	sweptAt  time.Time               // when forget last ran
 }
 
 // fairAccount is one account's part of a Fair.
@@ -54,9 +55,11 @@ type ticket struct {
 
 // Tunables of Fair. turnedAwayWaits is how long an account turned away
 // without a ticket still counts as waiting: its work comes back sooner.
+// Accounts that no longer hold or wait are forgotten every sweepEvery.
 const (
 	turnedAwayWaits = 2 * time.Second
 	maxTickets      = 10_000 // per account; older ones wait for their own timers
+	sweepEvery      = 100 * time.Millisecond
 )
 
 // NewFair shares capacity units, reserve of them kept free for allowances
@@ -101,7 +104,13 @@ func (f *Fair) Give(account string, n int) []string {
 	f.add(a, -min(n, a.held))
 	now := f.now()
 	wake := f.wake(n, now)
-	f.forget(now)
+	if a.held == 0 && !a.waiting(now) {
+		delete(f.accounts, account)
+	}
+	if now.Sub(f.sweptAt) >= sweepEvery {
+		f.forget(now)
+		f.sweptAt = now
+	}
 	return wake
 }
 
