@@ -63,13 +63,6 @@ func (w *Worker) handleDeliverMany(ctx context.Context, t *asynq.Task) error {
 			as[i].Trace = m.Traces[i]
 		}
 	}
-	if n, _ := asynq.GetRetryCount(ctx); n > 0 {
-		// Handed back part done: drop what was attempted since. An attempt
-		// once made stays made, so this is safe before claiming.
-		if as, err = w.unattempted(viewer.System(ctx), as); err != nil {
-			return err
-		}
-	}
 	return w.attempt(ctx, m.Config, as, m.HandOff)
 }
 
@@ -80,6 +73,10 @@ func (w *Worker) handleDeliverMany(ctx context.Context, t *asynq.Task) error {
 // carries is made once: the other task finds it claimed, or, once it is
 // recorded, no longer due. The slots are taken after the read, so they are
 // held only while requests are out.
+//
+// The task holds one of this process's handlers for the configuration's
+// account meanwhile, and each request one of its requests: when the
+// account holds its share of either, the task is handed back (parked).
 //
 // handOff is the task's queue.Many.HandOff, -1 for a task of one attempt.
 func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt, handOff int) error {
@@ -92,6 +89,18 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 		// Deleted or deactivated while these tasks waited.
 		w.Logger.InfoContext(ctx, "configuration gone or inactive; deliveries cancelled", "configuration_id", cfgID)
 		return w.cancelAll(sys, as)
+	}
+	done, err := w.admit(cfg.AccountID)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if n, _ := asynq.GetRetryCount(ctx); n > 0 && handOff >= 0 {
+		// Handed back part done: drop what was attempted since. An attempt
+		// once made stays made, so this is safe before claiming.
+		if as, err = w.unattempted(sys, as); err != nil {
+			return err
+		}
 	}
 	secrets, err := w.Keys.Secrets(cfg.AccountID, cfg.Edges.SigningKey)
 	if err != nil {
@@ -115,15 +124,19 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 			as = rest
 			continue
 		}
-		unsent, err := w.wave(ctx, cfg, secrets, headers, granted, claimed.Leases)
+		unsent, refused, err := w.wave(ctx, cfg, secrets, headers, granted, claimed.Leases)
 		if err != nil {
 			return err
 		}
 		as = append(unsent, rest...)
 		if len(unsent) == len(granted) {
-			// No slot freed up in time.
-			if made && handOff >= 0 {
+			// No slot freed up in time, or the account has its share of
+			// requests out.
+			switch {
+			case made && handOff >= 0:
 				return w.handOn(ctx, cfgID, as, handOff+1)
+			case refused:
+				return &errAccountBusy{pool: w.fair.requests, account: string(cfg.AccountID)}
 			}
 			return errSlotBusy
 		}
@@ -173,18 +186,20 @@ func (w *Worker) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt,
 }
 
 // wave makes attempts as, each claimed by its lease in leases: it reads
-// their deliveries, sends each as soon as it gets a slot, frees the slots
-// of each group sent together once its requests are over, records what
-// was sent and then ends the claims. It returns the attempts that got no
-// slot in time, unmade and unclaimed.
-func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, as []queue.Attempt, leases []*limiter.Lease) ([]queue.Attempt, error) {
+// their deliveries, sends each as soon as it gets a slot of the
+// configuration and one of the account's requests, frees the slots of
+// each group sent together once its requests are over, records what was
+// sent and then ends the claims. It returns the attempts that got no slot
+// in time, unmade and unclaimed, and whether the account's share of
+// requests held some of them back.
+func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, as []queue.Attempt, leases []*limiter.Lease) (unsent []queue.Attempt, refused bool, err error) {
 	sys := viewer.System(ctx)
 	// The claims last until the attempts are recorded, so no other task
 	// makes them meanwhile.
 	defer w.Limiter.End(leases...)
 	ds, err := w.loadAll(sys, as)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var todo []int // index in as of each attempt to send
 	for i, d := range ds {
@@ -194,7 +209,7 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 		if d.ConfigurationID == nil {
 			// The configuration was deleted since it was read.
 			if err := w.cancel(sys, d); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			ds[i] = nil
 			continue
@@ -204,7 +219,7 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 	}
 	results := make([]sender.Result, len(as))
 	var wg sync.WaitGroup
-	for len(todo) > 0 {
+	for len(todo) > 0 && !refused {
 		group := make([]*limiter.Lease, len(todo))
 		for j, i := range todo {
 			group[j] = leases[i]
@@ -217,6 +232,13 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 		}
 		if err != nil || n == 0 {
 			break
+		}
+		if k := w.takeRequests(cfg.AccountID, n); k < n {
+			w.Limiter.Free(group[k:n]...)
+			n, refused = k, true
+			if n == 0 {
+				break
+			}
 		}
 		sending := todo[:n]
 		todo = todo[n:]
@@ -231,10 +253,10 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 			}
 			reqs.Wait()
 			w.Limiter.Free(group[:n]...)
+			w.giveRequests(cfg.AccountID, n)
 		})
 	}
 	wg.Wait()
-	var unsent []queue.Attempt
 	for _, i := range todo {
 		unsent = append(unsent, as[i])
 		ds[i] = nil
@@ -242,9 +264,9 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 	if ctx.Err() != nil {
 		// Shutting down: hand the task back unrecorded; it runs again.
 		w.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(as))
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
-	return unsent, w.record(sys, cfg, as, ds, results)
+	return unsent, refused, w.record(sys, cfg, as, ds, results)
 }
 
 // send makes one request for attempt a of d.

@@ -81,6 +81,10 @@ func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("recover: %w", err)
 	}
+	parked, err := r.Queue.Parked()
+	if err != nil {
+		return 0, fmt.Errorf("recover: %w", err)
+	}
 	var after pulid.ID
 	total := 0
 	for total < maxRecoverPerRun {
@@ -101,6 +105,10 @@ func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
 		}
 		for _, d := range batch {
 			a := queue.Attempt{DeliveryID: d.ID, Number: d.AttemptCount + 1}
+			if parked[a.TaskID()] {
+				// Waiting for its account's share: it runs by itself.
+				continue
+			}
 			if d.ConfigurationID != nil {
 				a.Config = *d.ConfigurationID
 			}

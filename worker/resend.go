@@ -11,7 +11,8 @@ import (
 )
 
 // handleResend makes one MANUAL attempt of a delivery for a bulk resend,
-// within the configuration's maxParallel like any other request to it.
+// within the configuration's maxParallel and its account's share of this
+// process like any other request to it.
 func (w *Worker) handleResend(ctx context.Context, t *asynq.Task) error {
 	r, err := queue.ParseResend(t.Payload())
 	if err != nil {
@@ -25,6 +26,15 @@ func (w *Worker) handleResend(ctx context.Context, t *asynq.Task) error {
 	if d == nil || d.Edges.Configuration == nil {
 		return nil // deleted meanwhile: nothing to resend to
 	}
+	done, err := w.admit(d.AccountID)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if w.takeRequests(d.AccountID, 1) == 0 {
+		return &errAccountBusy{pool: w.fair.requests, account: string(d.AccountID)}
+	}
+	defer w.giveRequests(d.AccountID, 1)
 	lease, err := w.slot(ctx, d.Edges.Configuration)
 	if err != nil {
 		return err

@@ -57,7 +57,11 @@ type Deps struct {
 
 // Options tune the worker.
 type Options struct {
-	Concurrency       int
+	Concurrency int
+	// MaxRequests is how many requests the worker has out at once, shared
+	// fairly among accounts: the sender's cap on outbound connections (0:
+	// no cap).
+	MaxRequests       int
 	ShutdownTimeout   time.Duration
 	RecoveryInterval  time.Duration
 	RecoveryGrace     time.Duration
@@ -77,6 +81,9 @@ type Worker struct {
 	// their attempts in one transaction.
 	loads   *batch.Batcher[pulid.ID, *ent.Delivery]
 	records *batch.Batcher[attempts.Pending, *ent.Delivery]
+	// fair shares the handlers and the requests of this process among
+	// accounts.
+	fair *fairness
 	// sends runs each request of a wave on a goroutine kept from an
 	// earlier one, whose stack has already grown to what net/http needs.
 	sends *gopool.Pool
@@ -102,8 +109,10 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	reserve := handlerReserve(o.Concurrency)
 	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout,
-		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000), sends: gopool.New(sendIdle)}
+		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000), sends: gopool.New(sendIdle),
+		fair: newFairness(o.Concurrency, reserve, o.MaxRequests)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
 	w.loads = batch.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
 		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
@@ -112,8 +121,11 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		return attempts.SaveMany(ctx, d.Client, d.Dialect, ps)
 	}, batch.Options{})
 	w.srv = asynq.NewServer(opt, asynq.Config{
-		Concurrency:     o.Concurrency,
-		Queues:          map[string]int{queue.Name: 1},
+		// The reserve's goroutines let an account with nothing running
+		// start while others hold every handler (see fairness).
+		Concurrency: o.Concurrency + reserve,
+		// New tasks first, most of the time (see fairness).
+		Queues:          map[string]int{queue.Name: 10, queue.Parked: 1},
 		ShutdownTimeout: o.ShutdownTimeout,
 		// Both intervals shape latency: new work is picked up within 10 ms,
 		// due retries within 200 ms (defaults are 1 s and 5 s).
@@ -136,16 +148,21 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 }
 
 // isFailure tells asynq which errors are real failures. Waiting for a slot
-// and being handed back at shutdown are not.
+// or for the account's share, and being handed back at shutdown, are not.
 func isFailure(err error) bool {
-	return !errors.Is(err, errSlotBusy) && !errors.Is(err, context.Canceled)
+	var busy *errAccountBusy
+	return !errors.Is(err, errSlotBusy) && !errors.As(err, &busy) && !errors.Is(err, context.Canceled)
 }
 
 // retryDelay is asynq's delay before handing a task back: short while
-// waiting for a slot, none after a shutdown, backing off on infrastructure
-// errors (database down). It is never an attempt: Ferry counts those.
+// waiting for a slot, parkDelay while parked for its account's share, none
+// after a shutdown, backing off on infrastructure errors (database down).
+// It is never an attempt: Ferry counts those.
 func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
+	var busy *errAccountBusy
 	switch {
+	case errors.As(err, &busy):
+		return parkDelay()
 	case errors.Is(err, errSlotBusy):
 		return time.Duration(50+rand.IntN(150)) * time.Millisecond
 	case errors.Is(err, context.Canceled):
@@ -165,6 +182,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	var loops sync.WaitGroup
 	loops.Go(func() { w.recover.Run(ctx) })
 	loops.Go(func() { w.sweeper.Run(ctx) })
+	loops.Go(func() { w.runWaker(ctx) })
 	<-ctx.Done()
 	// Attempts still running near the end of the shutdown timeout are
 	// cancelled and handed back, before asynq gives up on them.
@@ -186,12 +204,13 @@ const sendIdle = 10 * time.Second
 // cancelled handlers to give back their slots and claims.
 const handlersGrace = 5 * time.Second
 
-// tracked counts h in w.handlers while it runs.
+// tracked counts h in w.handlers while it runs, and parks its task when
+// it hands it back for its account's share.
 func (w *Worker) tracked(h func(context.Context, *asynq.Task) error) func(context.Context, *asynq.Task) error {
 	return func(ctx context.Context, t *asynq.Task) error {
 		w.handlers.Add(1)
 		defer w.handlers.Done()
-		return h(ctx, t)
+		return w.park(ctx, t, h(ctx, t))
 	}
 }
 

@@ -90,7 +90,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
-	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy))
+	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy),
+		sender.WithMaxConnections(cfg.MaxOutboundConns))
 	k := keys.New(client, box)
 	k.MaxPerAccount = cfg.MaxSigningKeysPerAccount
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
@@ -259,6 +260,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 		Metrics: a.Metrics, AutoDisable: autoDisable, Dialect: a.Dialect,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
+		MaxRequests:       a.Config.MaxOutboundConns,
 		ShutdownTimeout:   a.Config.ShutdownTimeout,
 		RecoveryInterval:  a.Config.RecoveryInterval,
 		RecoveryGrace:     a.Config.RecoveryGrace,

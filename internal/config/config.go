@@ -35,6 +35,7 @@ type Config struct {
 	LogFormat         string        // FERRY_LOG_FORMAT: "json" or "text"
 	LogLevel          slog.Level    // FERRY_LOG_LEVEL
 	WorkerConcurrency int           // FERRY_WORKER_CONCURRENCY
+	MaxOutboundConns  int           // FERRY_MAX_OUTBOUND_CONNECTIONS
 	Dashboard         bool          // FERRY_DASHBOARD
 	RecoveryInterval  time.Duration // FERRY_RECOVERY_INTERVAL
 	RecoveryGrace     time.Duration // FERRY_RECOVERY_GRACE
@@ -115,6 +116,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		CPUProfile:        l.raw("FERRY_CPU_PROFILE"),
 		GCPercent:         l.gcPercent(),
 		WorkerConcurrency: l.intRange("FERRY_WORKER_CONCURRENCY", 1, 10000),
+		MaxOutboundConns:  l.intRange("FERRY_MAX_OUTBOUND_CONNECTIONS", 1, 1_000_000),
 		Dashboard:         l.boolean("FERRY_DASHBOARD"),
 		RecoveryInterval:  l.duration("FERRY_RECOVERY_INTERVAL"),
 		RecoveryGrace:     l.duration("FERRY_RECOVERY_GRACE"),
@@ -175,6 +177,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Int("worker_concurrency", c.WorkerConcurrency),
+		slog.Int("max_outbound_connections", c.MaxOutboundConns),
 		slog.Duration("recovery_interval", c.RecoveryInterval),
 		slog.Duration("recovery_grace", c.RecoveryGrace),
 		slog.Int("retention_days", c.RetentionDays),

@@ -54,6 +54,7 @@ func defaults() Config {
 		LogLevel:          slog.LevelInfo,
 		GCPercent:         200,
 		WorkerConcurrency: 100,
+		MaxOutboundConns:  1024,
 		Dashboard:         true,
 		RecoveryInterval:  30 * time.Second,
 		RecoveryGrace:     60 * time.Second,
@@ -106,6 +107,7 @@ func TestLoadValid(t *testing.T) {
 				"FERRY_LOG_FORMAT", "text",
 				"FERRY_LOG_LEVEL", "debug",
 				"FERRY_WORKER_CONCURRENCY", "7",
+				"FERRY_MAX_OUTBOUND_CONNECTIONS", "300",
 				"FERRY_DASHBOARD", "false",
 				"FERRY_RECOVERY_INTERVAL", "1m",
 				"FERRY_RECOVERY_GRACE", "2m30s",
@@ -124,6 +126,7 @@ func TestLoadValid(t *testing.T) {
 				c.LogFormat = "text"
 				c.LogLevel = slog.LevelDebug
 				c.WorkerConcurrency = 7
+				c.MaxOutboundConns = 300
 				c.Dashboard = false
 				c.RecoveryInterval = time.Minute
 				c.RecoveryGrace = 150 * time.Second
@@ -278,6 +281,7 @@ func TestLoadInvalid(t *testing.T) {
 				"FERRY_LOG_LEVEL", "verbose",
 				"GOGC", "0",
 				"FERRY_WORKER_CONCURRENCY", "0",
+				"FERRY_MAX_OUTBOUND_CONNECTIONS", "none",
 				"FERRY_RECOVERY_INTERVAL", "-1s",
 				"FERRY_RECOVERY_GRACE", "0s",
 				"FERRY_RETENTION_DAYS", "-1",
@@ -300,6 +304,7 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_LOG_LEVEL must be one of debug, info, warn, error, got "verbose"`,
 				`config: GOGC must be a positive percentage like 200, or off, got "0"`,
 				`config: FERRY_WORKER_CONCURRENCY must be an integer from 1 to 10000, got "0"`,
+				`config: FERRY_MAX_OUTBOUND_CONNECTIONS must be an integer from 1 to 1000000, got "none"`,
 				`config: FERRY_RECOVERY_INTERVAL must be a positive Go duration like 30s or 2m, got "-1s"`,
 				`config: FERRY_RECOVERY_GRACE must be a positive Go duration like 30s or 2m, got "0s"`,
 				`config: FERRY_RETENTION_DAYS must be an integer from 0 to 3650, got "-1"`,

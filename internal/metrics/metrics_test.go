@@ -300,13 +300,13 @@ func TestQueueSizeIsReadFromRedisAtScrape(t *testing.T) {
 	if err := testutil.GatherAndCompare(m.registry, strings.NewReader(queueSizes(1)), "ferry_queue_size"); err != nil {
 		t.Errorf("after one task: %v", err)
 	}
-	if n := testutil.CollectAndCount(newQueueCollector(inspector), "ferry_queue_latency_seconds"); n != 1 {
-		t.Errorf("queue latency: %d series, want 1", n)
+	if n := testutil.CollectAndCount(newQueueCollector(inspector), "ferry_queue_latency_seconds"); n != 2 {
+		t.Errorf("queue latency: %d series, want 2 (deliveries and deliveries-parked)", n)
 	}
 }
 
 // queueSizes is the exposition of ferry_queue_size for the deliveries
-// queue with pending tasks and no other.
+// queue with pending tasks and no other, and the empty parked queue.
 func queueSizes(pending int) string {
 	return fmt.Sprintf(`
 # HELP ferry_queue_size Tasks in an asynq queue, by state.
@@ -316,6 +316,11 @@ ferry_queue_size{queue="deliveries",state="archived"} 0
 ferry_queue_size{queue="deliveries",state="pending"} %d
 ferry_queue_size{queue="deliveries",state="retry"} 0
 ferry_queue_size{queue="deliveries",state="scheduled"} 0
+ferry_queue_size{queue="deliveries-parked",state="active"} 0
+ferry_queue_size{queue="deliveries-parked",state="archived"} 0
+ferry_queue_size{queue="deliveries-parked",state="pending"} 0
+ferry_queue_size{queue="deliveries-parked",state="retry"} 0
+ferry_queue_size{queue="deliveries-parked",state="scheduled"} 0
 `, pending)
 }
 

@@ -22,7 +22,7 @@ type queueCollector struct {
 func newQueueCollector(inspector *asynq.Inspector) *queueCollector {
 	return &queueCollector{
 		inspector: inspector,
-		queues:    []string{queue.Name},
+		queues:    []string{queue.Name, queue.Parked},
 		size: prometheus.NewDesc("ferry_queue_size",
 			"Tasks in an asynq queue, by state.", []string{"queue", "state"}, nil),
 		latency: prometheus.NewDesc("ferry_queue_latency_seconds",

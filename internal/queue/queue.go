@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -30,6 +31,12 @@ const TypeResend = "delivery:resend"
 
 // Name of the queue delivery tasks go to.
 const Name = "deliveries"
+
+// Parked is the queue of tasks handed back to wait for their account's
+// share of a worker (see worker's fairness). Workers take from it less
+// often than from Name, so tasks coming back from it do not stand in line
+// before other accounts' new ones.
+const Parked = "deliveries-parked"
 
 // taskTimeout bounds one attempt: the 60 s maximum request timeout plus the
 // bookkeeping around it.
@@ -177,8 +184,94 @@ func (q *Queue) EnqueueResend(ctx context.Context, r Resend) error {
 	return q.enqueue(ctx, TypeResend, r, string(r.DeliveryID)+"/resend/"+strconv.Itoa(r.After), taskTimeout)
 }
 
-// maxOrphanPages bounds one Orphaned call (500 active tasks a page).
+// Park queues a copy of t, a delivery task of the Name queue, on Parked
+// to run at time at, and returns its task id. A copy parked already is
+// left as it is.
+func (q *Queue) Park(ctx context.Context, t *asynq.Task, id string, at time.Time) (string, error) {
+	timeout := taskTimeout
+	if t.Type() == TypeDeliverMany {
+		timeout = manyTimeout
+	}
+	id += "/parked"
+	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(t.Type(), t.Payload()), asynq.Queue(Parked), asynq.TaskID(id),
+		asynq.MaxRetry(maxRetry), asynq.Timeout(timeout), asynq.ProcessAt(ceilSecond(at)))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return "", fmt.Errorf("park %s: %w", id, err)
+	}
+	return id, nil
+}
+
+// ErrRunning is Wake's answer for a task still running: handed back an
+// instant ago, it is not yet in line to be retried.
+var ErrRunning = errors.New("task still running")
+
+// Wake runs the parked task id now, at the back of Parked's line. A task
+// that is gone or in line already is left as it is.
+func (q *Queue) Wake(id string) error {
+	err := q.inspector.RunTask(Parked, id)
+	switch {
+	case err == nil, errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
+		return nil
+	case strings.Contains(err.Error(), "already in pending state"):
+		return nil
+	case strings.Contains(err.Error(), "already running"):
+		// asynq gives these two states no error values of their own.
+		return ErrRunning
+	}
+	return fmt.Errorf("wake %s: %w", id, err)
+}
+
+// maxOrphanPages bounds one Orphaned call (500 active tasks a page), and
+// one Parked call for each state of a task.
 const maxOrphanPages = 20
+
+// Parked returns the attempts (named as Attempt.TaskID names them) that
+// wait on the Parked queue, or run from it in a live worker. The recovery
+// loop leaves them alone: they run by themselves, and queued again they
+// would only stand in line before other accounts' new work.
+func (q *Queue) Parked() (map[string]bool, error) {
+	out := map[string]bool{}
+	lists := []func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error){
+		q.inspector.ListScheduledTasks, q.inspector.ListRetryTasks, q.inspector.ListPendingTasks, q.inspector.ListActiveTasks,
+	}
+	for _, list := range lists {
+		for page := 1; page <= maxOrphanPages; page++ {
+			tasks, err := list(Parked, asynq.PageSize(500), asynq.Page(page))
+			if errors.Is(err, asynq.ErrQueueNotFound) {
+				return out, nil
+			}
+			if err != nil {
+				return nil, fmt.Errorf("list parked tasks: %w", err)
+			}
+			for _, t := range tasks {
+				if !t.IsOrphaned {
+					addAttempts(out, t.Type, t.Payload)
+				}
+			}
+			if len(tasks) < 500 {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// addAttempts adds the attempts a task of type typ carries to set.
+func addAttempts(set map[string]bool, typ string, payload []byte) {
+	switch typ {
+	case TypeDeliver:
+		if a, err := ParseAttempt(payload); err == nil {
+			a.Rescue = false
+			set[a.TaskID()] = true
+		}
+	case TypeDeliverMany:
+		if m, err := ParseMany(payload); err == nil {
+			for _, id := range m.Deliveries {
+				set[Attempt{DeliveryID: id, Number: 1}.TaskID()] = true
+			}
+		}
+	}
+}
 
 // Orphaned returns the ids of delivery tasks left active by a worker that
 // died: their lease ran out (live workers renew theirs every few seconds).

@@ -15,8 +15,9 @@ import (
 type Option func(*options)
 
 type options struct {
-	proxy   *url.URL
-	rootCAs *x509.CertPool
+	proxy    *url.URL
+	rootCAs  *x509.CertPool
+	maxConns int
 }
 
 // WithProxy sends every request through the HTTP CONNECT proxy u (http:// or

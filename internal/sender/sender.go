@@ -110,6 +110,9 @@ func New(policy netguard.Policy, userAgent string, opts ...Option) *Sender {
 		px = newProxy(o.proxy)
 		px.install(transport, dialer)
 	}
+	if o.maxConns > 0 {
+		transport.DialContext = newConnLimit(o.maxConns, transport.CloseIdleConnections).dial(transport.DialContext)
+	}
 	return &Sender{
 		transport: transport,
 		policy:    policy,
