@@ -122,8 +122,11 @@ func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPa
 // credential names what a viewer signed in with, for the socket registry
 // and revocation.
 func credential(v viewer.Viewer) string {
-	if v.Role == viewer.RoleAdmin {
+	switch {
+	case v.Role == viewer.RoleAdmin:
 		return "admin"
+	case v.IsSession():
+		return string(v.SessionID)
 	}
 	return string(v.TokenID)
 }
