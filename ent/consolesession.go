@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // A short-lived console sign-in for one account's customer, created by the operator's backend with createConsoleSession. Only its token's hash is stored.
@@ -31,8 +32,8 @@ type ConsoleSession struct {
 	TokenHash string `json:"-"`
 	// Last 4 characters of the session token.
 	Hint string `json:"hint,omitempty"`
-	// What the session may do besides reading: READ, MANAGE_CONFIGURATIONS, MANAGE_KEYS, RESEND.
-	Capabilities []string `json:"capabilities,omitempty"`
+	// What the session may do; always includes READ.
+	Capabilities []viewer.Capability `json:"capabilities,omitempty"`
 	// Where the console sends the customer back when the session ends; null if none.
 	ReturnURL *string `json:"return_url,omitempty"`
 	// When the session ends; its token is UNAUTHENTICATED from then on.

@@ -15,6 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // ConsoleSessionCreate is the builder for creating a ConsoleSession entity.
@@ -72,7 +73,7 @@ func (_c *ConsoleSessionCreate) SetHint(v string) *ConsoleSessionCreate {
 }
 
 // SetCapabilities sets the "capabilities" field.
-func (_c *ConsoleSessionCreate) SetCapabilities(v []string) *ConsoleSessionCreate {
+func (_c *ConsoleSessionCreate) SetCapabilities(v []viewer.Capability) *ConsoleSessionCreate {
 	_c.mutation.SetCapabilities(v)
 	return _c
 }

@@ -446,6 +446,11 @@ func (_q *ConsoleSessionQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, consolesession.FieldHint)
 				fieldSeen[consolesession.FieldHint] = struct{}{}
 			}
+		case "capabilities":
+			if _, ok := fieldSeen[consolesession.FieldCapabilities]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldCapabilities)
+				fieldSeen[consolesession.FieldCapabilities] = struct{}{}
+			}
 		case "returnURL":
 			if _, ok := fieldSeen[consolesession.FieldReturnURL]; !ok {
 				selectedFields = append(selectedFields, consolesession.FieldReturnURL)

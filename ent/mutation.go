@@ -23,6 +23,7 @@ import (
 	"github.com/ferryhq/ferry/ent/predicate"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/ent/signingkey"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 const (
@@ -2817,8 +2818,8 @@ type ConsoleSessionMutation struct {
 	updated_at         *time.Time
 	token_hash         *string
 	hint               *string
-	capabilities       *[]string
-	appendcapabilities []string
+	capabilities       *[]viewer.Capability
+	appendcapabilities []viewer.Capability
 	return_url         *string
 	expires_at         *time.Time
 	revoked_at         *time.Time
@@ -3115,13 +3116,13 @@ func (m *ConsoleSessionMutation) ResetHint() {
 }
 
 // SetCapabilities sets the "capabilities" field.
-func (m *ConsoleSessionMutation) SetCapabilities(s []string) {
-	m.capabilities = &s
+func (m *ConsoleSessionMutation) SetCapabilities(v []viewer.Capability) {
+	m.capabilities = &v
 	m.appendcapabilities = nil
 }
 
 // Capabilities returns the value of the "capabilities" field in the mutation.
-func (m *ConsoleSessionMutation) Capabilities() (r []string, exists bool) {
+func (m *ConsoleSessionMutation) Capabilities() (r []viewer.Capability, exists bool) {
 	v := m.capabilities
 	if v == nil {
 		return
@@ -3132,7 +3133,7 @@ func (m *ConsoleSessionMutation) Capabilities() (r []string, exists bool) {
 // OldCapabilities returns the old "capabilities" field's value of the ConsoleSession entity.
 // If the ConsoleSession object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ConsoleSessionMutation) OldCapabilities(ctx context.Context) (v []string, err error) {
+func (m *ConsoleSessionMutation) OldCapabilities(ctx context.Context) (v []viewer.Capability, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCapabilities is only allowed on UpdateOne operations")
 	}
@@ -3146,13 +3147,13 @@ func (m *ConsoleSessionMutation) OldCapabilities(ctx context.Context) (v []strin
 	return oldValue.Capabilities, nil
 }
 
-// AppendCapabilities adds s to the "capabilities" field.
-func (m *ConsoleSessionMutation) AppendCapabilities(s []string) {
-	m.appendcapabilities = append(m.appendcapabilities, s...)
+// AppendCapabilities adds v to the "capabilities" field.
+func (m *ConsoleSessionMutation) AppendCapabilities(v []viewer.Capability) {
+	m.appendcapabilities = append(m.appendcapabilities, v...)
 }
 
 // AppendedCapabilities returns the list of values that were appended to the "capabilities" field in this mutation.
-func (m *ConsoleSessionMutation) AppendedCapabilities() ([]string, bool) {
+func (m *ConsoleSessionMutation) AppendedCapabilities() ([]viewer.Capability, bool) {
 	if len(m.appendcapabilities) == 0 {
 		return nil, false
 	}
@@ -3486,7 +3487,7 @@ func (m *ConsoleSessionMutation) SetField(name string, value ent.Value) error {
 		m.SetHint(v)
 		return nil
 	case consolesession.FieldCapabilities:
-		v, ok := value.([]string)
+		v, ok := value.([]viewer.Capability)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // ConsoleSession is a short-lived sign-in to the console for one account's
@@ -27,10 +28,9 @@ func (ConsoleSession) Fields() []ent.Field {
 			Comment("SHA-256 of the session token; the token itself is never stored.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("hint").Immutable().Comment("Last 4 characters of the session token."),
-		// Exposed as [ConsoleCapability!]! by schema/ferry.graphql.
-		field.Strings("capabilities").Immutable().
-			Comment("What the session may do besides reading: READ, MANAGE_CONFIGURATIONS, MANAGE_KEYS, RESEND.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.JSON("capabilities", []viewer.Capability{}).Immutable().
+			Comment("What the session may do; always includes READ.").
+			Annotations(entgql.Type("[ConsoleCapability!]"), entgql.Skip(entgql.SkipWhereInput)),
 		field.String("return_url").Optional().Nillable().Immutable().
 			Comment("Where the console sends the customer back when the session ends; null if none.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),

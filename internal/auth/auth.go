@@ -116,11 +116,7 @@ func (a *Authenticator) authenticateSession(ctx context.Context, token string) (
 	case s.RevokedAt != nil || !a.Now().Before(s.ExpiresAt):
 		return viewer.Viewer{}, ErrSessionEnded
 	}
-	caps := make([]viewer.Capability, len(s.Capabilities))
-	for i, c := range s.Capabilities {
-		caps[i] = viewer.Capability(c)
-	}
-	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: s.AccountID, SessionID: s.ID, Capabilities: caps}, nil
+	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: s.AccountID, SessionID: s.ID, Capabilities: s.Capabilities}, nil
 }
 
 // lookUp finds the unrevoked tokens with the given hashes; an unknown or
