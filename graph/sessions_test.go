@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -358,4 +359,57 @@ func TestExpiredSessionIsUnauthenticated(t *testing.T) {
 		t.Errorf("an expired session's websocket sign-in closed with %d, want 4401", code)
 	}
 	e.MustDo(acc.Token, `{ viewer { role } }`, nil, nil)
+}
+
+// The README's createConsoleSession example runs as written, given an account.
+func TestReadmeConsoleSessionExampleRuns(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### Console sessions")
+	_, block, ok2 := strings.Cut(section, "```graphql\n")
+	query, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("README: no graphql block under \"### Console sessions\"")
+	}
+	e := apptest.New(t, true)
+	acc := e.CreateAccount("acme")
+	var out struct{ CreateConsoleSession sessionPayload }
+	e.MustDo(apptest.AdminToken, query, map[string]any{"accountID": acc.ID}, &out)
+	got := out.CreateConsoleSession
+	if !strings.Contains(got.URL, "/console/#session=fcs_") ||
+		!slices.Equal(got.ConsoleSession.Capabilities, []string{"READ", "MANAGE_CONFIGURATIONS", "RESEND"}) {
+		t.Errorf("the README's example made %+v", got)
+	}
+}
+
+// Each console session has its own rate-limit bucket: its account's tokens
+// spending theirs leave it served, and it spends only its own.
+func TestConsoleSessionsHaveTheirOwnRateLimit(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, map[string]string{"FERRY_RATE_LIMIT": "3/1m"})
+	acc := e.CreateAccount("acme")
+	s := newSession(t, e, map[string]any{"accountID": acc.ID})
+	for range 3 {
+		e.MustDo(acc.Token, `{ viewer { role } }`, nil, nil)
+	}
+	if err := apptest.OnlyError(t, e.Do(acc.Token, `{ viewer { role } }`, nil)); err.Code() != "RATE_LIMITED" {
+		t.Fatalf("the account token's 4th request: %s, want RATE_LIMITED", err.Code())
+	}
+	for i := range 3 {
+		if res := e.Do(s.Token, `{ viewer { role } }`, nil); len(res.Errors) > 0 {
+			t.Fatalf("the session's request %d after its account's token spent its budget: %+v", i+1, res.Errors)
+		}
+	}
+	if err := apptest.OnlyError(t, e.Do(s.Token, `{ viewer { role } }`, nil)); err.Code() != "RATE_LIMITED" {
+		t.Errorf("the session's 4th request: %s, want RATE_LIMITED", err.Code())
+	}
+	// Nor do sessions share one bucket, of this account or another.
+	for _, id := range []string{acc.ID, e.CreateAccount("other").ID} {
+		if res := e.Do(newSession(t, e, map[string]any{"accountID": id}).Token, `{ viewer { role } }`, nil); len(res.Errors) > 0 {
+			t.Errorf("another session of %s after the first spent its budget: %+v", id, res.Errors)
+		}
+	}
 }

@@ -52,7 +52,7 @@ var Vars = []Var{
 	{Name: "FERRY_WS_MAX_OPERATIONS", Default: "10", Description: "queries and mutations one websocket may run at once"},
 	{Name: "FERRY_ALLOWED_ORIGINS", Description: "comma-separated browser origins (https://app.example.com) allowed by CORS and websocket upgrades besides the API's own; * allows any"},
 	{Name: "FERRY_PUBLIC_URL", Description: "the address customers reach Ferry at (https://ferry.example.com), the base of console session URLs; unset uses each request's own scheme and Host"},
-	{Name: "FERRY_RATE_LIMIT", Default: "600/1m", Description: "requests per period for each account token, across API instances; off disables"},
+	{Name: "FERRY_RATE_LIMIT", Default: "600/1m", Description: "requests per period for each account token and each console session, across API instances; off disables"},
 	{Name: "FERRY_ADMIN_RATE_LIMIT", Default: "6000/1m", Description: "requests per period for the admin token; off disables"},
 	{Name: "FERRY_AUTO_DISABLE_AFTER", Default: "72h", Description: "a configuration whose deliveries have all failed for this long is switched off; 0 never"},
 	{Name: "FERRY_AUTO_DISABLE_MIN_FAILURES", Default: "20", Description: "failed deliveries needed, besides the time, before a configuration is switched off"},
