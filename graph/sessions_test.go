@@ -243,6 +243,14 @@ func TestReadOnlySessionReadsButEveryMutationIsRefused(t *testing.T) {
 		t.Errorf("accountTokens: %s %q, want FORBIDDEN naming the field", err.Code(), err.Message)
 	}
 
+	// Nor through node(id): tokens do not exist for sessions.
+	var tokens struct{ AccountTokens []struct{ ID string } }
+	e.MustDo(f.acc.Token, `{ accountTokens { id } }`, nil, &tokens)
+	res := e.Do(s.Token, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": tokens.AccountTokens[0].ID})
+	if strings.Contains(string(res.Data), tokens.AccountTokens[0].ID) {
+		t.Errorf("node(token id) with a session: %s, want it not found", res.Data)
+	}
+
 	before := counts(t, e)
 	for name, m := range sessionMutationsFor(f) {
 		err := apptest.OnlyError(t, e.Do(s.Token, m.query, m.vars))
