@@ -349,16 +349,24 @@ func TestSessionsOverWebsocketsAndRevocation(t *testing.T) {
 	e.MustDo(acc.Token, `{ viewer { role } }`, nil, nil)
 }
 
-// An expired session is UNAUTHENTICATED over HTTP and cannot sign in a
-// websocket; tokens are unaffected.
+// An expired session is UNAUTHENTICATED over HTTP, its open sockets close
+// at the next re-check, and it cannot sign in a websocket; tokens are
+// unaffected.
 func TestExpiredSessionIsUnauthenticated(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t, true)
 	acc := e.CreateAccount("acme")
 	s := newSession(t, e, map[string]any{"accountID": acc.ID, "ttlSeconds": 60})
 	e.MustDo(s.Token, `{ viewer { role } }`, nil, nil)
+	open := signedIn(t, e, s.Token)
+	open.start("sub", `subscription { deliveryUpdated { id } }`)
 
 	e.App.Auth.SetClock(func() time.Time { return time.Now().Add(61 * time.Second) })
+	// Sockets still open are closed by the registry's periodic re-check.
+	e.App.Sockets.RecheckOnce(t.Context())
+	if code := open.closedWith(3 * time.Second); code != 4401 {
+		t.Errorf("an expired session's open socket closed with %d, want 4401", code)
+	}
 	err := apptest.OnlyError(t, e.Do(s.Token, `{ configurations { totalCount } }`, nil))
 	if err.Code() != "UNAUTHENTICATED" || !strings.Contains(err.Message, "session has ended") {
 		t.Errorf("an expired session: %s %q, want UNAUTHENTICATED saying the session ended", err.Code(), err.Message)
@@ -367,6 +375,21 @@ func TestExpiredSessionIsUnauthenticated(t *testing.T) {
 		t.Errorf("an expired session's websocket sign-in closed with %d, want 4401", code)
 	}
 	e.MustDo(acc.Token, `{ viewer { role } }`, nil, nil)
+
+	// A socket open when the session ends closes then, not at the next
+	// re-check: half a second before the end by the authenticator's clock.
+	e.App.Auth.SetClock(time.Now)
+	late := newSession(t, e, map[string]any{"accountID": acc.ID, "ttlSeconds": 60})
+	e.App.Auth.SetClock(func() time.Time { return time.Now().Add(59*time.Second + 500*time.Millisecond) })
+	c := signedIn(t, e, late.Token)
+	c.start("sub", `subscription { deliveryUpdated { id } }`)
+	start := time.Now()
+	if code := c.closedWith(3 * time.Second); code != 4401 {
+		t.Errorf("a socket open when its session ended closed with %d, want 4401", code)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("the socket closed %s after sign-in, want at the session's end (0.5 s)", d)
+	}
 }
 
 // The README's createConsoleSession example runs as written, given an account.

@@ -116,6 +116,14 @@ func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPa
 	if err != nil {
 		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil, err
 	}
+	if v.IsSession() {
+		// A console session's socket ends with the session, not at the next
+		// re-check; the timer goes with the connection.
+		end := time.AfterFunc(v.SessionExpiresAt.Sub(o.Auth.Now()), func() {
+			s.Close(sockets.CodeUnauthorized, "the console session has ended")
+		})
+		context.AfterFunc(ctx, func() { end.Stop() })
+	}
 	return sockets.NewContext(viewer.NewContext(ctx, v), s), nil, nil
 }
 

@@ -116,7 +116,7 @@ func (a *Authenticator) authenticateSession(ctx context.Context, token string) (
 	case s.RevokedAt != nil || !a.Now().Before(s.ExpiresAt):
 		return viewer.Viewer{}, ErrSessionEnded
 	}
-	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: s.AccountID, SessionID: s.ID, Capabilities: s.Capabilities}, nil
+	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: s.AccountID, SessionID: s.ID, Capabilities: s.Capabilities, SessionExpiresAt: s.ExpiresAt}, nil
 }
 
 // lookUp finds the unrevoked tokens with the given hashes; an unknown or

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
@@ -41,9 +42,11 @@ type Viewer struct {
 	AccountID pulid.ID // set for RoleAccount
 	TokenID   pulid.ID // the account token used, for RoleAccount
 	// SessionID is set when a console session signed in (RoleAccount, no
-	// TokenID); Capabilities are what that session may change.
-	SessionID    pulid.ID
-	Capabilities []Capability
+	// TokenID); Capabilities are what that session may change, and
+	// SessionExpiresAt when it ends.
+	SessionID        pulid.ID
+	Capabilities     []Capability
+	SessionExpiresAt time.Time
 }
 
 // Capability is what a console session may do besides reading, named as
