@@ -15,6 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -83,6 +84,7 @@ func checkColumn(t, c string) error {
 			account.Table:         account.ValidColumn,
 			accounttoken.Table:    accounttoken.ValidColumn,
 			configuration.Table:   configuration.ValidColumn,
+			consolesession.Table:  consolesession.ValidColumn,
 			delivery.Table:        delivery.ValidColumn,
 			deliveryattempt.Table: deliveryattempt.ValidColumn,
 			event.Table:           event.ValidColumn,

@@ -10,6 +10,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -400,6 +401,130 @@ func newConfigurationPaginateArgs(rv map[string]any) *configurationPaginateArgs 
 	}
 	if v, ok := rv[whereField].(*ConfigurationWhereInput); ok {
 		args.opts = append(args.opts, WithConfigurationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConsoleSessionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConsoleSessionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConsoleSessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(consolesession.Columns))
+		selectedFields = []string{consolesession.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[consolesession.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldCreatedAt)
+				fieldSeen[consolesession.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[consolesession.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldUpdatedAt)
+				fieldSeen[consolesession.FieldUpdatedAt] = struct{}{}
+			}
+		case "accountID":
+			if _, ok := fieldSeen[consolesession.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldAccountID)
+				fieldSeen[consolesession.FieldAccountID] = struct{}{}
+			}
+		case "hint":
+			if _, ok := fieldSeen[consolesession.FieldHint]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldHint)
+				fieldSeen[consolesession.FieldHint] = struct{}{}
+			}
+		case "capabilities":
+			if _, ok := fieldSeen[consolesession.FieldCapabilities]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldCapabilities)
+				fieldSeen[consolesession.FieldCapabilities] = struct{}{}
+			}
+		case "returnURL":
+			if _, ok := fieldSeen[consolesession.FieldReturnURL]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldReturnURL)
+				fieldSeen[consolesession.FieldReturnURL] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[consolesession.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldExpiresAt)
+				fieldSeen[consolesession.FieldExpiresAt] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[consolesession.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, consolesession.FieldRevokedAt)
+				fieldSeen[consolesession.FieldRevokedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type consolesessionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConsoleSessionPaginateOption
+}
+
+func newConsoleSessionPaginateArgs(rv map[string]any) *consolesessionPaginateArgs {
+	args := &consolesessionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ConsoleSessionOrder{Field: &ConsoleSessionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithConsoleSessionOrder(order))
+			}
+		case *ConsoleSessionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithConsoleSessionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ConsoleSessionWhereInput); ok {
+		args.opts = append(args.opts, WithConsoleSessionFilter(v.Filter))
 	}
 	return args
 }

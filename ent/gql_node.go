@@ -11,6 +11,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -39,6 +40,11 @@ var configurationImplementors = []string{"Configuration", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Configuration) IsNode() {}
+
+var consolesessionImplementors = []string{"ConsoleSession", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ConsoleSession) IsNode() {}
 
 var deliveryImplementors = []string{"Delivery", "Node"}
 
@@ -158,6 +164,19 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(configuration.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, configurationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case consolesession.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.ConsoleSession.Query().
+			Where(consolesession.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, consolesessionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -336,6 +355,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.Configuration.Query().
 			Where(configuration.IDIn(ids...))
 		query, err := query.CollectFields(ctx, configurationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case consolesession.Table:
+		query := c.ConsoleSession.Query().
+			Where(consolesession.IDIn(ids...))
+		query, err := query.CollectFields(ctx, consolesessionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -1043,6 +1044,302 @@ func (_m *Configuration) ToEdge(order *ConfigurationOrder) *ConfigurationEdge {
 		order = DefaultConfigurationOrder
 	}
 	return &ConfigurationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConsoleSessionEdge is the edge representation of ConsoleSession.
+type ConsoleSessionEdge struct {
+	Node   *ConsoleSession `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// ConsoleSessionConnection is the connection containing edges to ConsoleSession.
+type ConsoleSessionConnection struct {
+	Edges      []*ConsoleSessionEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *ConsoleSessionConnection) build(nodes []*ConsoleSession, pager *consolesessionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ConsoleSession
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ConsoleSession {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ConsoleSession {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConsoleSessionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConsoleSessionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConsoleSessionPaginateOption enables pagination customization.
+type ConsoleSessionPaginateOption func(*consolesessionPager) error
+
+// WithConsoleSessionOrder configures pagination ordering.
+func WithConsoleSessionOrder(order *ConsoleSessionOrder) ConsoleSessionPaginateOption {
+	if order == nil {
+		order = DefaultConsoleSessionOrder
+	}
+	o := *order
+	return func(pager *consolesessionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConsoleSessionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConsoleSessionFilter configures pagination filter.
+func WithConsoleSessionFilter(filter func(*ConsoleSessionQuery) (*ConsoleSessionQuery, error)) ConsoleSessionPaginateOption {
+	return func(pager *consolesessionPager) error {
+		if filter == nil {
+			return errors.New("ConsoleSessionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type consolesessionPager struct {
+	reverse bool
+	order   *ConsoleSessionOrder
+	filter  func(*ConsoleSessionQuery) (*ConsoleSessionQuery, error)
+}
+
+func newConsoleSessionPager(opts []ConsoleSessionPaginateOption, reverse bool) (*consolesessionPager, error) {
+	pager := &consolesessionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConsoleSessionOrder
+	}
+	return pager, nil
+}
+
+func (p *consolesessionPager) applyFilter(query *ConsoleSessionQuery) (*ConsoleSessionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *consolesessionPager) toCursor(_m *ConsoleSession) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *consolesessionPager) applyCursors(query *ConsoleSessionQuery, after, before *Cursor) (*ConsoleSessionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConsoleSessionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *consolesessionPager) applyOrder(query *ConsoleSessionQuery) *ConsoleSessionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConsoleSessionOrder.Field {
+		query = query.Order(DefaultConsoleSessionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *consolesessionPager) orderExpr(query *ConsoleSessionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConsoleSessionOrder.Field {
+			b.Comma().Ident(DefaultConsoleSessionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ConsoleSession.
+func (_m *ConsoleSessionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConsoleSessionPaginateOption,
+) (*ConsoleSessionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConsoleSessionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConsoleSessionConnection{Edges: []*ConsoleSessionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ConsoleSessionOrderFieldCreatedAt orders ConsoleSession by created_at.
+	ConsoleSessionOrderFieldCreatedAt = &ConsoleSessionOrderField{
+		Value: func(_m *ConsoleSession) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: consolesession.FieldCreatedAt,
+		toTerm: consolesession.ByCreatedAt,
+		toCursor: func(_m *ConsoleSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ConsoleSessionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ConsoleSessionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ConsoleSessionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ConsoleSessionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ConsoleSessionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ConsoleSessionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ConsoleSessionOrderField", str)
+	}
+	return nil
+}
+
+// ConsoleSessionOrderField defines the ordering field of ConsoleSession.
+type ConsoleSessionOrderField struct {
+	// Value extracts the ordering value from the given ConsoleSession.
+	Value    func(*ConsoleSession) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) consolesession.OrderOption
+	toCursor func(*ConsoleSession) Cursor
+}
+
+// ConsoleSessionOrder defines the ordering of ConsoleSession.
+type ConsoleSessionOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *ConsoleSessionOrderField `json:"field"`
+}
+
+// DefaultConsoleSessionOrder is the default ordering of ConsoleSession.
+var DefaultConsoleSessionOrder = &ConsoleSessionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConsoleSessionOrderField{
+		Value: func(_m *ConsoleSession) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: consolesession.FieldID,
+		toTerm: consolesession.ByID,
+		toCursor: func(_m *ConsoleSession) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ConsoleSession into ConsoleSessionEdge.
+func (_m *ConsoleSession) ToEdge(order *ConsoleSessionOrder) *ConsoleSessionEdge {
+	if order == nil {
+		order = DefaultConsoleSessionOrder
+	}
+	return &ConsoleSessionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -21,6 +22,7 @@ var prefixTables = map[string]string{
 	"acc": account.Table,
 	"tok": accounttoken.Table,
 	"cfg": configuration.Table,
+	"cs":  consolesession.Table,
 	"dlv": delivery.Table,
 	"att": deliveryattempt.Table,
 	"evt": event.Table,

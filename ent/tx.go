@@ -20,6 +20,8 @@ type Tx struct {
 	AccountToken *AccountTokenClient
 	// Configuration is the client for interacting with the Configuration builders.
 	Configuration *ConfigurationClient
+	// ConsoleSession is the client for interacting with the ConsoleSession builders.
+	ConsoleSession *ConsoleSessionClient
 	// Delivery is the client for interacting with the Delivery builders.
 	Delivery *DeliveryClient
 	// DeliveryAttempt is the client for interacting with the DeliveryAttempt builders.
@@ -164,6 +166,7 @@ func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.AccountToken = NewAccountTokenClient(tx.config)
 	tx.Configuration = NewConfigurationClient(tx.config)
+	tx.ConsoleSession = NewConsoleSessionClient(tx.config)
 	tx.Delivery = NewDeliveryClient(tx.config)
 	tx.DeliveryAttempt = NewDeliveryAttemptClient(tx.config)
 	tx.Event = NewEventClient(tx.config)

@@ -51,6 +51,24 @@ func (r *mutationResolver) RevokeAccountToken(ctx context.Context, id pulid.ID) 
 	return t, err
 }
 
+// CreateConsoleSession is the resolver for the createConsoleSession field.
+func (r *mutationResolver) CreateConsoleSession(ctx context.Context, input accounts.SessionInput) (*model.CreateConsoleSessionPayload, error) {
+	s, token, err := accounts.CreateSession(ctx, r.Client, input, r.Auth.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateConsoleSessionPayload{ConsoleSession: s, Token: token, URL: consoleURL(ctx, r.PublicURL, token)}, nil
+}
+
+// RevokeConsoleSession is the resolver for the revokeConsoleSession field.
+func (r *mutationResolver) RevokeConsoleSession(ctx context.Context, id pulid.ID) (*ent.ConsoleSession, error) {
+	s, err := accounts.RevokeSession(ctx, r.Client, id, r.Auth.Now())
+	if err == nil && r.Sockets != nil {
+		r.Sockets.Revoke(ctx, string(s.ID))
+	}
+	return s, err
+}
+
 // CreateEventType is the resolver for the createEventType field.
 func (r *mutationResolver) CreateEventType(ctx context.Context, input catalog.CreateInput) (*ent.EventType, error) {
 	return catalog.Create(ctx, r.Client, input)
@@ -162,13 +180,21 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 		return nil, viewer.ErrUnauthenticated
 	}
 	if v.Role != viewer.RoleAccount {
-		return &model.Viewer{Role: model.RoleAdmin}, nil
+		return &model.Viewer{Role: model.RoleAdmin, Capabilities: viewer.AllCapabilities}, nil
 	}
 	acc, err := r.Client.Account.Get(ctx, v.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Viewer{Role: model.RoleAccount, Account: acc}, nil
+	out := &model.Viewer{Role: model.RoleAccount, Account: acc, Capabilities: viewer.AllCapabilities}
+	if v.IsSession() {
+		s, err := r.Client.ConsoleSession.Get(ctx, v.SessionID)
+		if err != nil {
+			return nil, err
+		}
+		out.Capabilities, out.ConsoleSession, out.ReturnURL, out.ExpiresAt = s.Capabilities, s, s.ReturnURL, &s.ExpiresAt
+	}
+	return out, nil
 }
 
 // AccountTokens is the resolver for the accountTokens field.

@@ -67,12 +67,13 @@ func NewHandler(schema graphql.ExecutableSchema, o HandlerOptions) http.Handler 
 	srv.Use(ResponseLimit{MaxBytes: o.MaxResponseBytes})
 	srv.AroundOperations(o.socketRules)
 	srv.AroundOperations(requireViewer)
+	srv.AroundRootFields(sessionRules)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "graphql panic", "panic", v)
 		return gqlerror.Errorf("internal error")
 	})
-	return withConnSlot(srv)
+	return withRequestBase(withConnSlot(srv))
 }
 
 // requireViewer refuses every operation without a valid token, except

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/graph/generated"
+	"github.com/ferryhq/ferry/internal/auth"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
@@ -25,6 +26,12 @@ type Resolver struct {
 	Hub     *live.Hub
 	// Sockets closes a revoked token's websockets on every API instance.
 	Sockets *sockets.Registry
+	// Auth's clock times console sessions, so they expire by the clock
+	// that authenticates them.
+	Auth *auth.Authenticator
+	// PublicURL (FERRY_PUBLIC_URL) is the base of console session URLs;
+	// "" uses the request's own scheme and host.
+	PublicURL string
 }
 
 // NewSchema builds the executable schema around r.

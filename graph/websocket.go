@@ -116,14 +116,25 @@ func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPa
 	if err != nil {
 		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil, err
 	}
+	if v.IsSession() {
+		// A console session's socket ends with the session, not at the next
+		// re-check; the timer goes with the connection.
+		end := time.AfterFunc(v.SessionExpiresAt.Sub(o.Auth.Now()), func() {
+			s.Close(sockets.CodeUnauthorized, "the console session has ended")
+		})
+		context.AfterFunc(ctx, func() { end.Stop() })
+	}
 	return sockets.NewContext(viewer.NewContext(ctx, v), s), nil, nil
 }
 
 // credential names what a viewer signed in with, for the socket registry
 // and revocation.
 func credential(v viewer.Viewer) string {
-	if v.Role == viewer.RoleAdmin {
+	switch {
+	case v.Role == viewer.RoleAdmin:
 		return "admin"
+	case v.IsSession():
+		return string(v.SessionID)
 	}
 	return string(v.TokenID)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -154,6 +155,33 @@ func (f TraverseConfiguration) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ConfigurationQuery", q)
+}
+
+// The ConsoleSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConsoleSessionFunc func(context.Context, *ent.ConsoleSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConsoleSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConsoleSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConsoleSessionQuery", q)
+}
+
+// The TraverseConsoleSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConsoleSession func(context.Context, *ent.ConsoleSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConsoleSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConsoleSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsoleSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConsoleSessionQuery", q)
 }
 
 // The DeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -300,6 +328,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AccountTokenQuery, predicate.AccountToken, accounttoken.OrderOption]{typ: ent.TypeAccountToken, tq: q}, nil
 	case *ent.ConfigurationQuery:
 		return &query[*ent.ConfigurationQuery, predicate.Configuration, configuration.OrderOption]{typ: ent.TypeConfiguration, tq: q}, nil
+	case *ent.ConsoleSessionQuery:
+		return &query[*ent.ConsoleSessionQuery, predicate.ConsoleSession, consolesession.OrderOption]{typ: ent.TypeConsoleSession, tq: q}, nil
 	case *ent.DeliveryQuery:
 		return &query[*ent.DeliveryQuery, predicate.Delivery, delivery.OrderOption]{typ: ent.TypeDelivery, tq: q}, nil
 	case *ent.DeliveryAttemptQuery:

@@ -105,6 +105,40 @@ var (
 			},
 		},
 	}
+	// ConsoleSessionsColumns holds the columns for the "console_sessions" table.
+	ConsoleSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "hint", Type: field.TypeString},
+		{Name: "capabilities", Type: field.TypeJSON},
+		{Name: "return_url", Type: field.TypeString, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "account_id", Type: field.TypeString, Size: 40},
+	}
+	// ConsoleSessionsTable holds the schema information for the "console_sessions" table.
+	ConsoleSessionsTable = &schema.Table{
+		Name:       "console_sessions",
+		Columns:    ConsoleSessionsColumns,
+		PrimaryKey: []*schema.Column{ConsoleSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "console_sessions_accounts_account",
+				Columns:    []*schema.Column{ConsoleSessionsColumns[9]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "consolesession_account_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ConsoleSessionsColumns[9], ConsoleSessionsColumns[1]},
+			},
+		},
+	}
 	// DeliveriesColumns holds the columns for the "deliveries" table.
 	DeliveriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -332,6 +366,7 @@ var (
 		AccountsTable,
 		AccountTokensTable,
 		ConfigurationsTable,
+		ConsoleSessionsTable,
 		DeliveriesTable,
 		DeliveryAttemptsTable,
 		EventsTable,
@@ -344,6 +379,7 @@ func init() {
 	AccountTokensTable.ForeignKeys[0].RefTable = AccountsTable
 	ConfigurationsTable.ForeignKeys[0].RefTable = AccountsTable
 	ConfigurationsTable.ForeignKeys[1].RefTable = SigningKeysTable
+	ConsoleSessionsTable.ForeignKeys[0].RefTable = AccountsTable
 	DeliveriesTable.ForeignKeys[0].RefTable = ConfigurationsTable
 	DeliveriesTable.ForeignKeys[1].RefTable = AccountsTable
 	DeliveriesTable.ForeignKeys[2].RefTable = EventsTable

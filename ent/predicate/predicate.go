@@ -15,6 +15,9 @@ type AccountToken func(*sql.Selector)
 // Configuration is the predicate function for configuration builders.
 type Configuration func(*sql.Selector)
 
+// ConsoleSession is the predicate function for consolesession builders.
+type ConsoleSession func(*sql.Selector)
+
 // Delivery is the predicate function for delivery builders.
 type Delivery func(*sql.Selector)
 

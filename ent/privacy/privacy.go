@@ -182,6 +182,30 @@ func (f ConfigurationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConfigurationMutation", m)
 }
 
+// The ConsoleSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConsoleSessionQueryRuleFunc func(context.Context, *ent.ConsoleSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConsoleSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsoleSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConsoleSessionQuery", q)
+}
+
+// The ConsoleSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConsoleSessionMutationRuleFunc func(context.Context, *ent.ConsoleSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConsoleSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConsoleSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConsoleSessionMutation", m)
+}
+
 // The DeliveryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DeliveryQueryRuleFunc func(context.Context, *ent.DeliveryQuery) error

@@ -9,6 +9,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/accounttoken"
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
@@ -217,6 +218,38 @@ func init() {
 	configuration.DefaultID = configurationDescID.Default.(func() pulid.ID)
 	// configuration.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	configuration.IDValidator = configurationDescID.Validators[0].(func(string) error)
+	consolesessionMixin := schema.ConsoleSession{}.Mixin()
+	consolesession.Policy = privacy.NewPolicies(consolesessionMixin[2], schema.ConsoleSession{})
+	consolesession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consolesession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consolesessionMixinFields0 := consolesessionMixin[0].Fields()
+	_ = consolesessionMixinFields0
+	consolesessionMixinFields1 := consolesessionMixin[1].Fields()
+	_ = consolesessionMixinFields1
+	consolesessionFields := schema.ConsoleSession{}.Fields()
+	_ = consolesessionFields
+	// consolesessionDescCreatedAt is the schema descriptor for created_at field.
+	consolesessionDescCreatedAt := consolesessionMixinFields1[0].Descriptor()
+	// consolesession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	consolesession.DefaultCreatedAt = consolesessionDescCreatedAt.Default.(func() time.Time)
+	// consolesessionDescUpdatedAt is the schema descriptor for updated_at field.
+	consolesessionDescUpdatedAt := consolesessionMixinFields1[1].Descriptor()
+	// consolesession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	consolesession.DefaultUpdatedAt = consolesessionDescUpdatedAt.Default.(func() time.Time)
+	// consolesession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	consolesession.UpdateDefaultUpdatedAt = consolesessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// consolesessionDescID is the schema descriptor for id field.
+	consolesessionDescID := consolesessionMixinFields0[0].Descriptor()
+	// consolesession.DefaultID holds the default value on creation for the id field.
+	consolesession.DefaultID = consolesessionDescID.Default.(func() pulid.ID)
+	// consolesession.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	consolesession.IDValidator = consolesessionDescID.Validators[0].(func(string) error)
 	deliveryMixin := schema.Delivery{}.Mixin()
 	delivery.Policy = privacy.NewPolicies(deliveryMixin[2], schema.Delivery{})
 	delivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {

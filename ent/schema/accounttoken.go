@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/tenancy"
 )
 
 // AccountToken is an API token that acts for one account. Only its SHA-256
@@ -33,6 +34,12 @@ func (AccountToken) Fields() []ent.Field {
 		field.Time("revoked_at").Optional().Nillable().
 			Comment("When the token was revoked; a revoked token is rejected as UNAUTHENTICATED."),
 	}
+}
+
+// Policy of AccountToken: besides the tenant's (from TenantMixin), console
+// sessions see no tokens at all.
+func (AccountToken) Policy() ent.Policy {
+	return privacyPolicy(tenancy.NoSessions{})
 }
 
 // Indexes of AccountToken.

@@ -23,12 +23,14 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/model"
 	"github.com/ferryhq/ferry/graph/scalars"
+	"github.com/ferryhq/ferry/internal/accounts"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/history"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
 	"github.com/ferryhq/ferry/internal/publish"
+	"github.com/ferryhq/ferry/internal/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -121,6 +123,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ConsoleSession struct {
+		AccountID    func(childComplexity int) int
+		Capabilities func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		Hint         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		ReturnURL    func(childComplexity int) int
+		RevokedAt    func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
 	CreateAccountPayload struct {
 		Account func(childComplexity int) int
 		Token   func(childComplexity int) int
@@ -129,6 +143,12 @@ type ComplexityRoot struct {
 	CreateAccountTokenPayload struct {
 		AccountToken func(childComplexity int) int
 		Token        func(childComplexity int) int
+	}
+
+	CreateConsoleSessionPayload struct {
+		ConsoleSession func(childComplexity int) int
+		Token          func(childComplexity int) int
+		URL            func(childComplexity int) int
 	}
 
 	CreateSigningKeyPayload struct {
@@ -240,6 +260,7 @@ type ComplexityRoot struct {
 		CreateAccount           func(childComplexity int, input model.CreateAccountInput) int
 		CreateAccountToken      func(childComplexity int, input model.CreateAccountTokenInput) int
 		CreateConfiguration     func(childComplexity int, input configs.CreateInput) int
+		CreateConsoleSession    func(childComplexity int, input accounts.SessionInput) int
 		CreateEventType         func(childComplexity int, input catalog.CreateInput) int
 		CreateSigningKey        func(childComplexity int, input keys.CreateInput) int
 		DeactivateConfiguration func(childComplexity int, id pulid.ID) int
@@ -249,6 +270,7 @@ type ComplexityRoot struct {
 		ResendDeliveries        func(childComplexity int, where ent.DeliveryWhereInput) int
 		ResendDelivery          func(childComplexity int, id pulid.ID) int
 		RevokeAccountToken      func(childComplexity int, id pulid.ID) int
+		RevokeConsoleSession    func(childComplexity int, id pulid.ID) int
 		RevokeSigningKey        func(childComplexity int, id pulid.ID) int
 		RotateSigningKey        func(childComplexity int, id pulid.ID) int
 		SendTestEvent           func(childComplexity int, input configs.TestEventInput) int
@@ -314,8 +336,12 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Account func(childComplexity int) int
-		Role    func(childComplexity int) int
+		Account        func(childComplexity int) int
+		Capabilities   func(childComplexity int) int
+		ConsoleSession func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		ReturnURL      func(childComplexity int) int
+		Role           func(childComplexity int) int
 	}
 }
 
@@ -330,6 +356,8 @@ type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
 	CreateAccountToken(ctx context.Context, input model.CreateAccountTokenInput) (*model.CreateAccountTokenPayload, error)
 	RevokeAccountToken(ctx context.Context, id pulid.ID) (*ent.AccountToken, error)
+	CreateConsoleSession(ctx context.Context, input accounts.SessionInput) (*model.CreateConsoleSessionPayload, error)
+	RevokeConsoleSession(ctx context.Context, id pulid.ID) (*ent.ConsoleSession, error)
 	CreateEventType(ctx context.Context, input catalog.CreateInput) (*ent.EventType, error)
 	UpdateEventType(ctx context.Context, id pulid.ID, input catalog.UpdateInput) (*ent.EventType, error)
 	ArchiveEventType(ctx context.Context, id pulid.ID) (*ent.EventType, error)
@@ -640,6 +668,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConfigurationEdge.Node(childComplexity), true
 
+	case "ConsoleSession.accountID":
+		if e.ComplexityRoot.ConsoleSession.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.AccountID(childComplexity), true
+	case "ConsoleSession.capabilities":
+		if e.ComplexityRoot.ConsoleSession.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.Capabilities(childComplexity), true
+	case "ConsoleSession.createdAt":
+		if e.ComplexityRoot.ConsoleSession.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.CreatedAt(childComplexity), true
+	case "ConsoleSession.expiresAt":
+		if e.ComplexityRoot.ConsoleSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.ExpiresAt(childComplexity), true
+	case "ConsoleSession.hint":
+		if e.ComplexityRoot.ConsoleSession.Hint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.Hint(childComplexity), true
+	case "ConsoleSession.id":
+		if e.ComplexityRoot.ConsoleSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.ID(childComplexity), true
+	case "ConsoleSession.returnURL":
+		if e.ComplexityRoot.ConsoleSession.ReturnURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.ReturnURL(childComplexity), true
+	case "ConsoleSession.revokedAt":
+		if e.ComplexityRoot.ConsoleSession.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.RevokedAt(childComplexity), true
+	case "ConsoleSession.updatedAt":
+		if e.ComplexityRoot.ConsoleSession.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleSession.UpdatedAt(childComplexity), true
+
 	case "CreateAccountPayload.account":
 		if e.ComplexityRoot.CreateAccountPayload.Account == nil {
 			break
@@ -665,6 +748,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAccountTokenPayload.Token(childComplexity), true
+
+	case "CreateConsoleSessionPayload.consoleSession":
+		if e.ComplexityRoot.CreateConsoleSessionPayload.ConsoleSession == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsoleSessionPayload.ConsoleSession(childComplexity), true
+	case "CreateConsoleSessionPayload.token":
+		if e.ComplexityRoot.CreateConsoleSessionPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsoleSessionPayload.Token(childComplexity), true
+	case "CreateConsoleSessionPayload.url":
+		if e.ComplexityRoot.CreateConsoleSessionPayload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsoleSessionPayload.URL(childComplexity), true
 
 	case "CreateSigningKeyPayload.secret":
 		if e.ComplexityRoot.CreateSigningKeyPayload.Secret == nil {
@@ -1152,6 +1254,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateConfiguration(childComplexity, args["input"].(configs.CreateInput)), true
+	case "Mutation.createConsoleSession":
+		if e.ComplexityRoot.Mutation.CreateConsoleSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConsoleSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConsoleSession(childComplexity, args["input"].(accounts.SessionInput)), true
 	case "Mutation.createEventType":
 		if e.ComplexityRoot.Mutation.CreateEventType == nil {
 			break
@@ -1251,6 +1364,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAccountToken(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.revokeConsoleSession":
+		if e.ComplexityRoot.Mutation.RevokeConsoleSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeConsoleSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeConsoleSession(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.revokeSigningKey":
 		if e.ComplexityRoot.Mutation.RevokeSigningKey == nil {
 			break
@@ -1592,6 +1716,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Account(childComplexity), true
+	case "Viewer.capabilities":
+		if e.ComplexityRoot.Viewer.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Capabilities(childComplexity), true
+	case "Viewer.consoleSession":
+		if e.ComplexityRoot.Viewer.ConsoleSession == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ConsoleSession(childComplexity), true
+	case "Viewer.expiresAt":
+		if e.ComplexityRoot.Viewer.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ExpiresAt(childComplexity), true
+	case "Viewer.returnURL":
+		if e.ComplexityRoot.Viewer.ReturnURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ReturnURL(childComplexity), true
 	case "Viewer.role":
 		if e.ComplexityRoot.Viewer.Role == nil {
 			break
@@ -1614,9 +1762,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
 			graphql.NewInputUnmarshaler("ConfigurationOrder", ec.unmarshalInputConfigurationOrder),
 			graphql.NewInputUnmarshaler("ConfigurationWhereInput", ec.unmarshalInputConfigurationWhereInput),
+			graphql.NewInputUnmarshaler("ConsoleSessionOrder", ec.unmarshalInputConsoleSessionOrder),
+			graphql.NewInputUnmarshaler("ConsoleSessionWhereInput", ec.unmarshalInputConsoleSessionWhereInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
 			graphql.NewInputUnmarshaler("CreateAccountTokenInput", ec.unmarshalInputCreateAccountTokenInput),
 			graphql.NewInputUnmarshaler("CreateConfigurationInput", ec.unmarshalInputCreateConfigurationInput),
+			graphql.NewInputUnmarshaler("CreateConsoleSessionInput", ec.unmarshalInputCreateConsoleSessionInput),
 			graphql.NewInputUnmarshaler("CreateEventTypeInput", ec.unmarshalInputCreateEventTypeInput),
 			graphql.NewInputUnmarshaler("CreateSigningKeyInput", ec.unmarshalInputCreateSigningKeyInput),
 			graphql.NewInputUnmarshaler("DeliveryAttemptOrder", ec.unmarshalInputDeliveryAttemptOrder),
@@ -2296,6 +2447,148 @@ input ConfigurationWhereInput {
   """
   hasSigningKey: Boolean
   hasSigningKeyWith: [SigningKeyWhereInput!]
+}
+"""
+A short-lived console sign-in for one account's customer, created by the operator's backend with createConsoleSession. Only its token's hash is stored.
+"""
+type ConsoleSession implements Node {
+  """
+  Unique, time-ordered id: "cs_" followed by a ULID.
+  """
+  id: ID!
+  """
+  When it was created (RFC 3339).
+  """
+  createdAt: Time!
+  """
+  When it last changed (RFC 3339).
+  """
+  updatedAt: Time!
+  """
+  The account (tenant) it belongs to.
+  """
+  accountID: ID!
+  """
+  Last 4 characters of the session token.
+  """
+  hint: String!
+  """
+  What the session may do; always includes READ.
+  """
+  capabilities: [ConsoleCapability!]!
+  """
+  Where the console sends the customer back when the session ends; null if none.
+  """
+  returnURL: String
+  """
+  When the session ends; its token is UNAUTHENTICATED from then on.
+  """
+  expiresAt: Time!
+  """
+  When the session was revoked; null if it was not.
+  """
+  revokedAt: Time
+}
+"""
+Ordering options for ConsoleSession connections
+"""
+input ConsoleSessionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ConsoleSessions.
+  """
+  field: ConsoleSessionOrderField!
+}
+"""
+Properties by which ConsoleSession connections can be ordered.
+"""
+enum ConsoleSessionOrderField {
+  CREATED_AT
+}
+"""
+ConsoleSessionWhereInput is used for filtering ConsoleSession objects.
+Input was generated by ent.
+"""
+input ConsoleSessionWhereInput {
+  not: ConsoleSessionWhereInput
+  and: [ConsoleSessionWhereInput!]
+  or: [ConsoleSessionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  hint field predicates
+  """
+  hint: String
+  hintNEQ: String
+  hintIn: [String!]
+  hintNotIn: [String!]
+  hintGT: String
+  hintGTE: String
+  hintLT: String
+  hintLTE: String
+  hintContains: String
+  hintHasPrefix: String
+  hintHasSuffix: String
+  hintEqualFold: String
+  hintContainsFold: String
+  """
+  expires_at field predicates
+  """
+  expiresAt: Time
+  expiresAtNEQ: Time
+  expiresAtIn: [Time!]
+  expiresAtNotIn: [Time!]
+  expiresAtGT: Time
+  expiresAtGTE: Time
+  expiresAtLT: Time
+  expiresAtLTE: Time
+  """
+  revoked_at field predicates
+  """
+  revokedAt: Time
+  revokedAtNEQ: Time
+  revokedAtIn: [Time!]
+  revokedAtNotIn: [Time!]
+  revokedAtGT: Time
+  revokedAtGTE: Time
+  revokedAtLT: Time
+  revokedAtLTE: Time
+  revokedAtIsNil: Boolean
+  revokedAtNotNil: Boolean
 }
 """
 Define a Relay Cursor type:
@@ -3812,10 +4105,60 @@ enum Role {
 
 "Who the request's token acts as."
 type Viewer {
-  "Whether the token is the admin token or an account token."
+  "Whether the token is the admin token or an account token (console sessions act as ACCOUNT)."
   role: Role!
-  "The account an account token acts for; null for the admin token."
+  "The account an account token or console session acts for; null for the admin token."
   account: Account
+  """
+  What the caller may do: every capability for the admin token and account
+  tokens, a console session's own for a session. The API refuses the rest;
+  a console uses this only to hide what would be refused.
+  """
+  capabilities: [ConsoleCapability!]!
+  "The console session the request signed in with; null for tokens."
+  consoleSession: ConsoleSession
+  "Where to send the customer when the console session ends; null for tokens and sessions without one."
+  returnURL: String
+  "When the console session ends; null for tokens, which do not expire."
+  expiresAt: Time
+}
+
+"What a console session may do. Every session may read its account's data, except its API tokens."
+enum ConsoleCapability {
+  "Read configurations, deliveries, events, signing keys and the catalog; every session holds it."
+  READ
+  "verifyURL, createConfiguration, updateConfiguration, deleteConfiguration, activateConfiguration, deactivateConfiguration and sendTestEvent."
+  MANAGE_CONFIGURATIONS
+  "createSigningKey, rotateSigningKey and revokeSigningKey."
+  MANAGE_KEYS
+  "resendDelivery and resendDeliveries."
+  RESEND
+}
+
+"A console session for one account's customer, minted by the operator's backend."
+input CreateConsoleSessionInput {
+  "The account the session acts for."
+  accountID: ID!
+  "What the session may do besides reading (default [READ]); READ is always included."
+  capabilities: [ConsoleCapability!]
+  "How long the session lasts, 60-86400 seconds (default 3600)."
+  ttlSeconds: Int
+  "An http:// or https:// URL, at most 2048 characters, where the console sends the customer when the session ends."
+  returnURL: String
+}
+
+"The new console session and the URL that opens it."
+type CreateConsoleSessionPayload {
+  "The stored session (hint, capabilities, expiry); never its token."
+  consoleSession: ConsoleSession!
+  "fcs_ followed by base64url of 32 random bytes. Shown once: only its hash is stored."
+  token: String!
+  """
+  <base>/console/#session=<token>, where base is FERRY_PUBLIC_URL or else this
+  request's own scheme and host. The token is in the fragment, which browsers
+  never send to a server, so it stays out of access logs and Referer headers.
+  """
+  url: String!
 }
 
 extend type Query {
@@ -3824,7 +4167,7 @@ extend type Query {
   """
   An account's API tokens, newest first: name, hint, created, last used and
   revoked, never the token itself. Account tokens list their own account's;
-  the admin token names the account.
+  the admin token names the account. Refused to console sessions (FORBIDDEN).
   """
   accountTokens(accountID: ID): [AccountToken!]!
 }
@@ -3993,7 +4336,12 @@ input PublishEventInput {
   idempotencyKey: String
 }
 
-"Every change to Ferry's data. Account tokens act on their own account; fields marked admin-only refuse them with FORBIDDEN."
+"""
+Every change to Ferry's data. Account tokens act on their own account; fields
+marked admin-only refuse them with FORBIDDEN. Console sessions may use only
+the fields their capabilities allow (see ConsoleCapability); the rest, and
+every token, account and publishing field, refuse them with FORBIDDEN.
+"""
 type Mutation {
   "Creates an account (tenant) and its first API token. Admin only."
   createAccount(input: CreateAccountInput!): CreateAccountPayload! @admin
@@ -4005,6 +4353,18 @@ type Mutation {
   themselves included.
   """
   revokeAccountToken(id: ID!): AccountToken!
+  """
+  Mints a short-lived console session for an account's customer and returns
+  the URL that opens the console with it. Admin only: call it from the
+  operator's backend, never from a browser.
+  """
+  createConsoleSession(input: CreateConsoleSessionInput!): CreateConsoleSessionPayload! @admin
+  """
+  Ends a console session at once: its next request is UNAUTHENTICATED and its
+  open websockets close with 4401. Revoking twice is harmless. The admin
+  token, or an account token of the session's account.
+  """
+  revokeConsoleSession(id: ID!): ConsoleSession!
   "Adds an event type to the global catalog. Admin only."
   createEventType(input: CreateEventTypeInput!): EventType! @admin
   "Changes an event type's description, application or archived flag. Admin only."
@@ -4249,6 +4609,30 @@ func (ec *executionContext) childFields_ConfigurationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ConfigurationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ConsoleSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConsoleSession_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ConsoleSession_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ConsoleSession_updatedAt(ctx, field)
+	case "accountID":
+		return ec.fieldContext_ConsoleSession_accountID(ctx, field)
+	case "hint":
+		return ec.fieldContext_ConsoleSession_hint(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_ConsoleSession_capabilities(ctx, field)
+	case "returnURL":
+		return ec.fieldContext_ConsoleSession_returnURL(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ConsoleSession_expiresAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ConsoleSession_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsoleSession", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -4267,6 +4651,18 @@ func (ec *executionContext) childFields_CreateAccountTokenPayload(ctx context.Co
 		return ec.fieldContext_CreateAccountTokenPayload_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAccountTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateConsoleSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consoleSession":
+		return ec.fieldContext_CreateConsoleSessionPayload_consoleSession(ctx, field)
+	case "token":
+		return ec.fieldContext_CreateConsoleSessionPayload_token(ctx, field)
+	case "url":
+		return ec.fieldContext_CreateConsoleSessionPayload_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateConsoleSessionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateSigningKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4559,6 +4955,14 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_role(ctx, field)
 	case "account":
 		return ec.fieldContext_Viewer_account(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_Viewer_capabilities(ctx, field)
+	case "consoleSession":
+		return ec.fieldContext_Viewer_consoleSession(ctx, field)
+	case "returnURL":
+		return ec.fieldContext_Viewer_returnURL(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Viewer_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -4749,6 +5153,20 @@ func (ec *executionContext) field_Mutation_createConfiguration_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createConsoleSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (accounts.SessionInput, error) {
+			return ec.unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋaccountsᚐSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createEventType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4862,6 +5280,20 @@ func (ec *executionContext) field_Mutation_resendDelivery_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_revokeAccountToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeConsoleSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6430,6 +6862,213 @@ func (ec *executionContext) fieldContext_ConfigurationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("ConfigurationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ConsoleSession_id(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ConsoleSession_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConsoleSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConsoleSession_accountID(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_accountID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ConsoleSession_hint(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_hint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsoleSession_capabilities(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "ConsoleCapability")
+}
+
+func (ec *executionContext) _ConsoleSession_returnURL(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_returnURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_returnURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsoleSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ConsoleSession_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleSession_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleSession_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleSession", field, false, false, "Time")
+}
+
 func (ec *executionContext) _CreateAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.CreateAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6538,6 +7177,84 @@ func (ec *executionContext) _CreateAccountTokenPayload_token(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CreateAccountTokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAccountTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateConsoleSessionPayload_consoleSession(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsoleSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConsoleSessionPayload_consoleSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsoleSession, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConsoleSession) graphql.Marshaler {
+			return ec.marshalNConsoleSession2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConsoleSessionPayload_consoleSession(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateConsoleSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsoleSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateConsoleSessionPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsoleSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConsoleSessionPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConsoleSessionPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateConsoleSessionPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateConsoleSessionPayload_url(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsoleSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConsoleSessionPayload_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConsoleSessionPayload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateConsoleSessionPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSigningKeyPayload_signingKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSigningKeyPayload) (ret graphql.Marshaler) {
@@ -8446,6 +9163,107 @@ func (ec *executionContext) fieldContext_Mutation_revokeAccountToken(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeAccountToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createConsoleSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createConsoleSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateConsoleSession(ctx, fc.Args["input"].(accounts.SessionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *model.CreateConsoleSessionPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateConsoleSessionPayload) graphql.Marshaler {
+			return ec.marshalNCreateConsoleSessionPayload2ᚖgithubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐCreateConsoleSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createConsoleSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateConsoleSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createConsoleSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeConsoleSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeConsoleSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeConsoleSession(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConsoleSession) graphql.Marshaler {
+			return ec.marshalNConsoleSession2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeConsoleSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsoleSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeConsoleSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10432,6 +11250,107 @@ func (ec *executionContext) fieldContext_Viewer_account(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_capabilities(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ConsoleCapability")
+}
+
+func (ec *executionContext) _Viewer_consoleSession(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_consoleSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsoleSession, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ConsoleSession) graphql.Marshaler {
+			return ec.marshalOConsoleSession2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_consoleSession(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsoleSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_returnURL(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_returnURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_returnURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Time")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -13339,6 +14258,500 @@ func UnmarshalConfigurationWhereInput(ctx context.Context, raw any) (ent.Configu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConsoleSessionOrder(ctx context.Context, obj any) (ent.ConsoleSessionOrder, error) {
+	var it ent.ConsoleSessionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNConsoleSessionOrderField2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsoleSessionOrder unmarshals raw into the ConsoleSessionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsoleSessionOrder(ctx context.Context, raw any) (ent.ConsoleSessionOrder, error) {
+	var out ent.ConsoleSessionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsoleSessionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsoleSessionWhereInput(ctx context.Context, obj any) (ent.ConsoleSessionWhereInput, error) {
+	var it ent.ConsoleSessionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hint", "hintNEQ", "hintIn", "hintNotIn", "hintGT", "hintGTE", "hintLT", "hintLTE", "hintContains", "hintHasPrefix", "hintHasSuffix", "hintEqualFold", "hintContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOConsoleSessionWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOConsoleSessionWhereInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOConsoleSessionWhereInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "hint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hint"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hint = data
+		case "hintNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintNEQ = data
+		case "hintIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintIn = data
+		case "hintNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintNotIn = data
+		case "hintGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintGT = data
+		case "hintGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintGTE = data
+		case "hintLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintLT = data
+		case "hintLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintLTE = data
+		case "hintContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintContains = data
+		case "hintHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintHasPrefix = data
+		case "hintHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintHasSuffix = data
+		case "hintEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintEqualFold = data
+		case "hintContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hintContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HintContainsFold = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "expiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNEQ = data
+		case "expiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtIn = data
+		case "expiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNotIn = data
+		case "expiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGT = data
+		case "expiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGTE = data
+		case "expiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLT = data
+		case "expiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLTE = data
+		case "revokedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAt = data
+		case "revokedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtNEQ = data
+		case "revokedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtIn = data
+		case "revokedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtNotIn = data
+		case "revokedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtGT = data
+		case "revokedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtGTE = data
+		case "revokedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtLT = data
+		case "revokedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtLTE = data
+		case "revokedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtIsNil = data
+		case "revokedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokedAtNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsoleSessionWhereInput unmarshals raw into the ConsoleSessionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsoleSessionWhereInput(ctx context.Context, raw any) (ent.ConsoleSessionWhereInput, error) {
+	var out ent.ConsoleSessionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsoleSessionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateAccountInput(ctx context.Context, obj any) (model.CreateAccountInput, error) {
 	var it model.CreateAccountInput
 	if obj == nil {
@@ -13525,6 +14938,69 @@ func (ec *executionContext) unmarshalInputCreateConfigurationInput(ctx context.C
 func UnmarshalCreateConfigurationInput(ctx context.Context, raw any) (configs.CreateInput, error) {
 	var out configs.CreateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateConfigurationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateConsoleSessionInput(ctx context.Context, obj any) (accounts.SessionInput, error) {
+	var it accounts.SessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountID", "capabilities", "ttlSeconds", "returnURL"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "capabilities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capabilities"))
+			data, err := ec.unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capabilities = data
+		case "ttlSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttlSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TTLSeconds = data
+		case "returnURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnURL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateConsoleSessionInput unmarshals raw into the CreateConsoleSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateConsoleSessionInput(ctx context.Context, raw any) (accounts.SessionInput, error) {
+	var out accounts.SessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateConsoleSessionInput", raw, &out)
 	return out, err
 }
 
@@ -18065,6 +19541,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Delivery(ctx, sel, obj)
+	case *ent.ConsoleSession:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ConsoleSession(ctx, sel, obj)
 	case *ent.Configuration:
 		if obj == nil {
 			return graphql.Null
@@ -18518,6 +19999,79 @@ func (ec *executionContext) _ConfigurationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var consoleSessionImplementors = []string{"ConsoleSession", "Node"}
+
+func (ec *executionContext) _ConsoleSession(ctx context.Context, sel ast.SelectionSet, obj *ent.ConsoleSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consoleSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsoleSession")
+		case "id":
+			out.Values[i] = ec._ConsoleSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ConsoleSession_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ConsoleSession_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accountID":
+			out.Values[i] = ec._ConsoleSession_accountID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hint":
+			out.Values[i] = ec._ConsoleSession_hint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capabilities":
+			out.Values[i] = ec._ConsoleSession_capabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnURL":
+			out.Values[i] = ec._ConsoleSession_returnURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ConsoleSession_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ConsoleSession_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createAccountPayloadImplementors = []string{"CreateAccountPayload"}
 
 func (ec *executionContext) _CreateAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAccountPayload) graphql.Marshaler {
@@ -18574,6 +20128,49 @@ func (ec *executionContext) _CreateAccountTokenPayload(ctx context.Context, sel 
 			}
 		case "token":
 			out.Values[i] = ec._CreateAccountTokenPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createConsoleSessionPayloadImplementors = []string{"CreateConsoleSessionPayload"}
+
+func (ec *executionContext) _CreateConsoleSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateConsoleSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createConsoleSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateConsoleSessionPayload")
+		case "consoleSession":
+			out.Values[i] = ec._CreateConsoleSessionPayload_consoleSession(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CreateConsoleSessionPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._CreateConsoleSessionPayload_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19298,6 +20895,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createConsoleSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createConsoleSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeConsoleSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeConsoleSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createEventType":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEventType(ctx, field)
@@ -19846,6 +21457,26 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "capabilities":
+			out.Values[i] = ec._Viewer_capabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consoleSession":
+			out.Values[i] = ec._Viewer_consoleSession(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "returnURL":
+			out.Values[i] = ec._Viewer_returnURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._Viewer_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20370,6 +22001,93 @@ func (ec *executionContext) unmarshalNConfigurationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx context.Context, v any) (viewer.Capability, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx context.Context, sel ast.SelectionSet, v viewer.Capability) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConsoleCapability!")
+	}
+	return res
+}
+
+var (
+	unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability = map[string]viewer.Capability{
+		"READ":                  viewer.CapRead,
+		"MANAGE_CONFIGURATIONS": viewer.CapManageConfigurations,
+		"MANAGE_KEYS":           viewer.CapManageKeys,
+		"RESEND":                viewer.CapResend,
+	}
+	marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability = map[viewer.Capability]string{
+		viewer.CapRead:                 "READ",
+		viewer.CapManageConfigurations: "MANAGE_CONFIGURATIONS",
+		viewer.CapManageKeys:           "MANAGE_KEYS",
+		viewer.CapResend:               "RESEND",
+	}
+)
+
+func (ec *executionContext) unmarshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]viewer.Capability, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsoleSession2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSession(ctx context.Context, sel ast.SelectionSet, v *ent.ConsoleSession) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsoleSession!")
+		return graphql.Null
+	}
+	return ec._ConsoleSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsoleSessionOrderField2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionOrderField(ctx context.Context, v any) (*ent.ConsoleSessionOrderField, error) {
+	var res = new(ent.ConsoleSessionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsoleSessionOrderField2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ConsoleSessionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsoleSessionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNConsoleSessionWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInput(ctx context.Context, v any) (*ent.ConsoleSessionWhereInput, error) {
+	res, err := ec.unmarshalInputConsoleSessionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateAccountInput2githubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐCreateAccountInput(ctx context.Context, v any) (model.CreateAccountInput, error) {
 	res, err := ec.unmarshalInputCreateAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20399,6 +22117,19 @@ func (ec *executionContext) marshalNCreateAccountTokenPayload2ᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNCreateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐCreateInput(ctx context.Context, v any) (configs.CreateInput, error) {
 	res, err := ec.unmarshalInputCreateConfigurationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋaccountsᚐSessionInput(ctx context.Context, v any) (accounts.SessionInput, error) {
+	res, err := ec.unmarshalInputCreateConsoleSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateConsoleSessionPayload2ᚖgithubᚗcomᚋferryhqᚋferryᚋgraphᚋmodelᚐCreateConsoleSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateConsoleSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateConsoleSessionPayload!")
+		return graphql.Null
+	}
+	return ec._CreateConsoleSessionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋcatalogᚐCreateInput(ctx context.Context, v any) (catalog.CreateInput, error) {
@@ -21276,6 +23007,74 @@ func (ec *executionContext) unmarshalOConfigurationWhereInput2ᚖgithubᚗcomᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputConfigurationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]viewer.Capability, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOConsoleSession2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSession(ctx context.Context, sel ast.SelectionSet, v *ent.ConsoleSession) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConsoleSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConsoleSessionWhereInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInputᚄ(ctx context.Context, v any) ([]*ent.ConsoleSessionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ConsoleSessionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsoleSessionWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOConsoleSessionWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConsoleSessionWhereInput(ctx context.Context, v any) (*ent.ConsoleSessionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsoleSessionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // A new account (tenant).
@@ -42,6 +44,18 @@ type CreateAccountTokenPayload struct {
 	Token string `json:"token"`
 }
 
+// The new console session and the URL that opens it.
+type CreateConsoleSessionPayload struct {
+	// The stored session (hint, capabilities, expiry); never its token.
+	ConsoleSession *ent.ConsoleSession `json:"consoleSession"`
+	// fcs_ followed by base64url of 32 random bytes. Shown once: only its hash is stored.
+	Token string `json:"token"`
+	// <base>/console/#session=<token>, where base is FERRY_PUBLIC_URL or else this
+	// request's own scheme and host. The token is in the fragment, which browsers
+	// never send to a server, so it stays out of access logs and Referer headers.
+	URL string `json:"url"`
+}
+
 // A signing key and its secret, which is shown only here.
 type CreateSigningKeyPayload struct {
 	// The key (name, hint, timestamps); never its secret.
@@ -70,10 +84,20 @@ type URLVerification struct {
 
 // Who the request's token acts as.
 type Viewer struct {
-	// Whether the token is the admin token or an account token.
+	// Whether the token is the admin token or an account token (console sessions act as ACCOUNT).
 	Role Role `json:"role"`
-	// The account an account token acts for; null for the admin token.
+	// The account an account token or console session acts for; null for the admin token.
 	Account *ent.Account `json:"account,omitempty"`
+	// What the caller may do: every capability for the admin token and account
+	// tokens, a console session's own for a session. The API refuses the rest;
+	// a console uses this only to hide what would be refused.
+	Capabilities []viewer.Capability `json:"capabilities"`
+	// The console session the request signed in with; null for tokens.
+	ConsoleSession *ent.ConsoleSession `json:"consoleSession,omitempty"`
+	// Where to send the customer when the console session ends; null for tokens and sessions without one.
+	ReturnURL *string `json:"returnURL,omitempty"`
+	// When the console session ends; null for tokens, which do not expire.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // What kind of token a request carries.

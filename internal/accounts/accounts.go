@@ -1,5 +1,5 @@
-// Package accounts creates tenants and their API tokens (admin operations;
-// the privacy policy refuses them to account tokens).
+// Package accounts creates tenants, their API tokens and console sessions
+// (admin operations; the privacy policy refuses them to account tokens).
 package accounts
 
 import (

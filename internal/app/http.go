@@ -18,6 +18,7 @@ import (
 func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub, Sockets: a.Sockets,
+		Auth: a.Auth, PublicURL: a.Config.PublicURL,
 	})
 	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)
 	rates := ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}

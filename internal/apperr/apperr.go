@@ -56,6 +56,11 @@ func Missing(what string) *Error {
 	return &Error{Code: NotFound, Message: what + " not found"}
 }
 
+// Denied reports an operation the caller may not perform, saying why.
+func Denied(format string, args ...any) *Error {
+	return &Error{Code: Forbidden, Message: fmt.Sprintf(format, args...)}
+}
+
 // Conflicting reports a state that forbids the operation.
 func Conflicting(format string, args ...any) *Error {
 	return &Error{Code: Conflict, Message: fmt.Sprintf(format, args...)}

@@ -1,5 +1,6 @@
 // Package auth turns bearer tokens into viewers: the admin token from
-// FERRY_ADMIN_TOKEN, and account tokens, stored only as SHA-256 hashes.
+// FERRY_ADMIN_TOKEN, and account tokens and console session tokens, stored
+// only as SHA-256 hashes.
 package auth
 
 import (
@@ -13,10 +14,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/accounttoken"
+	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/batch"
@@ -26,19 +29,31 @@ import (
 // TokenPrefix starts every account token, so secret scanners recognise them.
 const TokenPrefix = "fry_"
 
+// SessionTokenPrefix starts every console session token.
+const SessionTokenPrefix = "fcs_"
+
 // lastUsedResolution bounds how often a token's lastUsedAt is written.
 const lastUsedResolution = time.Minute
 
 // ErrInvalidToken means a token was sent but is unknown or revoked.
 var ErrInvalidToken = fmt.Errorf("%w: invalid or revoked token", viewer.ErrUnauthenticated)
 
+// ErrSessionEnded means a console session token was sent after its session
+// expired or was revoked.
+var ErrSessionEnded = fmt.Errorf("%w: the console session has ended (expired or revoked); open the console again from your application", viewer.ErrUnauthenticated)
+
 // NewToken returns a fresh account token, its hash and its hint (last 4 chars).
-func NewToken() (token, hash, hint string, err error) {
+func NewToken() (token, hash, hint string, err error) { return newToken(TokenPrefix) }
+
+// NewSessionToken returns a fresh console session token, its hash and its hint.
+func NewSessionToken() (token, hash, hint string, err error) { return newToken(SessionTokenPrefix) }
+
+func newToken(prefix string) (token, hash, hint string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", "", "", fmt.Errorf("new token: %w", err)
 	}
-	token = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
 	return token, HashToken(token), token[len(token)-4:], nil
 }
 
@@ -52,18 +67,56 @@ func HashToken(token string) string {
 type Authenticator struct {
 	client    *ent.Client
 	adminHash [sha256.Size]byte
-	now       func() time.Time
+	now       atomic.Pointer[func() time.Time]
 	// Concurrent requests look their tokens up in one query. Each request
 	// still reads the database, so a revoked token fails on the next one.
-	lookups *batch.Batcher[string, *ent.AccountToken]
+	lookups  *batch.Batcher[string, *ent.AccountToken]
+	sessions *batch.Batcher[string, *ent.ConsoleSession]
 }
 
 // NewAuthenticator returns an Authenticator for the admin token and the
 // account tokens in client's database.
 func NewAuthenticator(client *ent.Client, adminToken string) *Authenticator {
-	a := &Authenticator{client: client, adminHash: sha256.Sum256([]byte(adminToken)), now: time.Now}
+	a := &Authenticator{client: client, adminHash: sha256.Sum256([]byte(adminToken))}
+	a.SetClock(time.Now)
 	a.lookups = batch.New(a.lookUp, batch.Options{})
+	a.sessions = batch.New(a.lookUpSessions, batch.Options{})
 	return a
+}
+
+// SetClock replaces the clock that decides whether a console session has
+// expired, so tests can move past an expiry without waiting for it.
+func (a *Authenticator) SetClock(now func() time.Time) { a.now.Store(&now) }
+
+// Now is the authenticator's clock.
+func (a *Authenticator) Now() time.Time { return (*a.now.Load())() }
+
+// lookUpSessions finds the console sessions with the given hashes, ended
+// ones included so that their holders learn the session ended; an unknown
+// one is nil.
+func (a *Authenticator) lookUpSessions(ctx context.Context, hashes []string) ([]*ent.ConsoleSession, error) {
+	distinct := slices.Compact(slices.Sorted(slices.Values(hashes)))
+	found, err := a.client.ConsoleSession.Query().
+		Where(consolesession.TokenHashIn(distinct...)).
+		All(viewer.System(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("look up %d console sessions: %w", len(hashes), err)
+	}
+	return batch.InOrder(hashes, found, func(s *ent.ConsoleSession) string { return s.TokenHash }), nil
+}
+
+// authenticateSession returns the viewer of a console session token.
+func (a *Authenticator) authenticateSession(ctx context.Context, token string) (viewer.Viewer, error) {
+	s, err := a.sessions.Do(ctx, HashToken(token))
+	switch {
+	case err != nil:
+		return viewer.Viewer{}, fmt.Errorf("look up console session: %w", err)
+	case s == nil:
+		return viewer.Viewer{}, ErrInvalidToken
+	case s.RevokedAt != nil || !a.Now().Before(s.ExpiresAt):
+		return viewer.Viewer{}, ErrSessionEnded
+	}
+	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: s.AccountID, SessionID: s.ID, Capabilities: s.Capabilities, SessionExpiresAt: s.ExpiresAt}, nil
 }
 
 // lookUp finds the unrevoked tokens with the given hashes; an unknown or
@@ -97,6 +150,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	if subtle.ConstantTimeCompare(given[:], a.adminHash[:]) == 1 {
 		return viewer.Viewer{Role: viewer.RoleAdmin}, nil
 	}
+	if strings.HasPrefix(token, SessionTokenPrefix) {
+		return a.authenticateSession(ctx, token)
+	}
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return viewer.Viewer{}, ErrInvalidToken
 	}
@@ -113,7 +169,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 
 // touch records when a token was last used, at most once a minute per token.
 func (a *Authenticator) touch(ctx context.Context, t *ent.AccountToken) {
-	now := a.now()
+	now := a.Now()
 	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < lastUsedResolution {
 		return
 	}

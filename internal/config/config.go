@@ -52,6 +52,7 @@ type Config struct {
 	MaxResponseBytes   int           // FERRY_MAX_RESPONSE_BYTES
 	Websockets         Websockets    // FERRY_WS_*
 	AllowedOrigins     []string      // FERRY_ALLOWED_ORIGINS: browser origins besides the API's own ("*": any)
+	PublicURL          string        // FERRY_PUBLIC_URL: scheme://host[:port][/path], no trailing slash; "" uses each request's own
 	RateLimit          Rate          // FERRY_RATE_LIMIT: per account token
 	AdminRateLimit     Rate          // FERRY_ADMIN_RATE_LIMIT: for the admin token
 	AutoDisableAfter   time.Duration // FERRY_AUTO_DISABLE_AFTER: 0 never switches configurations off
@@ -140,6 +141,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 			MaxOperations:    l.intRange("FERRY_WS_MAX_OPERATIONS", 1, 10_000),
 		},
 		AllowedOrigins:   l.origins("FERRY_ALLOWED_ORIGINS"),
+		PublicURL:        l.publicURL(),
 		RateLimit:        l.rate("FERRY_RATE_LIMIT"),
 		AdminRateLimit:   l.rate("FERRY_ADMIN_RATE_LIMIT"),
 		AutoDisableAfter: l.durationOrZero("FERRY_AUTO_DISABLE_AFTER"),
@@ -190,6 +192,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("http_write_timeout", c.WriteTimeout),
 		slog.Duration("http_idle_timeout", c.IdleTimeout),
 		slog.String("allowed_origins", strings.Join(c.AllowedOrigins, ",")),
+		slog.String("public_url", c.PublicURL),
 		slog.String("rate_limit", c.RateLimit.String()),
 		slog.String("admin_rate_limit", c.AdminRateLimit.String()),
 		slog.Duration("auto_disable_after", c.AutoDisableAfter),
@@ -427,6 +430,24 @@ func (l *loader) rate(name string) Rate {
 		return Rate{}
 	}
 	return Rate{Requests: requests, Period: period}
+}
+
+// publicURL parses FERRY_PUBLIC_URL. Credentials, a query or a fragment are
+// refused: console URLs are built by appending to it.
+func (l *loader) publicURL() string {
+	const name = "FERRY_PUBLIC_URL"
+	v := l.raw(name)
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		// The value is not echoed: it may carry a password.
+		l.fail(name, "must be an http:// or https:// URL like https://ferry.example.com, without credentials, query or fragment")
+		return ""
+	}
+	return strings.TrimRight(v, "/")
 }
 
 // origins parses a comma-separated list of browser origins

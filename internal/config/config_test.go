@@ -171,6 +171,12 @@ func TestLoadValid(t *testing.T) {
 			},
 		},
 		{
+			desc:   "public URL loses its trailing slash",
+			getenv: env(allRequired, "FERRY_PUBLIC_URL", "https://ferry.example.com/webhooks/"),
+			need:   needAll,
+			want:   func(c *Config) { c.PublicURL = "https://ferry.example.com/webhooks" },
+		},
+		{
 			desc:   "any origin",
 			getenv: env(allRequired, "FERRY_ALLOWED_ORIGINS", "*", "FERRY_RATE_LIMIT", "10/2m"),
 			need:   needAll,
@@ -288,6 +294,7 @@ func TestLoadInvalid(t *testing.T) {
 				"FERRY_RETENTION_INTERVAL", "hourly",
 				"FERRY_MAX_BODY_BYTES", "10",
 				"FERRY_ALLOWED_ORIGINS", "app.example.com",
+				"FERRY_PUBLIC_URL", "ferry.example.com",
 				"FERRY_RATE_LIMIT", "lots",
 				"FERRY_ADMIN_RATE_LIMIT", "10/10ms",
 				"FERRY_AUTO_DISABLE_AFTER", "3 days",
@@ -311,6 +318,7 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_RETENTION_INTERVAL must be a positive Go duration like 30s or 2m, got "hourly"`,
 				`config: FERRY_MAX_BODY_BYTES must be an integer from 1024 to 67108864, got "10"`,
 				`config: FERRY_ALLOWED_ORIGINS must be a comma-separated list of origins like https://app.example.com, or *, got "app.example.com"`,
+				"config: FERRY_PUBLIC_URL must be an http:// or https:// URL like https://ferry.example.com, without credentials, query or fragment",
 				`config: FERRY_RATE_LIMIT must be requests per period like 600/1m, or off, got "lots"`,
 				`config: FERRY_ADMIN_RATE_LIMIT must be requests per period like 600/1m (period at least 1s), got "10/10ms"`,
 				`config: FERRY_AUTO_DISABLE_AFTER must be a Go duration like 72h, or 0 to turn it off, got "3 days"`,
@@ -324,6 +332,12 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT must be an integer from 0 to 1000000, got "-1"`,
 				`config: FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT must be an integer from 0 to 1000000, got "many"`,
 			},
+		},
+		{
+			desc:   "public URL with a query or credentials",
+			getenv: env(allRequired, "FERRY_PUBLIC_URL", "https://user:pw@ferry.example.com/?x=1"),
+			need:   needAll,
+			want:   []string{"config: FERRY_PUBLIC_URL must be an http:// or https:// URL like https://ferry.example.com, without credentials, query or fragment"},
 		},
 		{
 			desc:   "retention beyond ten years",

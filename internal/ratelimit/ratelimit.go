@@ -94,6 +94,11 @@ func Subject(v viewer.Viewer, rates Rates) (string, config.Rate) {
 	if v.Role == viewer.RoleAdmin {
 		return "admin", rates.Admin
 	}
+	if v.IsSession() {
+		// A console session is counted apart from its account's tokens, so
+		// a customer's console cannot spend the operator's backend budget.
+		return "ses:" + string(v.SessionID), rates.Account
+	}
 	return "tok:" + string(v.TokenID), rates.Account
 }
 

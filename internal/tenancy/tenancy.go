@@ -112,3 +112,29 @@ func (Catalog) EvalMutation(ctx context.Context, _ ent.Mutation) error {
 	}
 	return forbidden()
 }
+
+// NoSessions hides an entity from console sessions altogether (API tokens:
+// a customer's console must not list or revoke its operator's tokens), as
+// if it did not exist, even through node(id).
+type NoSessions struct{}
+
+// EvalQuery implements privacy.QueryRule.
+func (NoSessions) EvalQuery(ctx context.Context, q ent.Query) error {
+	if v, ok := viewer.FromContext(ctx); !ok || !v.IsSession() {
+		return privacy.Skip
+	}
+	w, err := intercept.NewQuery(q)
+	if err != nil {
+		return fmt.Errorf("%w: %w", privacy.Deny, err)
+	}
+	w.WhereP(func(s *sql.Selector) { s.Where(sql.False()) })
+	return privacy.Skip
+}
+
+// EvalMutation implements privacy.MutationRule.
+func (NoSessions) EvalMutation(ctx context.Context, _ ent.Mutation) error {
+	if v, ok := viewer.FromContext(ctx); ok && v.IsSession() {
+		return forbidden()
+	}
+	return privacy.Skip
+}

@@ -5,6 +5,8 @@ package viewer
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
@@ -39,6 +41,39 @@ type Viewer struct {
 	Role      Role
 	AccountID pulid.ID // set for RoleAccount
 	TokenID   pulid.ID // the account token used, for RoleAccount
+	// SessionID is set when a console session signed in (RoleAccount, no
+	// TokenID); Capabilities are what that session may change, and
+	// SessionExpiresAt when it ends.
+	SessionID        pulid.ID
+	Capabilities     []Capability
+	SessionExpiresAt time.Time
+}
+
+// Capability is what a console session may do besides reading, named as
+// the GraphQL enum ConsoleCapability names it.
+type Capability string
+
+// The capabilities a console session can be given.
+const (
+	CapRead                 Capability = "READ"
+	CapManageConfigurations Capability = "MANAGE_CONFIGURATIONS"
+	CapManageKeys           Capability = "MANAGE_KEYS"
+	CapResend               Capability = "RESEND"
+)
+
+// AllCapabilities lists every capability, in the order the API shows them.
+var AllCapabilities = []Capability{CapRead, CapManageConfigurations, CapManageKeys, CapResend}
+
+// IsSession reports whether v signed in with a console session.
+func (v Viewer) IsSession() bool { return v.SessionID != "" }
+
+// Can reports whether v holds c: tokens hold every capability, a console
+// session only those it was given.
+func (v Viewer) Can(c Capability) bool {
+	if !v.IsSession() {
+		return true
+	}
+	return slices.Contains(v.Capabilities, c)
 }
 
 // ErrUnauthenticated is returned by privacy rules when no viewer is present.
