@@ -444,3 +444,28 @@ func TestConsoleSessionsHaveTheirOwnRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// The other sessions of an account are other people's sign-ins: a session
+// sees only its own record, even through node(id); the account's token
+// sees them all.
+func TestASessionSeesOnlyItself(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, true)
+	acc := e.CreateAccount("acme")
+	mine := newSession(t, e, map[string]any{"accountID": acc.ID})
+	theirs := newSession(t, e, map[string]any{"accountID": acc.ID})
+
+	const lookUp = `query($id: ID!) { node(id: $id) { id } }`
+	if err := apptest.OnlyError(t, e.Do(mine.Token, lookUp, map[string]any{"id": theirs.ConsoleSession.ID})); err.Code() != "NOT_FOUND" {
+		t.Errorf("a session reading another session of its account: %+v, want NOT_FOUND", err)
+	}
+	var out struct{ Node *struct{ ID string } }
+	e.MustDo(mine.Token, lookUp, map[string]any{"id": mine.ConsoleSession.ID}, &out)
+	if out.Node == nil || out.Node.ID != mine.ConsoleSession.ID {
+		t.Errorf("a session could not read itself: %+v", out.Node)
+	}
+	e.MustDo(acc.Token, lookUp, map[string]any{"id": theirs.ConsoleSession.ID}, &out)
+	if out.Node == nil {
+		t.Error("the account's token could not read its account's session")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/tenancy"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -51,4 +52,10 @@ func (ConsoleSession) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A short-lived console sign-in for one account's customer, created by the operator's backend with createConsoleSession. Only its token's hash is stored."),
 	}
+}
+
+// Policy of ConsoleSession: besides its account's rule, a console session
+// sees only itself.
+func (ConsoleSession) Policy() ent.Policy {
+	return privacyPolicy(tenancy.OwnSessionOnly{})
 }

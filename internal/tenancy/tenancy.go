@@ -138,3 +138,24 @@ func (NoSessions) EvalMutation(ctx context.Context, _ ent.Mutation) error {
 	}
 	return privacy.Skip
 }
+
+// OwnSessionOnly lets a console session see only its own session record:
+// the others of its account are other people's sign-ins.
+type OwnSessionOnly struct{}
+
+// EvalQuery implements privacy.QueryRule.
+func (OwnSessionOnly) EvalQuery(ctx context.Context, q ent.Query) error {
+	v, ok := viewer.FromContext(ctx)
+	if !ok || !v.IsSession() {
+		return privacy.Skip
+	}
+	w, err := intercept.NewQuery(q)
+	if err != nil {
+		return fmt.Errorf("%w: %w", privacy.Deny, err)
+	}
+	w.WhereP(sql.FieldEQ("id", string(v.SessionID)))
+	return privacy.Skip
+}
+
+// EvalMutation implements privacy.MutationRule.
+func (OwnSessionOnly) EvalMutation(context.Context, ent.Mutation) error { return privacy.Skip }
