@@ -89,6 +89,9 @@ func (r *queryResolver) SigningKeys(ctx context.Context, after *entgql.Cursor[pu
 	return r.Client.SigningKey.Query().Paginate(pageCtx(ctx), after, pageSize(first, last), before, last, ent.WithSigningKeyOrder(orderBy), ent.WithSigningKeyFilter(where.Filter))
 }
 
+// Configuration returns generated.ConfigurationResolver implementation.
+func (r *Resolver) Configuration() generated.ConfigurationResolver { return &configurationResolver{r} }
+
 // Delivery returns generated.DeliveryResolver implementation.
 func (r *Resolver) Delivery() generated.DeliveryResolver { return &deliveryResolver{r} }
 
@@ -109,6 +112,7 @@ func (r *Resolver) EventWhereInput() generated.EventWhereInputResolver {
 }
 
 type (
+	configurationResolver      struct{ *Resolver }
 	deliveryResolver           struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	signingKeyResolver         struct{ *Resolver }

@@ -24,6 +24,21 @@ import (
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
+// DeliveryStats is the resolver for the deliveryStats field.
+func (r *configurationResolver) DeliveryStats(ctx context.Context, obj *ent.Configuration, since *time.Time, until *time.Time, interval *history.Interval) (*history.Stats, error) {
+	return history.StatsFor(ctx, r.Client, &obj.ID, history.StatsInput{Since: since, Until: until, Interval: interval}, time.Now())
+}
+
+// Buckets is the resolver for the buckets field.
+func (r *deliveryStatsResolver) Buckets(ctx context.Context, obj *history.Stats) ([]*history.Bucket, error) {
+	return obj.Buckets(ctx, r.Client)
+}
+
+// Latency is the resolver for the latency field.
+func (r *deliveryStatsResolver) Latency(ctx context.Context, obj *history.Stats) (*history.Latency, error) {
+	return obj.Latency(ctx, r.Client)
+}
+
 // CreateAccount is the resolver for the createAccount field.
 func (r *mutationResolver) CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error) {
 	acc, token, err := accounts.Create(ctx, r.Client, input.Name)
@@ -202,6 +217,17 @@ func (r *queryResolver) AccountTokens(ctx context.Context, accountID *pulid.ID) 
 	return accounts.Tokens(ctx, r.Client, accountID)
 }
 
+// DeliveryStats is the resolver for the deliveryStats field.
+func (r *queryResolver) DeliveryStats(ctx context.Context, configurationID *pulid.ID, since *time.Time, until *time.Time, interval *history.Interval) (*history.Stats, error) {
+	if configurationID != nil {
+		// Another account's configuration is as missing as an unknown one.
+		if _, err := r.Client.Configuration.Get(ctx, *configurationID); err != nil {
+			return nil, err
+		}
+	}
+	return history.StatsFor(ctx, r.Client, configurationID, history.StatsInput{Since: since, Until: until, Interval: interval}, time.Now())
+}
+
 // XSignatureSwitchesAt is the resolver for the xSignatureSwitchesAt field.
 func (r *signingKeyResolver) XSignatureSwitchesAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error) {
 	return r.Keys.XSignatureSwitchesAt(obj), nil
@@ -239,6 +265,9 @@ func (r *eventWhereInputResolver) Metadata(ctx context.Context, obj *ent.EventWh
 	return nil
 }
 
+// DeliveryStats returns generated.DeliveryStatsResolver implementation.
+func (r *Resolver) DeliveryStats() generated.DeliveryStatsResolver { return &deliveryStatsResolver{r} }
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
@@ -246,6 +275,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	mutationResolver     struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	deliveryStatsResolver struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	subscriptionResolver  struct{ *Resolver }
 )

@@ -41,6 +41,9 @@ const (
 	// an attempt's bodies) counts for in the complexity: loading and answering
 	// it costs far more than an id.
 	largeFieldWeight = 50
+	// statsWeight is what deliveryStats adds to the complexity: it runs
+	// its own aggregate queries (up to six), so a list of them is costly.
+	statsWeight = 200
 )
 
 // outboundFields are the mutations that each make an HTTP request to a
@@ -243,7 +246,11 @@ func (w *walker) field(f *ast.Field, level int) (depth, cost int) {
 		return level, weight(f)
 	}
 	d, c := w.selection(f.SelectionSet, level+1)
-	return d, min(1+c*w.multiplier(f), costCeiling)
+	cost = 1 + c*w.multiplier(f)
+	if f.Name == "deliveryStats" {
+		cost += statsWeight
+	}
+	return d, min(cost, costCeiling)
 }
 
 // multiplier is how many items a field's list may hold.

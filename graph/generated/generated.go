@@ -45,7 +45,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Configuration() ConfigurationResolver
 	Delivery() DeliveryResolver
+	DeliveryStats() DeliveryStatsResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	SigningKey() SigningKeyResolver
@@ -97,6 +99,7 @@ type ComplexityRoot struct {
 		AccountID      func(childComplexity int) int
 		ActivatedAt    func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		DeliveryStats  func(childComplexity int, since *time.Time, until *time.Time, interval *history.Interval) int
 		DisabledReason func(childComplexity int) int
 		EventTypes     func(childComplexity int) int
 		HeaderHints    func(childComplexity int) int
@@ -209,6 +212,37 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DeliveryLatency struct {
+		P50Ms func(childComplexity int) int
+		P95Ms func(childComplexity int) int
+		P99Ms func(childComplexity int) int
+	}
+
+	DeliveryStats struct {
+		Buckets     func(childComplexity int) int
+		Cancelled   func(childComplexity int) int
+		Failed      func(childComplexity int) int
+		Interval    func(childComplexity int) int
+		Latency     func(childComplexity int) int
+		Pending     func(childComplexity int) int
+		Retrying    func(childComplexity int) int
+		Since       func(childComplexity int) int
+		Succeeded   func(childComplexity int) int
+		SuccessRate func(childComplexity int) int
+		Total       func(childComplexity int) int
+		Until       func(childComplexity int) int
+	}
+
+	DeliveryStatsBucket struct {
+		Cancelled func(childComplexity int) int
+		Failed    func(childComplexity int) int
+		Pending   func(childComplexity int) int
+		Retrying  func(childComplexity int) int
+		Start     func(childComplexity int) int
+		Succeeded func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
 	Event struct {
 		AccountID      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -291,6 +325,7 @@ type ComplexityRoot struct {
 		Accounts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
 		Configurations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.ConfigurationOrder, where *ent.ConfigurationWhereInput) int
 		Deliveries     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.DeliveryOrder, where *ent.DeliveryWhereInput) int
+		DeliveryStats  func(childComplexity int, configurationID *pulid.ID, since *time.Time, until *time.Time, interval *history.Interval) int
 		EventTypes     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventTypeOrder, where *ent.EventTypeWhereInput) int
 		Events         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		Node           func(childComplexity int, id pulid.ID) int
@@ -349,8 +384,15 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ConfigurationResolver interface {
+	DeliveryStats(ctx context.Context, obj *ent.Configuration, since *time.Time, until *time.Time, interval *history.Interval) (*history.Stats, error)
+}
 type DeliveryResolver interface {
 	Attempts(ctx context.Context, obj *ent.Delivery) ([]*ent.DeliveryAttempt, error)
+}
+type DeliveryStatsResolver interface {
+	Buckets(ctx context.Context, obj *history.Stats) ([]*history.Bucket, error)
+	Latency(ctx context.Context, obj *history.Stats) (*history.Latency, error)
 }
 type MutationResolver interface {
 	CreateAccount(ctx context.Context, input model.CreateAccountInput) (*model.CreateAccountPayload, error)
@@ -387,6 +429,7 @@ type QueryResolver interface {
 	SigningKeys(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.SigningKeyOrder, where *ent.SigningKeyWhereInput) (*ent.SigningKeyConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AccountTokens(ctx context.Context, accountID *pulid.ID) ([]*ent.AccountToken, error)
+	DeliveryStats(ctx context.Context, configurationID *pulid.ID, since *time.Time, until *time.Time, interval *history.Interval) (*history.Stats, error)
 }
 type SigningKeyResolver interface {
 	XSignatureSwitchesAt(ctx context.Context, obj *ent.SigningKey) (*time.Time, error)
@@ -557,6 +600,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Configuration.CreatedAt(childComplexity), true
+	case "Configuration.deliveryStats":
+		if e.ComplexityRoot.Configuration.DeliveryStats == nil {
+			break
+		}
+
+		args, err := ec.field_Configuration_deliveryStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Configuration.DeliveryStats(childComplexity, args["since"].(*time.Time), args["until"].(*time.Time), args["interval"].(*history.Interval)), true
 	case "Configuration.disabledReason":
 		if e.ComplexityRoot.Configuration.DisabledReason == nil {
 			break
@@ -1030,6 +1084,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeliveryEdge.Node(childComplexity), true
+
+	case "DeliveryLatency.p50Ms":
+		if e.ComplexityRoot.DeliveryLatency.P50Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryLatency.P50Ms(childComplexity), true
+	case "DeliveryLatency.p95Ms":
+		if e.ComplexityRoot.DeliveryLatency.P95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryLatency.P95Ms(childComplexity), true
+	case "DeliveryLatency.p99Ms":
+		if e.ComplexityRoot.DeliveryLatency.P99Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryLatency.P99Ms(childComplexity), true
+
+	case "DeliveryStats.buckets":
+		if e.ComplexityRoot.DeliveryStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Buckets(childComplexity), true
+	case "DeliveryStats.cancelled":
+		if e.ComplexityRoot.DeliveryStats.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Cancelled(childComplexity), true
+	case "DeliveryStats.failed":
+		if e.ComplexityRoot.DeliveryStats.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Failed(childComplexity), true
+	case "DeliveryStats.interval":
+		if e.ComplexityRoot.DeliveryStats.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Interval(childComplexity), true
+	case "DeliveryStats.latency":
+		if e.ComplexityRoot.DeliveryStats.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Latency(childComplexity), true
+	case "DeliveryStats.pending":
+		if e.ComplexityRoot.DeliveryStats.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Pending(childComplexity), true
+	case "DeliveryStats.retrying":
+		if e.ComplexityRoot.DeliveryStats.Retrying == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Retrying(childComplexity), true
+	case "DeliveryStats.since":
+		if e.ComplexityRoot.DeliveryStats.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Since(childComplexity), true
+	case "DeliveryStats.succeeded":
+		if e.ComplexityRoot.DeliveryStats.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Succeeded(childComplexity), true
+	case "DeliveryStats.successRate":
+		if e.ComplexityRoot.DeliveryStats.SuccessRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.SuccessRate(childComplexity), true
+	case "DeliveryStats.total":
+		if e.ComplexityRoot.DeliveryStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Total(childComplexity), true
+	case "DeliveryStats.until":
+		if e.ComplexityRoot.DeliveryStats.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStats.Until(childComplexity), true
+
+	case "DeliveryStatsBucket.cancelled":
+		if e.ComplexityRoot.DeliveryStatsBucket.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Cancelled(childComplexity), true
+	case "DeliveryStatsBucket.failed":
+		if e.ComplexityRoot.DeliveryStatsBucket.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Failed(childComplexity), true
+	case "DeliveryStatsBucket.pending":
+		if e.ComplexityRoot.DeliveryStatsBucket.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Pending(childComplexity), true
+	case "DeliveryStatsBucket.retrying":
+		if e.ComplexityRoot.DeliveryStatsBucket.Retrying == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Retrying(childComplexity), true
+	case "DeliveryStatsBucket.start":
+		if e.ComplexityRoot.DeliveryStatsBucket.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Start(childComplexity), true
+	case "DeliveryStatsBucket.succeeded":
+		if e.ComplexityRoot.DeliveryStatsBucket.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Succeeded(childComplexity), true
+	case "DeliveryStatsBucket.total":
+		if e.ComplexityRoot.DeliveryStatsBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryStatsBucket.Total(childComplexity), true
 
 	case "Event.accountID":
 		if e.ComplexityRoot.Event.AccountID == nil {
@@ -1511,6 +1700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Deliveries(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].(*ent.DeliveryOrder), args["where"].(*ent.DeliveryWhereInput)), true
+	case "Query.deliveryStats":
+		if e.ComplexityRoot.Query.DeliveryStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deliveryStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeliveryStats(childComplexity, args["configurationID"].(*pulid.ID), args["since"].(*time.Time), args["until"].(*time.Time), args["interval"].(*history.Interval)), true
 	case "Query.eventTypes":
 		if e.ComplexityRoot.Query.EventTypes == nil {
 			break
@@ -4473,6 +4673,84 @@ type Subscription {
   """
   deliveryUpdated(where: DeliveryUpdatedFilter): Delivery!
 }
+
+"The width of a stats bucket."
+enum StatsInterval {
+  "One bucket an hour (windows of at most 7 days)."
+  HOUR
+  "One bucket a day, in UTC (windows of at most 90 days)."
+  DAY
+}
+
+"Deliveries created in a window, by status: a configuration's health, or an account's."
+type DeliveryStats {
+  "Start of the window (inclusive)."
+  since: Time!
+  "End of the window (exclusive)."
+  until: Time!
+  "The width of the buckets."
+  interval: StatsInterval!
+  "Deliveries created in the window."
+  total: Int!
+  "Of those, delivered (a 2xx)."
+  succeeded: Int!
+  "Of those, failed for good (retries used up)."
+  failed: Int!
+  "Of those, not attempted yet."
+  pending: Int!
+  "Of those, failed at least once and waiting for a retry."
+  retrying: Int!
+  "Of those, cancelled (configuration deactivated, deleted or its key revoked)."
+  cancelled: Int!
+  "succeeded / (succeeded + failed); null when none has ended."
+  successRate: Float
+  "The window cut into buckets of interval, oldest first, empty ones included (one chart point each)."
+  buckets: [DeliveryStatsBucket!]!
+  "Percentiles of the last attempt's duration of the deliveries attempted in the window."
+  latency: DeliveryLatency!
+}
+
+"One bucket of DeliveryStats."
+type DeliveryStatsBucket {
+  "Start of the bucket (UTC, on the hour or the day)."
+  start: Time!
+  "Deliveries created in the bucket."
+  total: Int!
+  "Of those, delivered."
+  succeeded: Int!
+  "Of those, failed for good."
+  failed: Int!
+  "Of those, not attempted yet."
+  pending: Int!
+  "Of those, waiting for a retry."
+  retrying: Int!
+  "Of those, cancelled."
+  cancelled: Int!
+}
+
+"Durations of the last attempts, in milliseconds (nearest-rank percentiles); null when none was attempted."
+type DeliveryLatency {
+  "Median."
+  p50Ms: Int
+  "95th percentile."
+  p95Ms: Int
+  "99th percentile."
+  p99Ms: Int
+}
+
+extend type Query {
+  """
+  Deliveries by status over a window, of one configuration or of every
+  configuration the token sees. since defaults to 24 h before until, until
+  to now, interval to HOUR.
+  """
+  deliveryStats(configurationID: ID, since: Time, until: Time, interval: StatsInterval): DeliveryStats!
+}
+
+extend type Configuration {
+  "This configuration's deliveries by status over a window (by default the last 24 h, by the hour), e.g. its success rate."
+  deliveryStats(since: Time, until: Time, interval: StatsInterval): DeliveryStats!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4583,6 +4861,8 @@ func (ec *executionContext) childFields_Configuration(ctx context.Context, field
 		return ec.fieldContext_Configuration_activatedAt(ctx, field)
 	case "signingKey":
 		return ec.fieldContext_Configuration_signingKey(ctx, field)
+	case "deliveryStats":
+		return ec.fieldContext_Configuration_deliveryStats(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Configuration", field.Name)
 }
@@ -4779,6 +5059,68 @@ func (ec *executionContext) childFields_DeliveryEdge(ctx context.Context, field 
 		return ec.fieldContext_DeliveryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "p50Ms":
+		return ec.fieldContext_DeliveryLatency_p50Ms(ctx, field)
+	case "p95Ms":
+		return ec.fieldContext_DeliveryLatency_p95Ms(ctx, field)
+	case "p99Ms":
+		return ec.fieldContext_DeliveryLatency_p99Ms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryLatency", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "since":
+		return ec.fieldContext_DeliveryStats_since(ctx, field)
+	case "until":
+		return ec.fieldContext_DeliveryStats_until(ctx, field)
+	case "interval":
+		return ec.fieldContext_DeliveryStats_interval(ctx, field)
+	case "total":
+		return ec.fieldContext_DeliveryStats_total(ctx, field)
+	case "succeeded":
+		return ec.fieldContext_DeliveryStats_succeeded(ctx, field)
+	case "failed":
+		return ec.fieldContext_DeliveryStats_failed(ctx, field)
+	case "pending":
+		return ec.fieldContext_DeliveryStats_pending(ctx, field)
+	case "retrying":
+		return ec.fieldContext_DeliveryStats_retrying(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_DeliveryStats_cancelled(ctx, field)
+	case "successRate":
+		return ec.fieldContext_DeliveryStats_successRate(ctx, field)
+	case "buckets":
+		return ec.fieldContext_DeliveryStats_buckets(ctx, field)
+	case "latency":
+		return ec.fieldContext_DeliveryStats_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryStats", field.Name)
+}
+
+func (ec *executionContext) childFields_DeliveryStatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_DeliveryStatsBucket_start(ctx, field)
+	case "total":
+		return ec.fieldContext_DeliveryStatsBucket_total(ctx, field)
+	case "succeeded":
+		return ec.fieldContext_DeliveryStatsBucket_succeeded(ctx, field)
+	case "failed":
+		return ec.fieldContext_DeliveryStatsBucket_failed(ctx, field)
+	case "pending":
+		return ec.fieldContext_DeliveryStatsBucket_pending(ctx, field)
+	case "retrying":
+		return ec.fieldContext_DeliveryStatsBucket_retrying(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_DeliveryStatsBucket_cancelled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryStatsBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5082,6 +5424,36 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Configuration_deliveryStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*history.Interval, error) {
+			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_activateConfiguration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -5594,6 +5966,44 @@ func (ec *executionContext) field_Query_deliveries_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deliveryStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "configurationID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["configurationID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*history.Interval, error) {
+			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
 	return args, nil
 }
 
@@ -6716,6 +7126,50 @@ func (ec *executionContext) fieldContext_Configuration_signingKey(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SigningKey(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Configuration_deliveryStats(ctx context.Context, field graphql.CollectedField, obj *ent.Configuration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Configuration_deliveryStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Configuration().DeliveryStats(ctx, obj, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["interval"].(*history.Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.Stats) graphql.Marshaler {
+			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Configuration_deliveryStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Configuration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Configuration_deliveryStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8325,6 +8779,530 @@ func (ec *executionContext) _DeliveryEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_DeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeliveryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DeliveryLatency_p50Ms(ctx context.Context, field graphql.CollectedField, obj *history.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryLatency_p50Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryLatency_p50Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryLatency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryLatency_p95Ms(ctx context.Context, field graphql.CollectedField, obj *history.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryLatency_p95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryLatency_p95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryLatency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryLatency_p99Ms(ctx context.Context, field graphql.CollectedField, obj *history.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryLatency_p99Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P99Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryLatency_p99Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryLatency", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_since(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeliveryStats_until(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeliveryStats_interval(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v history.Interval) graphql.Marshaler {
+			return ec.marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "StatsInterval")
+}
+
+func (ec *executionContext) _DeliveryStats_total(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_succeeded(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_succeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Succeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_succeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_failed(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_pending(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_retrying(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_retrying(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retrying, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_retrying(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_cancelled(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStats_successRate(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_successRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_successRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStats", field, true, false, "Float")
+}
+
+func (ec *executionContext) _DeliveryStats_buckets(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeliveryStats().Buckets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*history.Bucket) graphql.Marshaler {
+			return ec.marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliveryStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryStatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeliveryStats_latency(ctx context.Context, field graphql.CollectedField, obj *history.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStats_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeliveryStats().Latency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.Latency) graphql.Marshaler {
+			return ec.marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStats_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliveryStats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_start(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_total(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_succeeded(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_succeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Succeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_succeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_failed(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_pending(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_retrying(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_retrying(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retrying, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_retrying(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeliveryStatsBucket_cancelled(ctx context.Context, field graphql.CollectedField, obj *history.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryStatsBucket_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryStatsBucket_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryStatsBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
@@ -10584,6 +11562,50 @@ func (ec *executionContext) fieldContext_Query_accountTokens(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_accountTokens_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deliveryStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deliveryStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeliveryStats(ctx, fc.Args["configurationID"].(*pulid.ID), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["interval"].(*history.Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.Stats) graphql.Marshaler {
+			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deliveryStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deliveryStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19901,6 +20923,12 @@ func (ec *executionContext) _Configuration(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Configuration_signingKey(ctx, field, obj)
 				})
+		case "deliveryStats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Configuration_deliveryStats(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20551,6 +21579,202 @@ func (ec *executionContext) _DeliveryEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var deliveryLatencyImplementors = []string{"DeliveryLatency"}
+
+func (ec *executionContext) _DeliveryLatency(ctx context.Context, sel ast.SelectionSet, obj *history.Latency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryLatencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryLatency")
+		case "p50Ms":
+			out.Values[i] = ec._DeliveryLatency_p50Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p95Ms":
+			out.Values[i] = ec._DeliveryLatency_p95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p99Ms":
+			out.Values[i] = ec._DeliveryLatency_p99Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deliveryStatsImplementors = []string{"DeliveryStats"}
+
+func (ec *executionContext) _DeliveryStats(ctx context.Context, sel ast.SelectionSet, obj *history.Stats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryStats")
+		case "since":
+			out.Values[i] = ec._DeliveryStats_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "until":
+			out.Values[i] = ec._DeliveryStats_until(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.Values[i] = ec._DeliveryStats_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._DeliveryStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "succeeded":
+			out.Values[i] = ec._DeliveryStats_succeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failed":
+			out.Values[i] = ec._DeliveryStats_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._DeliveryStats_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retrying":
+			out.Values[i] = ec._DeliveryStats_retrying(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelled":
+			out.Values[i] = ec._DeliveryStats_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "successRate":
+			out.Values[i] = ec._DeliveryStats_successRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buckets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeliveryStats_buckets(ctx, field, obj)
+				})
+		case "latency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeliveryStats_latency(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deliveryStatsBucketImplementors = []string{"DeliveryStatsBucket"}
+
+func (ec *executionContext) _DeliveryStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *history.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryStatsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryStatsBucket")
+		case "start":
+			out.Values[i] = ec._DeliveryStatsBucket_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DeliveryStatsBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "succeeded":
+			out.Values[i] = ec._DeliveryStatsBucket_succeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._DeliveryStatsBucket_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._DeliveryStatsBucket_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retrying":
+			out.Values[i] = ec._DeliveryStatsBucket_retrying(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._DeliveryStatsBucket_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
@@ -21171,6 +22395,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_accountTokens(ctx, field)
+				})
+		case "deliveryStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deliveryStats(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -22217,6 +23447,14 @@ func (ec *executionContext) marshalNDeliveryConnection2ᚖgithubᚗcomᚋferryhq
 	return ec._DeliveryConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐLatency(ctx context.Context, sel ast.SelectionSet, v *history.Latency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliveryLatency!")
+		return graphql.Null
+	}
+	return ec._DeliveryLatency(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeliveryOrderField2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐDeliveryOrderField(ctx context.Context, v any) (*ent.DeliveryOrderField, error) {
 	var res = new(ent.DeliveryOrderField)
 	err := res.UnmarshalGQL(v)
@@ -22229,6 +23467,38 @@ func (ec *executionContext) marshalNDeliveryOrderField2ᚖgithubᚗcomᚋferryhq
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx context.Context, sel ast.SelectionSet, v *history.Stats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliveryStats!")
+		return graphql.Null
+	}
+	return ec._DeliveryStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*history.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucket(ctx context.Context, sel ast.SelectionSet, v *history.Bucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliveryStatsBucket!")
+		return graphql.Null
+	}
+	return ec._DeliveryStatsBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeliveryStatus2githubᚗcomᚋferryhqᚋferryᚋentᚋdeliveryᚐStatus(ctx context.Context, v any) (delivery.Status, error) {
@@ -22557,6 +23827,32 @@ func (ec *executionContext) unmarshalNSigningKeyWhereInput2ᚖgithubᚗcomᚋfer
 	res, err := ec.unmarshalInputSigningKeyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, v any) (history.Interval, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v history.Interval) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatsInterval!")
+	}
+	return res
+}
+
+var (
+	unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[string]history.Interval{
+		"HOUR": history.Hour,
+		"DAY":  history.Day,
+	}
+	marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[history.Interval]string{
+		history.Hour: "HOUR",
+		history.Day:  "DAY",
+	}
+)
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
@@ -23451,6 +24747,23 @@ func (ec *executionContext) unmarshalOEventWhereInput2ᚖgithubᚗcomᚋferryhq�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋferryhqᚋferryᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
 	if v == nil {
 		return nil, nil
@@ -23674,6 +24987,36 @@ func (ec *executionContext) unmarshalOSigningKeyWhereInput2ᚖgithubᚗcomᚋfer
 	res, err := ec.unmarshalInputSigningKeyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, v any) (*history.Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v *history.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[*v])
+	return res
+}
+
+var (
+	unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[string]history.Interval{
+		"HOUR": history.Hour,
+		"DAY":  history.Day,
+	}
+	marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[history.Interval]string{
+		history.Hour: "HOUR",
+		history.Day:  "DAY",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
