@@ -1,9 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"regexp"
+	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
@@ -11,10 +16,11 @@ import (
 	"github.com/ferryhq/ferry/internal/httpguard"
 	"github.com/ferryhq/ferry/internal/ratelimit"
 	"github.com/ferryhq/ferry/internal/requestid"
+	"github.com/ferryhq/ferry/web"
 )
 
-// Handler is Ferry's HTTP API: the GraphQL endpoint, the playground and the
-// health checks.
+// Handler is Ferry's HTTP API: the GraphQL endpoint, the playground, the
+// customer console and the health checks.
 func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub, Sockets: a.Sockets,
@@ -37,6 +43,8 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/graphql", api)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("GET /{$}", playground.Handler("Ferry", "/graphql"))
+	mux.Handle("GET /console/", consoleHandler(web.Dist(), a.Config.AllowedOrigins))
+	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
 	if a.Config.Dashboard {
 		if h, closeDashboard, err := a.dashboard(); err != nil {
 			a.Logger.Error("asynq dashboard not mounted", "err", err)
@@ -66,6 +74,72 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusServiceUnavailable
 	}
 	writeJSON(w, status, out)
+}
+
+// consoleHandler serves the console's single-page app: its files as they are,
+// and index.html for every other path under /console/, which are the app's
+// own routes. Hashed assets never change, so they are cached for good;
+// index.html is revalidated so a new build is picked up at once.
+func consoleHandler(assets fs.FS, allowedOrigins []string) http.Handler {
+	index, err := fs.ReadFile(assets, "index.html")
+	if err != nil {
+		panic("web: the console build has no index.html: " + err.Error())
+	}
+	frameAncestors := consoleFrameAncestors(allowedOrigins)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", consoleCSP(r.Host, frameAncestors))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		name := strings.TrimPrefix(r.URL.Path, "/console/")
+		if name != "" && name != "index.html" {
+			if st, err := fs.Stat(assets, name); err == nil && !st.IsDir() {
+				if strings.HasPrefix(name, "assets/") {
+					h.Set("Cache-Control", "public, max-age=31536000, immutable")
+				} else {
+					h.Set("Cache-Control", "no-cache")
+				}
+				http.ServeFileFS(w, r, assets, name)
+				return
+			}
+			// A missing script or stylesheet must not be answered with HTML.
+			if strings.HasPrefix(name, "assets/") {
+				http.NotFound(w, r)
+				return
+			}
+		}
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(index))
+	})
+}
+
+// consoleFrameAncestors lets the operator's own pages (FERRY_ALLOWED_ORIGINS)
+// embed the console in an iframe, and nobody else.
+func consoleFrameAncestors(allowedOrigins []string) string {
+	sources := []string{"'self'"}
+	for _, o := range allowedOrigins {
+		if o == "*" {
+			return "*"
+		}
+		sources = append(sources, o)
+	}
+	return strings.Join(sources, " ")
+}
+
+// plainHost is a host[:port] that can go into a header as it is.
+var plainHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
+
+// consoleCSP allows only the console's own files and its own API; the
+// websocket's origin is named because not every browser counts ws: under
+// 'self'.
+func consoleCSP(host, frameAncestors string) string {
+	connect := "'self'"
+	if plainHost.MatchString(host) {
+		connect += " ws://" + host + " wss://" + host
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connect +
+		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " + frameAncestors
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,20 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Typed operations from Ferry's own schema files: no running server needed.
+const config: CodegenConfig = {
+  schema: '../schema/*.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
+  ignoreNoDocuments: true,
+  generates: {
+    './src/gql/': {
+      preset: 'client',
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { Time: 'string', Cursor: 'string', Map: 'Record<string, string>', JSON: 'unknown' },
+      },
+    },
+  },
+};
+
+export default config;
