@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,6 +33,7 @@ type devProcess struct {
 	cmd        *exec.Cmd
 	playground string
 	demoToken  string
+	console    string
 }
 
 func startDev(t *testing.T, dir string) *devProcess {
@@ -58,7 +60,7 @@ func startDev(t *testing.T, dir string) *devProcess {
 		}
 	}()
 	timeout := time.After(60 * time.Second)
-	for p.playground == "" || p.demoToken == "" {
+	for p.playground == "" || p.demoToken == "" || p.console == "" {
 		select {
 		case line, ok := <-lines:
 			if !ok {
@@ -70,6 +72,8 @@ func startDev(t *testing.T, dir string) *devProcess {
 				p.playground = fields[1]
 			case len(fields) >= 3 && fields[0] == "demo" && fields[1] == "token":
 				p.demoToken = fields[2]
+			case len(fields) >= 2 && fields[0] == "console":
+				p.console = fields[1]
 			}
 		case <-timeout:
 			t.Fatal("no banner from ferry dev within 60 s")
@@ -162,5 +166,37 @@ func TestFerryDevDeliversToItsEchoReceiverAndKeepsHistoryAcrossRestarts(t *testi
 	}
 	if status, _ := again.delivery(t, evtID); status != "SUCCEEDED" {
 		t.Errorf("after a restart the delivery is %q, want it still in the history as SUCCEEDED", status)
+	}
+}
+
+// ferry dev prints a console URL that opens signed in as the demo account:
+// the page is served, and the session in its fragment acts for that
+// account with every capability.
+func TestFerryDevPrintsAConsoleURLSignedInAsTheDemoAccount(t *testing.T) {
+	t.Parallel()
+	p := startDev(t, t.TempDir())
+	page, session, ok := strings.Cut(p.console, "#session=")
+	if !ok || !strings.HasPrefix(session, "fcs_") || !strings.HasSuffix(page, "/console/") {
+		t.Fatalf("console URL %q: want …/console/#session=fcs_…", p.console)
+	}
+	res, err := http.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "<div id=") {
+		t.Fatalf("GET %s: HTTP %d %.200s, want the console's page", page, res.StatusCode, body)
+	}
+	demo := &devProcess{playground: p.playground, demoToken: session}
+	var out struct {
+		Viewer struct {
+			Capabilities []string
+			Account      struct{ Name string }
+		}
+	}
+	demo.graphql(t, `{ viewer { capabilities account { name } } }`, &out)
+	if out.Viewer.Account.Name != "Demo" || len(out.Viewer.Capabilities) != 4 {
+		t.Errorf("the console session acts as %+v, want the Demo account with the four capabilities", out.Viewer)
 	}
 }

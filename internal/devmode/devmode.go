@@ -124,14 +124,20 @@ func Run(ctx context.Context, o Options) error {
 		cancel()
 		return errors.Join(fmt.Errorf("seed the dev database: %w", err), g.Wait())
 	}
-	banner(o.Out, base, s, o.DataPath)
+	console, err := consoleURL(gctx, base, s)
+	if err != nil {
+		cancel()
+		return errors.Join(err, g.Wait())
+	}
+	banner(o.Out, base, console, s, o.DataPath)
 	return g.Wait()
 }
 
-func banner(w io.Writer, base string, s *settings, dataPath string) {
+func banner(w io.Writer, base, console string, s *settings, dataPath string) {
 	fmt.Fprintf(w, `
 Ferry dev mode: for trying and developing Ferry, NOT for production.
   data           %s (secrets in %s)
+  console        %s   (the demo account, signed in for 24 h)
   playground     %s/
   admin token    %s
   demo token     %s   (account "Demo"; set {"Authorization": "Bearer <token>"} in the playground)
@@ -141,7 +147,7 @@ Try it in the playground with the demo token:
   mutation { publishEvent(input: {type: "QUESTION_ANSWERED", data: {hello: "world"}}) { id } }
   query { deliveries(first: 5) { edges { node { status eventType attempts { responseStatus } } } } }
 
-`, dataPath, settingsPath(dataPath), base, s.AdminToken, s.DemoToken, base, echoPath, SeedEventTypes)
+`, dataPath, settingsPath(dataPath), console, base, s.AdminToken, s.DemoToken, base, echoPath, SeedEventTypes)
 }
 
 // echo is the built-in receiver: it answers 200 to anything and logs what

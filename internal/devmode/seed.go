@@ -161,3 +161,25 @@ func seedEcho(ctx context.Context, demo client, echoURL string) error {
 	}
 	return nil
 }
+
+// consoleURL mints a console session of the demo account with every
+// capability, for the banner: dev mode opens the console signed in.
+func consoleURL(ctx context.Context, base string, s *settings) (string, error) {
+	demo := client{url: base + "/graphql", token: s.DemoToken}
+	var me struct {
+		Viewer struct{ Account struct{ ID string } }
+	}
+	if err := demo.do(ctx, `{ viewer { account { id } } }`, nil, &me); err != nil {
+		return "", fmt.Errorf("the demo account: %w", err)
+	}
+	admin := client{url: demo.url, token: s.AdminToken}
+	var out struct {
+		CreateConsoleSession struct{ URL string }
+	}
+	err := admin.do(ctx, `mutation($a: ID!) { createConsoleSession(input: {accountID: $a, ttlSeconds: 86400,
+	  capabilities: [READ, MANAGE_CONFIGURATIONS, MANAGE_KEYS, RESEND]}) { url } }`, map[string]any{"a": me.Viewer.Account.ID}, &out)
+	if err != nil {
+		return "", fmt.Errorf("a console session: %w", err)
+	}
+	return out.CreateConsoleSession.URL, nil
+}
