@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/ferryhq/ferry/graph"
 	"github.com/ferryhq/ferry/internal/httpguard"
 	"github.com/ferryhq/ferry/internal/ratelimit"
@@ -42,7 +40,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	mux.Handle("GET /{$}", playground.Handler("Ferry", "/graphql"))
+	mux.Handle("GET /{$}", playgroundHandler(web.Dist()))
 	mux.Handle("GET /console/", consoleHandler(web.Dist(), a.Config.AllowedOrigins))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
 	if a.Config.Dashboard {
@@ -114,6 +112,28 @@ func consoleHandler(assets fs.FS, allowedOrigins []string) http.Handler {
 	})
 }
 
+// playgroundHandler serves GraphiQL, built with the console (its scripts and
+// styles are under /console/assets/), so nothing loads from another host.
+// GraphiQL's stylesheet carries its fonts and icons as data: URLs, which the
+// policy allows for fonts and images only. It is never framed: it holds
+// whatever token the user types.
+func playgroundHandler(assets fs.FS) http.Handler {
+	page, err := fs.ReadFile(assets, "playground.html")
+	if err != nil {
+		panic("web: the console build has no playground.html: " + err.Error())
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src "+
+			connectSources(r.Host)+"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		http.ServeContent(w, r, "playground.html", time.Time{}, bytes.NewReader(page))
+	})
+}
+
 // consoleFrameAncestors lets the operator's own pages (FERRY_ALLOWED_ORIGINS)
 // embed the console in an iframe, and nobody else.
 func consoleFrameAncestors(allowedOrigins []string) string {
@@ -130,16 +150,19 @@ func consoleFrameAncestors(allowedOrigins []string) string {
 // plainHost is a host[:port] that can go into a header as it is.
 var plainHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
-// consoleCSP allows only the console's own files and its own API; the
-// websocket's origin is named because not every browser counts ws: under
-// 'self'.
+// consoleCSP allows only the console's own files and its own API.
 func consoleCSP(host, frameAncestors string) string {
-	connect := "'self'"
-	if plainHost.MatchString(host) {
-		connect += " ws://" + host + " wss://" + host
-	}
-	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connect +
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connectSources(host) +
 		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " + frameAncestors
+}
+
+// connectSources is the page's own API, its websocket named because not every
+// browser counts ws: under 'self'.
+func connectSources(host string) string {
+	if plainHost.MatchString(host) {
+		return "'self' ws://" + host + " wss://" + host
+	}
+	return "'self'"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

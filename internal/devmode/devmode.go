@@ -146,6 +146,7 @@ Ferry dev mode: for trying and developing Ferry, NOT for production.
 Try it in the playground with the demo token:
   mutation { publishEvent(input: {type: "QUESTION_ANSWERED", data: {hello: "world"}}) { id } }
   query { deliveries(first: 5) { edges { node { status eventType attempts { responseStatus } } } } }
+  subscription { deliveryUpdated { id status eventType } }   (live; the token goes to the websocket too)
 
 `, dataPath, settingsPath(dataPath), console, base, s.AdminToken, s.DemoToken, base, echoPath, SeedEventTypes)
 }
