@@ -42,6 +42,9 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("GET /{$}", playgroundHandler(web.Dist()))
 	mux.Handle("GET /console/", consoleHandler(web.Dist(), a.Config.AllowedOrigins))
+	// The playground's page is built with the console's but served at / with
+	// its own policy.
+	mux.Handle("GET /console/playground.html", http.RedirectHandler("/", http.StatusMovedPermanently))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
 	if a.Config.Dashboard {
 		if h, closeDashboard, err := a.dashboard(); err != nil {

@@ -78,4 +78,9 @@ func TestPlaygroundIsBundledAndServedWithItsSecurityHeaders(t *testing.T) {
 	if !sawScript || !sawGraphiQLStyles {
 		t.Errorf("the playground's assets: script served %v, GraphiQL's styles served %v", sawScript, sawGraphiQLStyles)
 	}
+
+	// Its page is served only at /, with its policy, never as a console file.
+	if res, _ := fetch(t, e.Server.URL+"/console/playground.html"); res.Request.URL.Path != "/" || res.StatusCode != http.StatusOK {
+		t.Errorf("GET /console/playground.html ended at %s with %d, want /", res.Request.URL.Path, res.StatusCode)
+	}
 }
