@@ -4,6 +4,7 @@ import { Navigate, RouterProvider, createBrowserRouter } from 'react-router';
 import { makeClient } from './client';
 import { Layout } from './Layout';
 import { ConfigurationsPage } from './ConfigurationsPage';
+import { DeliveriesPage } from './DeliveriesPage';
 import { SessionEnded } from './SessionEnded';
 
 function NotFound() {
@@ -22,6 +23,7 @@ export function App({ token }: { token: string | null }) {
             children: [
               { index: true, element: <Navigate to="/configurations" replace /> },
               { path: 'configurations', element: <ConfigurationsPage /> },
+              { path: 'deliveries', element: <DeliveriesPage /> },
               { path: '*', element: <NotFound /> },
             ],
           },

@@ -36,6 +36,7 @@ export function Layout() {
       </header>
       <nav className="sidebar" aria-label="Console">
         <NavLink to="/configurations">Configurations</NavLink>
+        <NavLink to="/deliveries">Deliveries</NavLink>
       </nav>
       <main className="content">
         <Outlet />

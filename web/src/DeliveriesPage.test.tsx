@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { act, render, screen, within } from '@testing-library/react';
+import { Provider, getOperationName, type Client, type GraphQLRequest } from 'urql';
+import { MemoryRouter } from 'react-router';
+import { fromValue, makeSubject, pipe, subscribe } from 'wonka';
+import { DeliveriesPage } from './DeliveriesPage';
+
+function row(id: string, over: Record<string, unknown> = {}) {
+  return {
+    id,
+    createdAt: '2026-12-01T10:00:00Z',
+    updatedAt: '2026-12-01T10:00:00Z',
+    eventID: `evt_${id}`,
+    configurationID: 'cfg_1',
+    status: 'FAILED',
+    eventType: 'order.paid',
+    url: 'https://shop.example/hooks',
+    attemptCount: 3,
+    lastResponseStatus: 500,
+    lastAttemptAt: '2026-12-01T10:00:07Z',
+    event: { id: `evt_${id}`, metadata: { tenant: 'acme' } },
+    ...over,
+  };
+}
+
+// The GraphQL client is mocked: the test records what the page asks for and
+// pushes live updates through a subject standing in for the websocket.
+function mockClient(deliveries: ReturnType<typeof row>[]) {
+  const queries: GraphQLRequest[] = [];
+  const subscriptions: GraphQLRequest['variables'][] = [];
+  const live = makeSubject<{ data: unknown }>();
+  const answers: Record<string, unknown> = {
+    Deliveries: {
+      deliveries: {
+        totalCount: deliveries.length,
+        pageInfo: { hasNextPage: false, endCursor: null },
+        edges: deliveries.map((node) => ({ node })),
+      },
+    },
+    ConfigurationChoices: { configurations: { edges: [{ node: { id: 'cfg_1', name: 'Orders' } }] } },
+  };
+  const client = {
+    executeQuery: (req: GraphQLRequest) => {
+      queries.push(req);
+      return fromValue({ data: answers[getOperationName(req.query) ?? ''] });
+    },
+    subscription: (_query: unknown, variables: GraphQLRequest['variables']) => {
+      subscriptions.push(variables);
+      return { subscribe: (cb: (r: { data: unknown }) => void) => pipe(live.source, subscribe(cb)) };
+    },
+  } as unknown as Client;
+  return { client, queries, subscriptions, push: (d: unknown) => act(() => live.next({ data: { deliveryUpdated: d } })) };
+}
+
+function renderAt(url: string, client: Client) {
+  render(
+    <Provider value={client}>
+      <MemoryRouter initialEntries={[url]}>
+        <DeliveriesPage />
+      </MemoryRouter>
+    </Provider>,
+  );
+}
+
+describe('DeliveriesPage', () => {
+  it('sends the filters in the URL to the query and the subscription, and shows the rows', () => {
+    const { client, queries, subscriptions } = mockClient([row('dlv_1')]);
+    renderAt(
+      '/deliveries?status=FAILED&status=RETRYING&configuration=cfg_1&eventType=order.paid&from=2026-12-01T00%3A00%3A00.000Z&metaKey=tenant&metaValue=acme',
+      client,
+    );
+
+    const deliveriesQuery = queries.find((q) => getOperationName(q.query) === 'Deliveries');
+    expect(deliveriesQuery?.variables).toEqual({
+      first: 50,
+      after: null,
+      where: {
+        statusIn: ['FAILED', 'RETRYING'],
+        configurationIDIn: ['cfg_1'],
+        eventTypeIn: ['order.paid'],
+        createdAtGTE: '2026-12-01T00:00:00.000Z',
+        metadata: [{ key: 'tenant', value: 'acme' }],
+      },
+    });
+    expect(subscriptions).toEqual([{ where: { configurationIDIn: ['cfg_1'], eventTypeIn: ['order.paid'] } }]);
+
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(1);
+    const first = within(rows[0]);
+    expect(first.getByText('Failed')).toBeInTheDocument();
+    expect(first.getByText('order.paid')).toBeInTheDocument();
+    expect(first.getByText('evt_dlv_1')).toBeInTheDocument();
+    expect(first.getByText('https://shop.example/hooks')).toBeInTheDocument();
+    expect(first.getByText('500')).toBeInTheDocument();
+    expect(first.getByText('3')).toBeInTheDocument();
+
+    // The form shows the filters it came with.
+    expect(screen.getByRole('checkbox', { name: 'Failed' })).toBeChecked();
+    expect(screen.getByRole('checkbox', { name: 'Succeeded' })).not.toBeChecked();
+    expect(screen.getByLabelText('Metadata key')).toHaveValue('tenant');
+  });
+
+  it('shows live updates without a reload: new rows on top, changed rows in place', () => {
+    const { client, push } = mockClient([row('dlv_1')]);
+    renderAt('/deliveries?status=FAILED', client);
+
+    push(row('dlv_2', { createdAt: '2026-12-01T11:00:00Z', updatedAt: '2026-12-01T11:00:00Z' }));
+    push(row('dlv_1', { attemptCount: 4, lastResponseStatus: 502, updatedAt: '2026-12-01T11:00:01Z' }));
+    // Succeeded no longer matches status=FAILED: it is not added.
+    push(row('dlv_3', { status: 'SUCCEEDED' }));
+
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[2].textContent)).toEqual(['evt_dlv_2', 'evt_dlv_1']);
+    expect(within(rows[1]).getByText('502')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('4')).toBeInTheDocument();
+  });
+});
