@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { Provider, getOperationName, type Client, type GraphQLRequest } from 'urql';
 import { MemoryRouter } from 'react-router';
 import { fromValue, makeSubject, pipe, subscribe } from 'wonka';
@@ -25,7 +25,7 @@ function row(id: string, over: Record<string, unknown> = {}) {
 
 // The GraphQL client is mocked: the test records what the page asks for and
 // pushes live updates through a subject standing in for the websocket.
-function mockClient(deliveries: ReturnType<typeof row>[]) {
+function mockClient(deliveries: ReturnType<typeof row>[], nextPage?: ReturnType<typeof row>[]) {
   const queries: GraphQLRequest[] = [];
   const subscriptions: GraphQLRequest['variables'][] = [];
   const live = makeSubject<{ data: unknown }>();
@@ -33,8 +33,15 @@ function mockClient(deliveries: ReturnType<typeof row>[]) {
     Deliveries: {
       deliveries: {
         totalCount: deliveries.length,
-        pageInfo: { hasNextPage: false, endCursor: null },
+        pageInfo: { hasNextPage: !!nextPage, endCursor: nextPage ? 'cursor_1' : null },
         edges: deliveries.map((node) => ({ node })),
+      },
+    },
+    NextPage: {
+      deliveries: {
+        totalCount: deliveries.length + (nextPage?.length ?? 0),
+        pageInfo: { hasNextPage: false, endCursor: null },
+        edges: (nextPage ?? []).map((node) => ({ node })),
       },
     },
     ConfigurationChoices: { configurations: { edges: [{ node: { id: 'cfg_1', name: 'Orders' } }] } },
@@ -42,7 +49,8 @@ function mockClient(deliveries: ReturnType<typeof row>[]) {
   const client = {
     executeQuery: (req: GraphQLRequest) => {
       queries.push(req);
-      return fromValue({ data: answers[getOperationName(req.query) ?? ''] });
+      const name = getOperationName(req.query) ?? '';
+      return fromValue({ data: answers[name === 'Deliveries' && req.variables?.after ? 'NextPage' : name] });
     },
     subscription: (_query: unknown, variables: GraphQLRequest['variables']) => {
       subscriptions.push(variables);
@@ -113,5 +121,39 @@ describe('DeliveriesPage', () => {
     expect(rows.map((r) => within(r).getAllByRole('cell')[2].textContent)).toEqual(['evt_dlv_2', 'evt_dlv_1']);
     expect(within(rows[1]).getByText('502')).toBeInTheDocument();
     expect(within(rows[1]).getByText('4')).toBeInTheDocument();
+  });
+
+  it('loads the next page after the last cursor, below the rows shown', () => {
+    const { client, queries } = mockClient([row('dlv_2')], [row('dlv_1')]);
+    renderAt('/deliveries', client);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+
+    const last = queries.filter((q) => getOperationName(q.query) === 'Deliveries').at(-1);
+    expect(last?.variables).toEqual({ first: 50, after: 'cursor_1', where: {} });
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[2].textContent)).toEqual(['evt_dlv_2', 'evt_dlv_1']);
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+  });
+
+  it('applies the form to the query string and queries again with it', () => {
+    const { client, queries } = mockClient([row('dlv_1')]);
+    renderAt('/deliveries', client);
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Succeeded' }));
+    fireEvent.change(screen.getByLabelText('Event types'), { target: { value: 'order.paid, order.refunded' } });
+    fireEvent.change(screen.getByLabelText('Metadata key'), { target: { value: 'tenant' } });
+    fireEvent.change(screen.getByLabelText('Metadata value'), { target: { value: 'acme' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+
+    const last = queries.filter((q) => getOperationName(q.query) === 'Deliveries').at(-1);
+    expect(last?.variables?.where).toEqual({
+      statusIn: ['SUCCEEDED'],
+      eventTypeIn: ['order.paid', 'order.refunded'],
+      metadata: [{ key: 'tenant', value: 'acme' }],
+    });
+    // The new form reads the URL it wrote.
+    expect(screen.getByRole('checkbox', { name: 'Succeeded' })).toBeChecked();
+    expect(screen.getByLabelText('Event types')).toHaveValue('order.paid, order.refunded');
   });
 });
