@@ -6,12 +6,20 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
 // A parsed document takes about 2.3 times its text in memory; 3 leaves room.
 const documentBytesPerByte = 3
+
+// documentCost is what a parsed document, cached under its text, takes.
+func documentCost(query string, _ *ast.QueryDocument) int { return documentBytesPerByte * len(query) }
+
+// persistedCost is what a persisted query, its text cached under its hash,
+// takes: the text, which the client chooses, not the fixed-size hash.
+func persistedCost(hash, query string) int { return len(hash) + len(query) }
 
 // byteCache is gqlgen's cache of parsed documents (or of persisted queries)
 // bounded in bytes rather than entries, and filled only by requests that
@@ -22,16 +30,16 @@ type byteCache[T any] struct {
 	entries  *simplelru.LRU[string, T]
 	bytes    int
 	maxBytes int
-	cost     func(key string) int
+	cost     func(key string, value T) int
 }
 
 var _ graphql.Cache[any] = (*byteCache[any])(nil)
 
 // newByteCache keeps up to maxBytes of entries, as cost counts them.
-func newByteCache[T any](maxBytes int, cost func(key string) int) *byteCache[T] {
+func newByteCache[T any](maxBytes int, cost func(key string, value T) int) *byteCache[T] {
 	c := &byteCache[T]{maxBytes: maxBytes, cost: cost}
 	// The entry count is only a backstop; the byte budget is the bound.
-	c.entries, _ = simplelru.NewLRU[string, T](100_000, func(key string, _ T) { c.bytes -= c.cost(key) })
+	c.entries, _ = simplelru.NewLRU[string, T](100_000, func(key string, value T) { c.bytes -= c.cost(key, value) })
 	return c
 }
 
@@ -48,7 +56,7 @@ func (c *byteCache[T]) Add(ctx context.Context, key string, value T) {
 	if _, ok := viewer.FromContext(ctx); !ok {
 		return
 	}
-	n := c.cost(key)
+	n := c.cost(key, value)
 	if n > c.maxBytes/16 {
 		return
 	}

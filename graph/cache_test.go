@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // keep one in Ferry's memory, and all of them together only so many bytes.
 func TestDocumentCacheIsFilledBySignedInCallersWithinItsBytes(t *testing.T) {
 	const budget = 1 << 20
-	c := newByteCache[int](budget, func(q string) int { return documentBytesPerByte * len(q) })
+	c := newByteCache(budget, func(q string, _ int) int { return documentBytesPerByte * len(q) })
 	anonymous := context.Background()
 	signedIn := viewer.NewContext(anonymous, viewer.Viewer{Role: viewer.RoleAccount, AccountID: "acc_1", TokenID: "tok_1"})
 
@@ -38,5 +39,25 @@ func TestDocumentCacheIsFilledBySignedInCallersWithinItsBytes(t *testing.T) {
 	}
 	if c.Size() < budget/2 {
 		t.Errorf("the cache holds %d bytes of a %d budget: it evicts too eagerly", c.Size(), budget)
+	}
+}
+
+// A persisted query is cached under its hash, but what it takes is its
+// text: the budget counts the text, so large queries cannot hide behind
+// their 64-character hashes.
+func TestPersistedQueriesAreCountedByTheirText(t *testing.T) {
+	const budget = 1 << 20
+	c := newByteCache(budget, persistedCost)
+	signedIn := viewer.NewContext(context.Background(), viewer.Viewer{Role: viewer.RoleAccount, AccountID: "acc_1", TokenID: "tok_1"})
+	hash := strings.Repeat("a", 64)
+	c.Add(signedIn, hash, strings.Repeat("q", budget/16+1))
+	if _, ok := c.Get(signedIn, hash); ok {
+		t.Error("a query over a sixteenth of the budget was cached under its short hash")
+	}
+	for i := range 1000 {
+		c.Add(signedIn, fmt.Sprintf("%064d", i), strings.Repeat("q", 10_000))
+		if c.Size() > budget {
+			t.Fatalf("after %d queries the cache holds %d bytes, over its %d", i+1, c.Size(), budget)
+		}
 	}
 }

@@ -56,14 +56,14 @@ func NewHandler(schema graphql.ExecutableSchema, o HandlerOptions) http.Handler 
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetParserTokenLimit(MaxTokens)
-	srv.SetQueryCache(newByteCache[*ast.QueryDocument](documentCacheBytes, func(q string) int { return documentBytesPerByte * len(q) }))
+	srv.SetQueryCache(newByteCache(documentCacheBytes, documentCost))
 	if m != nil {
 		// Before requireViewer, so refused operations are counted too.
 		srv.Use(m.GraphQL())
 	}
 	srv.Use(o.Limits)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: newByteCache[string](persistedCacheBytes, func(hash string) int { return 2 * len(hash) })})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newByteCache(persistedCacheBytes, persistedCost)})
 	srv.Use(ResponseLimit{MaxBytes: o.MaxResponseBytes})
 	srv.AroundOperations(o.socketRules)
 	srv.AroundOperations(requireViewer)
