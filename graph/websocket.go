@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"time"
 
@@ -96,7 +95,7 @@ func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPa
 	}
 	if wait := o.RateLimiter.Blocked(slot.ip); wait > 0 {
 		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil,
-			fmt.Errorf("too many requests without a valid token from this address; retry in %d s", max(int(math.Ceil(wait.Seconds())), 1))
+			fmt.Errorf("too many requests without a valid token from this address; retry in %d s", ratelimit.RetryAfter(wait))
 	}
 	authorization := payload.Authorization()
 	v, err := o.Auth.Authenticate(ctx, authorization)
@@ -108,11 +107,7 @@ func (o HandlerOptions) initSocket(ctx context.Context, payload transport.InitPa
 		o.Logger.ErrorContext(ctx, "websocket: authenticate", "err", err)
 		return transport.WithWebsocketCloseCode(ctx, sockets.CodeUnavailable), nil, errors.New("authentication is unavailable, try again")
 	}
-	var conn sockets.Closer
-	if slot.conn != nil {
-		conn = slot.conn
-	}
-	s, err := o.Sockets.Open(credential(v), authorization, conn)
+	s, err := o.Sockets.Open(credential(v), authorization, slot.conn)
 	if err != nil {
 		return transport.WithWebsocketCloseCode(ctx, sockets.CodeTooMany), nil, err
 	}
@@ -166,15 +161,9 @@ func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationH
 	}
 	ctx = viewer.NewContext(ctx, v)
 	subject, rate := ratelimit.Subject(v, o.Rates)
-	allowed, wait, err := o.RateLimiter.Allow(ctx, subject, rate)
-	if err != nil {
-		o.Logger.WarnContext(ctx, "rate limiter unavailable; operation let through", "err", err)
-		allowed = true
-	}
-	if !allowed {
-		secs := max(int(math.Ceil(wait.Seconds())), 1)
-		return refuse(ratelimit.Code, fmt.Sprintf("too many requests: at most %d per %s for this token; retry in %d s", rate.Requests, rate.Period, secs),
-			map[string]any{"retryAfter": secs})
+	if allowed, wait := o.RateLimiter.Admit(ctx, o.Logger, subject, rate); !allowed {
+		msg, secs := ratelimit.Refusal(rate, wait)
+		return refuse(ratelimit.Code, msg, map[string]any{"retryAfter": secs})
 	}
 	end, err := s.Begin(graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription)
 	if err != nil {

@@ -111,16 +111,12 @@ func Subject(v viewer.Viewer, rates Rates) (string, config.Rate) {
 // not become an outage of the API.
 func (l *Limiter) Middleware(rates Rates, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIP(r)
+		ip := ClientIP(r)
 		subject, rate := "ip:"+ip, rates.Account
 		if v, ok := viewer.FromContext(r.Context()); ok {
 			subject, rate = Subject(v, rates)
 		}
-		ok, wait, err := l.Allow(r.Context(), subject, rate)
-		if err != nil {
-			logger.WarnContext(r.Context(), "rate limiter unavailable; request let through", "err", err)
-			ok = true
-		}
+		ok, wait := l.Admit(r.Context(), logger, subject, rate)
 		if !ok {
 			if subject == "ip:"+ip {
 				l.block(ip, wait)
@@ -132,6 +128,17 @@ func (l *Limiter) Middleware(rates Rates, logger *slog.Logger, next http.Handler
 	})
 }
 
+// Admit is Allow for a request that must not wait on the limiter's
+// health: should Redis fail, it is let through and the failure logged.
+func (l *Limiter) Admit(ctx context.Context, logger *slog.Logger, subject string, rate config.Rate) (ok bool, wait time.Duration) {
+	ok, wait, err := l.Allow(ctx, subject, rate)
+	if err != nil {
+		logger.WarnContext(ctx, "rate limiter unavailable; request let through", "err", err)
+		return true, 0
+	}
+	return ok, wait
+}
+
 // Guard runs before authentication: a client address whose requests
 // without a valid token have used up its budget is refused before its next
 // token is looked up in the database, so guessing tokens costs the database
@@ -141,7 +148,7 @@ func (l *Limiter) Middleware(rates Rates, logger *slog.Logger, next http.Handler
 func (l *Limiter) Guard(rates Rates, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
-			if wait := l.blocked(clientIP(r)); wait > 0 {
+			if wait := l.Blocked(ClientIP(r)); wait > 0 {
 				refuse(w, rates.Account, wait)
 				return
 			}
@@ -150,20 +157,12 @@ func (l *Limiter) Guard(rates Rates, next http.Handler) http.Handler {
 	})
 }
 
-// Blocked is how long requests without a valid token from ip are refused
-// still, as far as this instance knows; 0 when they are not.
-func (l *Limiter) Blocked(ip string) time.Duration { return l.blocked(ip) }
-
 // Refused counts a failed sign-in from ip (a websocket's connection_init)
-// against the address's budget, and reports whether the address is now
-// over it.
-func (l *Limiter) Refused(ctx context.Context, ip string, rate config.Rate) bool {
-	ok, wait, err := l.Allow(ctx, "ip:"+ip, rate)
-	if err != nil || ok {
-		return false
+// against the address's budget, blocking the address once it is over.
+func (l *Limiter) Refused(ctx context.Context, ip string, rate config.Rate) {
+	if ok, wait, err := l.Allow(ctx, "ip:"+ip, rate); err == nil && !ok {
+		l.block(ip, wait)
 	}
-	l.block(ip, wait)
-	return true
 }
 
 func (l *Limiter) block(ip string, wait time.Duration) {
@@ -172,7 +171,9 @@ func (l *Limiter) block(ip string, wait time.Duration) {
 	l.blockedIPs.Add(ip, time.Now().Add(wait))
 }
 
-func (l *Limiter) blocked(ip string) time.Duration {
+// Blocked is how long requests without a valid token from ip are refused
+// still, as far as this instance knows; 0 when they are not.
+func (l *Limiter) Blocked(ip string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	until, ok := l.blockedIPs.Get(ip)
@@ -187,21 +188,25 @@ func (l *Limiter) blocked(ip string) time.Duration {
 	return wait
 }
 
-// refuse answers HTTP 429 with Retry-After.
-func refuse(w http.ResponseWriter, rate config.Rate, wait time.Duration) {
-	secs := max(int(math.Ceil(wait.Seconds())), 1)
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	httpguard.WriteError(w, http.StatusTooManyRequests, Code,
-		fmt.Sprintf("too many requests: at most %d per %s for this token or address; retry in %d s", rate.Requests, rate.Period, secs),
-		map[string]any{"retryAfter": secs})
+// RetryAfter is wait in whole seconds, at least 1, as clients are told it.
+func RetryAfter(wait time.Duration) int { return max(int(math.Ceil(wait.Seconds())), 1) }
+
+// Refusal is what a caller over rate is told, and the seconds it must wait.
+func Refusal(rate config.Rate, wait time.Duration) (msg string, secs int) {
+	secs = RetryAfter(wait)
+	return fmt.Sprintf("too many requests: at most %d per %s for this token or address; retry in %d s", rate.Requests, rate.Period, secs), secs
 }
 
-// ClientIP is the address the request came from.
-func ClientIP(r *http.Request) string { return clientIP(r) }
+// refuse answers HTTP 429 with Retry-After.
+func refuse(w http.ResponseWriter, rate config.Rate, wait time.Duration) {
+	msg, secs := Refusal(rate, wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	httpguard.WriteError(w, http.StatusTooManyRequests, Code, msg, map[string]any{"retryAfter": secs})
+}
 
-// clientIP is the address the request came from (proxies' headers are not
+// ClientIP is the address the request came from (proxies' headers are not
 // trusted: they are the client's to forge).
-func clientIP(r *http.Request) string {
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -142,13 +142,6 @@ func (r *Registry) Forget(s *Socket) {
 	}
 }
 
-// Count is how many sockets credential holds here.
-func (r *Registry) Count(credential string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.byCredential[credential])
-}
-
 // Revoke closes credential's sockets on every instance: here at once, and
 // elsewhere through Redis. Should Redis fail, the others find out at their
 // next re-check, and every operation re-checks its credential anyway.
@@ -284,9 +277,6 @@ func (s *Socket) Close(code int, reason string) {
 		_ = s.conn.WriteClose(code, reason)
 	}
 }
-
-// Credential is what the socket signed in as.
-func (s *Socket) Credential() string { return s.credential }
 
 type socketKey struct{}
 
