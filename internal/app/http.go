@@ -89,9 +89,7 @@ func consoleHandler(assets fs.FS, allowedOrigins []string) http.Handler {
 	frameAncestors := consoleFrameAncestors(allowedOrigins)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", consoleCSP(r.Host, frameAncestors))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		setPageHeaders(h, r.Host, false, frameAncestors)
 		name := strings.TrimPrefix(r.URL.Path, "/console/")
 		if name != "" && name != "index.html" {
 			if st, err := fs.Stat(assets, name); err == nil && !st.IsDir() {
@@ -127,10 +125,7 @@ func playgroundHandler(assets fs.FS) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src "+
-			connectSources(r.Host)+"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		setPageHeaders(h, r.Host, true, "'none'")
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		http.ServeContent(w, r, "playground.html", time.Time{}, bytes.NewReader(page))
@@ -153,10 +148,18 @@ func consoleFrameAncestors(allowedOrigins []string) string {
 // plainHost is a host[:port] that can go into a header as it is.
 var plainHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
-// consoleCSP allows only the console's own files and its own API.
-func consoleCSP(host, frameAncestors string) string {
-	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connectSources(host) +
-		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " + frameAncestors
+// setPageHeaders gives a page of Ferry's own (the console, the playground)
+// its security headers: a policy allowing only Ferry's own files and API,
+// data: fonts and images too when dataMedia, and framing by frameAncestors.
+func setPageHeaders(h http.Header, host string, dataMedia bool, frameAncestors string) {
+	media := "img-src 'self'"
+	if dataMedia {
+		media = "img-src 'self' data:; font-src 'self' data:"
+	}
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+media+"; connect-src "+connectSources(host)+
+		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "+frameAncestors)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
 }
 
 // connectSources is the page's own API, its websocket named because not every
