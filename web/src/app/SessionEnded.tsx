@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { endSession } from './session';
 
 // Shown when the API no longer accepts the session (or there never was one):
 // the customer goes back to the operator's returnURL when there is one.
 export function SessionEnded({ go = (url: string) => window.location.assign(url) }: { go?: (url: string) => void }) {
+  const { t } = useTranslation('app');
   const [returnURL] = useState(() => endSession());
   useEffect(() => {
     if (returnURL) go(returnURL);
@@ -11,13 +13,13 @@ export function SessionEnded({ go = (url: string) => window.location.assign(url)
 
   return (
     <main className="ended">
-      <h1>Your session has ended</h1>
+      <h1>{t('ended.title')}</h1>
       {returnURL ? (
         <p>
-          Taking you back… <a href={returnURL}>Continue</a>
+          {t('ended.returning')} <a href={returnURL}>{t('ended.continue')}</a>
         </p>
       ) : (
-        <p>Open the console again from the application that sent you here.</p>
+        <p>{t('ended.reopen')}</p>
       )}
     </main>
   );

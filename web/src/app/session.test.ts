@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { endSession, rememberReturnURL, takeSessionToken } from './session';
+import { endSession, rememberReturnURL, takeDisplayPreferences, takeSessionToken } from './session';
+import { applyTheme, storedTheme } from './theme';
+import { i18n, setLanguage } from '../i18n';
 
 function fakeHistory() {
   return { state: null, replaceState: vi.fn() };
@@ -32,5 +34,33 @@ describe('takeSessionToken', () => {
     rememberReturnURL('https://operator.example/back', storage);
     expect(endSession(storage)).toBe('https://operator.example/back');
     expect(takeSessionToken({ hash: '', pathname: '/console/', search: '' }, storage, fakeHistory())).toBeNull();
+  });
+});
+
+describe('display preferences', () => {
+  it('takes lang and theme from the fragment and leaves the session for takeSessionToken', () => {
+    const history = fakeHistory();
+    const prefs = takeDisplayPreferences({ hash: '#session=fcs_x&lang=pt-BR&theme=dark', pathname: '/console/', search: '' }, history);
+    expect(prefs).toEqual({ lang: 'pt-BR', theme: 'dark' });
+    expect(history.replaceState).toHaveBeenCalledWith(null, '', '/console/#session=fcs_x');
+  });
+
+  it('a chosen theme is stored and set on <html>; system forgets it', () => {
+    const storage = window.localStorage;
+    const root = document.createElement('html');
+    applyTheme('dark', storage, root);
+    expect(root.dataset.theme).toBe('dark');
+    expect(storedTheme(storage)).toBe('dark');
+    applyTheme('system', storage, root);
+    expect(root.dataset.theme).toBeUndefined();
+    expect(storedTheme(storage)).toBe('system');
+  });
+
+  it('any Portuguese becomes pt-BR, and <html lang> follows', async () => {
+    setLanguage('pt-PT');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(i18n.language).toBe('pt-BR');
+    expect(document.documentElement.lang).toBe('pt-BR');
+    expect(i18n.t('app:nav.deliveries')).toBe('Histórico de Envios');
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useClient, useQuery } from 'urql';
 import { useSearchParams } from 'react-router';
 import { ConfigurationChoicesQuery, DeliveriesQuery, DeliveryUpdatedSubscription } from './operations';
-import type { DeliveriesQuery as DeliveriesResult, DeliveryStatus } from './gql/graphql';
+import type { DeliveriesQuery as DeliveriesResult, DeliveryStatus } from '../gql/graphql';
 import {
   appendPage,
   deliveryStatuses,

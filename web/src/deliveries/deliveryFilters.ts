@@ -1,4 +1,4 @@
-import type { DeliveryStatus, DeliveryUpdatedFilter, DeliveryWhereInput } from './gql/graphql';
+import type { DeliveryStatus, DeliveryUpdatedFilter, DeliveryWhereInput } from '../gql/graphql';
 
 export const deliveryStatuses: DeliveryStatus[] = ['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 

@@ -35,3 +35,21 @@ export function endSession(storage: Storage = window.sessionStorage): string | n
   storage.removeItem(tokenKey);
   return url;
 }
+
+// An embedding operator may choose the console's language and theme in the
+// same fragment (#session=…&lang=pt-BR&theme=dark); they are remembered like a
+// choice the customer made, and removed from the address bar.
+export function takeDisplayPreferences(
+  loc: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location,
+  history: Pick<History, 'replaceState' | 'state'> = window.history,
+): { lang: string | null; theme: string | null } {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const lang = params.get('lang');
+  const theme = params.get('theme');
+  if (lang === null && theme === null) return { lang, theme };
+  params.delete('lang');
+  params.delete('theme');
+  const rest = params.toString();
+  history.replaceState(history.state, '', loc.pathname + loc.search + (rest ? `#${rest}` : ''));
+  return { lang, theme };
+}

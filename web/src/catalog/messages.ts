@@ -1,0 +1,8 @@
+export const messages = {
+  en: {
+    title: 'Event catalog',
+  },
+  'pt-BR': {
+    title: 'Catálogo de eventos',
+  },
+};

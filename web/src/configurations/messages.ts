@@ -1,0 +1,8 @@
+export const messages = {
+  en: {
+    title: 'Configurations',
+  },
+  'pt-BR': {
+    title: 'Configurações',
+  },
+};

@@ -1,0 +1,8 @@
+export const messages = {
+  en: {
+    title: 'Deliveries',
+  },
+  'pt-BR': {
+    title: 'Histórico de Envios',
+  },
+};

@@ -1,0 +1,8 @@
+export const messages = {
+  en: {
+    title: 'Signing keys',
+  },
+  'pt-BR': {
+    title: 'Chaves de assinatura',
+  },
+};

@@ -1,0 +1,8 @@
+export const messages = {
+  en: {
+    title: 'Verifying requests',
+  },
+  'pt-BR': {
+    title: 'Verificando requisições',
+  },
+};
