@@ -6,12 +6,14 @@ import { ViewerQuery } from './operations';
 import { rememberReturnURL } from './session';
 import { applyTheme, storedTheme, type Theme } from './theme';
 import { languages, setLanguage } from '../i18n';
+import { useAuth } from './auth';
 
 export function Layout() {
   const { t, i18n } = useTranslation('app');
   const [{ data, fetching, error }] = useQuery({ query: ViewerQuery });
   const viewer = data?.viewer;
   const [theme, setTheme] = useState<Theme>(() => storedTheme());
+  const auth = useAuth();
 
   useEffect(() => rememberReturnURL(viewer?.returnURL), [viewer?.returnURL]);
 
@@ -63,6 +65,16 @@ export function Layout() {
               <option value="dark">{t('theme.dark')}</option>
             </select>
           </label>
+          {auth.via === 'admin' && (
+            <button type="button" className="secondary" onClick={auth.switchAccount}>
+              {t('switchAccount')}
+            </button>
+          )}
+          {auth.via !== 'session' && (
+            <button type="button" className="secondary" onClick={auth.signOut}>
+              {t('signOut')}
+            </button>
+          )}
         </span>
       </header>
       <nav className="sidebar" aria-label={t('nav.label')}>

@@ -14,3 +14,34 @@ export const ViewerQuery = graphql(`
     }
   }
 `);
+
+export const PickAccountsQuery = graphql(`
+  query PickAccounts($first: Int, $after: Cursor, $where: AccountWhereInput) {
+    accounts(first: $first, after: $after, where: $where, orderBy: { field: NAME, direction: ASC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          createdAt
+        }
+      }
+    }
+  }
+`);
+
+export const OpenAccountMutation = graphql(`
+  mutation OpenAccount($input: CreateConsoleSessionInput!) {
+    createConsoleSession(input: $input) {
+      token
+      consoleSession {
+        id
+        expiresAt
+      }
+    }
+  }
+`);
