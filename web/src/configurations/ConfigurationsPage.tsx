@@ -97,31 +97,27 @@ export function ConfigurationsPage() {
                 cell: (info) => {
                   const c = info.row.original;
                   const target = { id: c.id, name: c.name, url: c.url };
-                  const named = <span className="visually-hidden"> {c.name}</span>;
+                  // Each row's buttons say which configuration they act on.
+                  const named = (action: string) => ({ 'aria-label': `${t(action)} ${c.name}` });
                   return (
                     <div className="actions cfg-row-actions">
                       {c.status === 'ACTIVE' ? (
-                        <button type="button" className="secondary" onClick={() => actionsRef.current.deactivate(target)}>
+                        <button type="button" className="secondary" onClick={() => actionsRef.current.deactivate(target)} {...named('actions.deactivate')}>
                           {t('actions.deactivate')}
-                          {named}
                         </button>
                       ) : (
-                        <button type="button" onClick={() => actionsRef.current.activate(target)}>
+                        <button type="button" onClick={() => actionsRef.current.activate(target)} {...named('actions.activate')}>
                           {t('actions.activate')}
-                          {named}
                         </button>
                       )}
-                      <Link className="button secondary" to={`/configurations/${c.id}/edit`}>
+                      <Link className="button secondary" to={`/configurations/${c.id}/edit`} {...named('actions.edit')}>
                         {t('actions.edit')}
-                        {named}
                       </Link>
-                      <Link className="button secondary" to={`/configurations/${c.id}?test=1`}>
+                      <Link className="button secondary" to={`/configurations/${c.id}?test=1`} {...named('actions.sendTest')}>
                         {t('actions.sendTest')}
-                        {named}
                       </Link>
-                      <button type="button" className="secondary cfg-danger" onClick={() => actionsRef.current.remove(target)}>
+                      <button type="button" className="secondary cfg-danger" onClick={() => actionsRef.current.remove(target)} {...named('actions.delete')}>
                         {t('actions.delete')}
-                        {named}
                       </button>
                     </div>
                   );
