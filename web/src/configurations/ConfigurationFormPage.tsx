@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -125,6 +125,7 @@ function ConfigurationForm({
     watch,
     setValue,
     setFocus,
+    getValues,
     formState: { errors, isSubmitting },
   } = useForm<FormValues>({
     defaultValues: {
@@ -147,8 +148,10 @@ function ConfigurationForm({
   const [, update] = useMutation(UpdateConfigurationMutation);
 
   // The signing-key choices may arrive after the form: a lone key is the obvious pick.
-  const signingKeyID = watch('signingKeyID');
-  if (!existing && !signingKeyID && keys.length === 1) setValue('signingKeyID', keys[0].id);
+  const loneKey = !existing && keys.length === 1 ? keys[0].id : null;
+  useEffect(() => {
+    if (loneKey && !getValues('signingKeyID')) setValue('signingKeyID', loneKey);
+  }, [loneKey, getValues, setValue]);
 
   const url = watch('url').trim();
   const current = verification?.url === url ? verification : null;

@@ -47,7 +47,8 @@ function renderPage(client: Client) {
 
 const bodyRows = () => screen.getAllByRole('row').slice(1);
 
-describe('ConfigurationsPage', () => {
+// jsdom is slow on a busy machine: room beyond the 5 s default.
+describe('ConfigurationsPage', { timeout: 20000 }, () => {
   it('lists each configuration with a link, its status, URL, event types and the success rate of the last 24 h', () => {
     const { client, queries } = fakeClient({ Configurations: page([orders, invoices]) });
     renderPage(client);
