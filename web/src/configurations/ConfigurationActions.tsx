@@ -99,7 +99,7 @@ export function useConfigurationActions({
     const { target, error } = pending;
     dialog = (
       <Dialog open title={t('deactivate.title', { name: target.name })} onClose={close}>
-        <p className="notice warning">{t('deactivate.warning', { url: target.url })}</p>
+        <p className="notice warning cfg-wrap">{t('deactivate.warning', { url: target.url })}</p>
         {error && <p role="alert">{errorMessage(t, error)}</p>}
         <div className="actions cfg-dialog-actions">
           <button type="button" className="secondary" onClick={close}>

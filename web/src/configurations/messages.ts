@@ -237,7 +237,7 @@ export const messages = {
         hint: 'A chave usada para assinar as mensagens enviadas, para que seu sistema confirme que vieram do Ferry.',
         choose: 'Escolha uma chave',
         option: '{{name}} (…{{hint}})',
-        none: 'Não há chave de acesso utilizável: crie uma em Chaves de acesso primeiro.',
+        none: 'Não há chave de acesso utilizável: crie uma em Chaves de assinatura primeiro.',
       },
       url: {
         label: 'URL para envio dos dados',
