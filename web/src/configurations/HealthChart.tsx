@@ -132,7 +132,7 @@ export function HealthFigures({ stats, windowLabel }: { stats: Stats; windowLabe
         {stats.total === 0 && <p className="empty">{t('health.empty')}</p>}
         {/* The chart is for the eye; the caption above and the table below say the same in words. */}
         <div className="chart-box" aria-hidden="true">
-          <ResponsiveContainer width="100%" height={240} minWidth={0} initialDimension={{ width: 600, height: 240 }}>
+          <ResponsiveContainer width="100%" height={240} minWidth={0}>
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
               <XAxis dataKey="label" tick={{ fill: 'var(--muted)', fontSize: 12 }} interval="preserveStartEnd" minTickGap={12} />
@@ -145,7 +145,9 @@ export function HealthFigures({ stats, windowLabel }: { stats: Stats; windowLabe
             </BarChart>
           </ResponsiveContainer>
         </div>
-        <table className="visually-hidden">
+        {/* Wrapped: a table grows to its content whatever width the class gives it. */}
+        <div className="visually-hidden">
+        <table>
           <caption>{t('health.tableCaption')}</caption>
           <thead>
             <tr>
@@ -170,6 +172,7 @@ export function HealthFigures({ stats, windowLabel }: { stats: Stats; windowLabe
             ))}
           </tbody>
         </table>
+        </div>
       </figure>
     </>
   );
