@@ -105,8 +105,8 @@ function setup(url: string, ...caps: string[]) {
     TestEventTypes: {
       eventTypes: {
         edges: [
-          { node: { id: 'etp_1', name: 'order.paid', description: 'Paid', application: 'shop' } },
-          { node: { id: 'etp_2', name: 'order.refunded', description: 'Refunded', application: null } },
+          { node: { id: 'etp_1', name: 'order.paid', description: 'Paid', application: 'shop', sample: { orderId: 42, total: 9.9 } } },
+          { node: { id: 'etp_2', name: 'order.refunded', description: 'Refunded', application: null, sample: null } },
         ],
       },
     },
@@ -190,7 +190,12 @@ describe('ConfigurationDetailPage', () => {
     const type = within(dialog).getByLabelText('Event type');
     expect(type).toHaveValue('order.paid');
     const data = within(dialog).getByLabelText('Event data (JSON)');
+    // Prefilled with the type's sample from the catalog; a type without one starts empty.
+    expect(JSON.parse((data as HTMLTextAreaElement).value)).toEqual({ orderId: 42, total: 9.9 });
+    await user.selectOptions(type, 'order.refunded');
     expect(data).toHaveValue('{}');
+    await user.selectOptions(type, 'order.paid');
+    expect(JSON.parse((data as HTMLTextAreaElement).value)).toEqual({ orderId: 42, total: 9.9 });
 
     fireEvent.change(data, { target: { value: '{"id": 1,' } });
     await user.click(within(dialog).getByRole('button', { name: 'Send' }));

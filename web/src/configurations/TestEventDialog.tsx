@@ -11,10 +11,9 @@ import './detail.css';
 
 type EventTypeChoice = NonNullable<NonNullable<NonNullable<TestEventTypesResult['eventTypes']['edges']>[number]>['node']>;
 
-// The JSON the textarea starts with for a type.
+// The JSON the textarea starts with for a type: its sample from the catalog.
 function sampleText(type: EventTypeChoice | undefined): string {
-  const sample = (type as { sample?: unknown } | undefined)?.sample;
-  return JSON.stringify(sample ?? {}, null, 2);
+  return JSON.stringify(type?.sample ?? {}, null, 2);
 }
 
 // The event data must be a JSON object; anything else is refused here,

@@ -99,6 +99,7 @@ export const TestEventTypesQuery = graphql(`
           name
           description
           application
+          sample
         }
       }
     }
