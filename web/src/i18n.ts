@@ -5,6 +5,7 @@ import { messages as app } from './app/messages';
 import { messages as common } from './ui/messages';
 import { messages as configurations } from './configurations/messages';
 import { messages as deliveries } from './deliveries/messages';
+import { messages as configurationDetail } from './configurations/detail.messages';
 import { messages as keys } from './keys/messages';
 import { messages as catalog } from './catalog/messages';
 import { messages as verify } from './verify/messages';
@@ -15,7 +16,7 @@ export const languages = [
 ] as const;
 
 // Each feature keeps its own strings in its folder, under its own namespace.
-const namespaces = { app, common, configurations, deliveries, keys, catalog, verify };
+const namespaces = { app, common, configurations, configurationDetail, deliveries, keys, catalog, verify };
 
 const resources: Record<string, Record<string, object>> = { en: {}, 'pt-BR': {} };
 for (const [ns, m] of Object.entries(namespaces)) {

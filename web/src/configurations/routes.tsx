@@ -1,10 +1,11 @@
 import type { RouteObject } from 'react-router';
 import { ConfigurationsPage } from './ConfigurationsPage';
 import { EditConfigurationPage, NewConfigurationPage } from './ConfigurationFormPage';
+import { ConfigurationDetailPage } from './ConfigurationDetailPage';
 
-// configurations/:id (the detail page) is added by its own screen.
 export const routes: RouteObject[] = [
   { path: 'configurations', element: <ConfigurationsPage /> },
   { path: 'configurations/new', element: <NewConfigurationPage /> },
+  { path: 'configurations/:id', element: <ConfigurationDetailPage /> },
   { path: 'configurations/:id/edit', element: <EditConfigurationPage /> },
 ];

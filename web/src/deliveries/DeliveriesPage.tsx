@@ -1,8 +1,15 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useClient, useQuery } from 'urql';
-import { useSearchParams } from 'react-router';
-import { ConfigurationChoicesQuery, DeliveriesQuery, DeliveryUpdatedSubscription } from './operations';
-import type { DeliveriesQuery as DeliveriesResult, DeliveryStatus } from '../gql/graphql';
+import { useClient, useMutation, useQuery } from 'urql';
+import { Link, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import {
+  ConfigurationChoicesQuery,
+  DeliveriesCountQuery,
+  DeliveriesQuery,
+  DeliveryUpdatedSubscription,
+  ResendDeliveriesMutation,
+} from './operations';
+import type { DeliveriesQuery as DeliveriesResult, DeliveryStatus, DeliveryWhereInput } from '../gql/graphql';
 import {
   appendPage,
   deliveryStatuses,
@@ -13,35 +20,101 @@ import {
   parseFilters,
   type DeliveryFilters,
 } from './deliveryFilters';
+import { useCapabilities } from '../app/capabilities';
+import { DeliveryStatusBadge } from '../ui/StatusBadge';
+import { Dialog } from '../ui/Dialog';
+import { errorMessage } from '../ui/errors';
+import { formatDateTime } from '../ui/format';
+import './deliveries.css';
 
 const pageSize = 50;
+// resendDeliveries queues at most this many.
+const resendLimit = 10000;
 
 type DeliveryRow = NonNullable<NonNullable<NonNullable<DeliveriesResult['deliveries']['edges']>[number]>['node']>;
 
-const statusLabels: Record<DeliveryStatus, string> = {
-  PENDING: 'Pending',
-  RETRYING: 'Retrying',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  CANCELLED: 'Cancelled',
-};
-
 export function DeliveriesPage() {
+  const { t } = useTranslation('deliveries');
+  const { can } = useCapabilities();
   const [params, setParams] = useSearchParams();
   const search = params.toString();
   const filters = useMemo(() => parseFilters(new URLSearchParams(search)), [search]);
 
   return (
     <section aria-labelledby="deliveries-title">
-      <h1 id="deliveries-title">Deliveries</h1>
+      <div className="page-header">
+        <h1 id="deliveries-title">{t('title')}</h1>
+      </div>
       <FilterForm key={`form:${search}`} filters={filters} onApply={(f) => setParams(filtersToParams(f))} />
+      {can('RESEND') && <ResendAll key={`resend:${search}`} where={filtersToWhere(filters)} />}
       {/* A new filter starts a new list: its pages and live rows. */}
       <DeliveryTable key={`table:${search}`} filters={filters} />
     </section>
   );
 }
 
+// Resends everything the filters match: it counts first, so the person
+// confirms a number rather than a filter, and never sends a resend of nothing.
+function ResendAll({ where }: { where: DeliveryWhereInput }) {
+  const { t } = useTranslation('deliveries');
+  const client = useClient();
+  const [counting, setCounting] = useState(false);
+  const [count, setCount] = useState<number | null>(null);
+  const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
+  const [{ fetching: sending }, resend] = useMutation(ResendDeliveriesMutation);
+
+  async function ask() {
+    setMessage(null);
+    setCounting(true);
+    const result = await client.query(DeliveriesCountQuery, { where }, { requestPolicy: 'network-only' }).toPromise();
+    setCounting(false);
+    if (result.error) return setMessage({ kind: 'error', text: errorMessage(t, result.error) });
+    const total = result.data?.deliveries.totalCount ?? 0;
+    if (total === 0) return setMessage({ kind: 'info', text: t('resendAll.none') });
+    setCount(total);
+  }
+
+  async function confirm() {
+    const result = await resend({ where });
+    setCount(null);
+    if (result.error) return setMessage({ kind: 'error', text: errorMessage(t, result.error) });
+    setMessage({ kind: 'info', text: t('resendAll.queued', { count: result.data?.resendDeliveries ?? 0 }) });
+  }
+
+  return (
+    <div className="resend-all">
+      <button type="button" className="secondary" onClick={ask} disabled={counting || sending}>
+        {counting ? t('resendAll.counting') : t('resendAll.button')}
+      </button>
+      <div role="status" aria-live="polite">
+        {message?.kind === 'info' && <p className="notice">{message.text}</p>}
+      </div>
+      {message?.kind === 'error' && (
+        <p role="alert" className="notice error">
+          {message.text}
+        </p>
+      )}
+      <Dialog open={count != null} title={t('resendAll.title')} onClose={() => setCount(null)}>
+        <p>
+          <strong>{t('resendAll.confirm', { count: count ?? 0 })}</strong>
+        </p>
+        <p>{t('resendAll.explain')}</p>
+        {count != null && count > resendLimit && <p className="notice warning">{t('resendAll.tooMany')}</p>}
+        <div className="actions">
+          <button type="button" onClick={confirm} disabled={sending}>
+            {sending ? t('resendAll.sending') : t('resendAll.submit')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setCount(null)}>
+            {t('common:cancel')}
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}
+
 function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
+  const { t } = useTranslation('deliveries');
   const client = useClient();
   const where = useMemo(() => filtersToWhere(filters), [filters]);
   const [after, setAfter] = useState<string | null>(null);
@@ -66,49 +139,55 @@ function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
   const pageInfo = data?.deliveries.pageInfo;
   return (
     <>
-      {fetching && rows.length === 0 && <p className="muted">Loading…</p>}
-      {error && rows.length === 0 && <p role="alert">Could not load the deliveries: {error.message}</p>}
-      {data && !fetching && rows.length === 0 && (
-        <p className="empty">No deliveries match. New ones appear here as they happen.</p>
-      )}
+      {fetching && rows.length === 0 && <p className="muted">{t('common:loading')}</p>}
+      {error && rows.length === 0 && <p role="alert">{t('loadFailed', { message: errorMessage(t, error) })}</p>}
+      {data && !fetching && rows.length === 0 && <p className="empty">{t('empty')}</p>}
       {rows.length > 0 && (
-        <table aria-describedby="deliveries-live">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Event type</th>
-              <th scope="col">Event</th>
-              <th scope="col">URL</th>
-              <th scope="col">Response</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last attempt</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <span className={`badge delivery-${d.status.toLowerCase()}`}>{statusLabels[d.status]}</span>
-                </td>
-                <td>{d.eventType}</td>
-                <td className="mono">{d.eventID}</td>
-                <td className="url">{d.url}</td>
-                <td>{d.lastResponseStatus ?? '—'}</td>
-                <td>{d.attemptCount}</td>
-                <td><Time value={d.createdAt} /></td>
-                <td>{d.lastAttemptAt ? <Time value={d.lastAttemptAt} /> : '—'}</td>
+        <div className="table-scroll">
+          <table aria-labelledby="deliveries-title" aria-describedby="deliveries-live">
+            <thead>
+              <tr>
+                <th scope="col">{t('column.status')}</th>
+                <th scope="col">{t('column.eventType')}</th>
+                <th scope="col">{t('column.event')}</th>
+                <th scope="col">{t('column.url')}</th>
+                <th scope="col">{t('column.response')}</th>
+                <th scope="col">{t('column.attempts')}</th>
+                <th scope="col">{t('column.created')}</th>
+                <th scope="col">{t('column.lastAttempt')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <DeliveryStatusBadge status={d.status} />
+                  </td>
+                  <td>{d.eventType}</td>
+                  <td className="mono">
+                    <Link to={`/deliveries/${d.id}`} aria-label={t('openDelivery', { id: d.eventID })}>
+                      {d.eventID}
+                    </Link>
+                  </td>
+                  <td className="url">{d.url}</td>
+                  <td>{d.lastResponseStatus ?? '—'}</td>
+                  <td>{d.attemptCount}</td>
+                  <td>
+                    <Time value={d.createdAt} />
+                  </td>
+                  <td>{d.lastAttemptAt ? <Time value={d.lastAttemptAt} /> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p id="deliveries-live" className="muted">
-        {data && `${data.deliveries.totalCount} matching when loaded; new and changed deliveries update live.`}
+        {data && t('live', { count: data.deliveries.totalCount })}
       </p>
       {pageInfo?.hasNextPage && (
         <button type="button" disabled={fetching} onClick={() => setAfter(pageInfo.endCursor ?? null)}>
-          {fetching ? 'Loading…' : 'Load more'}
+          {fetching ? t('common:loading') : t('common:loadMore')}
         </button>
       )}
     </>
@@ -116,7 +195,7 @@ function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
 }
 
 function Time({ value }: { value: string }) {
-  return <time dateTime={value}>{new Date(value).toLocaleString()}</time>;
+  return <time dateTime={value}>{formatDateTime(value)}</time>;
 }
 
 // datetime-local inputs speak local time without a zone; the URL keeps UTC.
@@ -134,6 +213,7 @@ function fromLocalInput(v: FormDataEntryValue | null): string | undefined {
 }
 
 function FilterForm({ filters, onApply }: { filters: DeliveryFilters; onApply: (f: DeliveryFilters) => void }) {
+  const { t } = useTranslation('deliveries');
   const [{ data }] = useQuery({ query: ConfigurationChoicesQuery });
   const configurations = data?.configurations.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? [];
 
@@ -155,18 +235,18 @@ function FilterForm({ filters, onApply }: { filters: DeliveryFilters; onApply: (
   }
 
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filter deliveries">
+    <form className="filters" onSubmit={submit} aria-label={t('filters.label')}>
       <fieldset>
-        <legend>Status</legend>
+        <legend>{t('filters.status')}</legend>
         {deliveryStatuses.map((s) => (
           <label key={s} className="check">
             <input type="checkbox" name="status" value={s} defaultChecked={filters.statuses.includes(s)} />
-            {statusLabels[s]}
+            {t(`common:deliveryStatus.${s}`)}
           </label>
         ))}
       </fieldset>
       <label>
-        Configuration
+        {t('filters.configuration')}
         <select name="configuration" multiple defaultValue={filters.configurationIDs} size={Math.min(4, Math.max(2, configurations.length))}>
           {configurations.map((c) => (
             <option key={c.id} value={c.id}>{c.name}</option>
@@ -180,32 +260,32 @@ function FilterForm({ filters, onApply }: { filters: DeliveryFilters; onApply: (
         </select>
       </label>
       <label>
-        Event types
+        {t('filters.eventTypes')}
         <input name="eventTypes" defaultValue={filters.eventTypes.join(', ')} placeholder="order.paid, order.refunded" />
       </label>
       <label>
-        Created from
+        {t('filters.createdFrom')}
         <input type="datetime-local" name="from" defaultValue={toLocalInput(filters.createdFrom)} />
       </label>
       <label>
-        Created before
+        {t('filters.createdBefore')}
         <input type="datetime-local" name="to" defaultValue={toLocalInput(filters.createdTo)} />
       </label>
       <label>
-        Metadata key
+        {t('filters.metaKey')}
         <input name="metaKey" defaultValue={filters.metadata?.key ?? ''} />
       </label>
       <label>
-        Metadata value
+        {t('filters.metaValue')}
         <input name="metaValue" defaultValue={filters.metadata?.value ?? ''} />
       </label>
       <div className="filter-actions">
-        <button type="submit">Apply</button>
+        <button type="submit">{t('filters.apply')}</button>
         <button
           type="button"
           onClick={() => onApply({ statuses: [], configurationIDs: [], eventTypes: [] })}
         >
-          Clear
+          {t('filters.clear')}
         </button>
       </div>
     </form>

@@ -65,3 +65,76 @@ export const ConfigurationChoicesQuery = graphql(`
     }
   }
 `);
+
+export const DeliveriesCountQuery = graphql(`
+  query DeliveriesCount($where: DeliveryWhereInput) {
+    deliveries(first: 0, where: $where) {
+      totalCount
+    }
+  }
+`);
+
+export const ResendDeliveriesMutation = graphql(`
+  mutation ResendDeliveries($where: DeliveryWhereInput!) {
+    resendDeliveries(where: $where)
+  }
+`);
+
+export const DeliveryDetailQuery = graphql(`
+  query DeliveryDetail($id: ID!) {
+    node(id: $id) {
+      ... on Delivery {
+        id
+        createdAt
+        updatedAt
+        status
+        eventType
+        eventID
+        url
+        configurationID
+        attemptCount
+        lastResponseStatus
+        lastAttemptAt
+        nextAttemptAt
+        configuration {
+          id
+          name
+        }
+        event {
+          id
+          type
+          data
+          metadata
+          occurredAt
+        }
+        attempts {
+          id
+          number
+          trigger
+          startedAt
+          durationMs
+          requestURL
+          requestHeaders
+          requestBody
+          responseStatus
+          responseHeaders
+          responseBody
+          responseBodyTruncated
+          errorKind
+          error
+        }
+      }
+    }
+  }
+`);
+
+export const ResendDeliveryMutation = graphql(`
+  mutation ResendDelivery($id: ID!) {
+    resendDelivery(id: $id) {
+      id
+      status
+      attemptCount
+      updatedAt
+    }
+  }
+`);
