@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
+import './playground.css';
 import { createPlaygroundFetcher, DEFAULT_HEADERS } from './fetcher';
 
 const DEFAULT_QUERY = `# Ferry's GraphQL API. Put your token after "Bearer " in the Headers
