@@ -14,7 +14,8 @@ function renderPage() {
   );
 }
 
-describe('VerifyingPage', () => {
+// A shared, busy CI machine: user-event steps can take seconds there.
+describe('VerifyingPage', { timeout: 20_000 }, () => {
   it('switches code tabs with the arrow keys, Home and End', async () => {
     const user = userEvent.setup();
     renderPage();
