@@ -36,6 +36,12 @@ type ConsoleSession struct {
 	Capabilities []viewer.Capability `json:"capabilities,omitempty"`
 	// Where the console sends the customer back when the session ends; null if none.
 	ReturnURL *string `json:"return_url,omitempty"`
+	// The console's displayed name for this session; null uses FERRY_CONSOLE_NAME.
+	BrandingName *string `json:"branding_name,omitempty"`
+	// The console's logo (https:// or data:image/… URL) for this session; null uses FERRY_CONSOLE_LOGO_URL.
+	BrandingLogoURL *string `json:"branding_logo_url,omitempty"`
+	// The console's primary colour (#rrggbb) for this session; null uses FERRY_CONSOLE_PRIMARY_COLOR.
+	BrandingPrimaryColor *string `json:"branding_primary_color,omitempty"`
 	// When the session ends; its token is UNAUTHENTICATED from then on.
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
 	// When the session was revoked; null if it was not.
@@ -75,7 +81,7 @@ func (*ConsoleSession) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case consolesession.FieldID, consolesession.FieldAccountID:
 			values[i] = new(pulid.ID)
-		case consolesession.FieldTokenHash, consolesession.FieldHint, consolesession.FieldReturnURL:
+		case consolesession.FieldTokenHash, consolesession.FieldHint, consolesession.FieldReturnURL, consolesession.FieldBrandingName, consolesession.FieldBrandingLogoURL, consolesession.FieldBrandingPrimaryColor:
 			values[i] = new(sql.NullString)
 		case consolesession.FieldCreatedAt, consolesession.FieldUpdatedAt, consolesession.FieldExpiresAt, consolesession.FieldRevokedAt:
 			values[i] = new(sql.NullTime)
@@ -144,6 +150,27 @@ func (_m *ConsoleSession) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReturnURL = new(string)
 				*_m.ReturnURL = value.String
+			}
+		case consolesession.FieldBrandingName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field branding_name", values[i])
+			} else if value.Valid {
+				_m.BrandingName = new(string)
+				*_m.BrandingName = value.String
+			}
+		case consolesession.FieldBrandingLogoURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field branding_logo_url", values[i])
+			} else if value.Valid {
+				_m.BrandingLogoURL = new(string)
+				*_m.BrandingLogoURL = value.String
+			}
+		case consolesession.FieldBrandingPrimaryColor:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field branding_primary_color", values[i])
+			} else if value.Valid {
+				_m.BrandingPrimaryColor = new(string)
+				*_m.BrandingPrimaryColor = value.String
 			}
 		case consolesession.FieldExpiresAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -218,6 +245,21 @@ func (_m *ConsoleSession) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReturnURL; v != nil {
 		builder.WriteString("return_url=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandingName; v != nil {
+		builder.WriteString("branding_name=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandingLogoURL; v != nil {
+		builder.WriteString("branding_logo_url=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.BrandingPrimaryColor; v != nil {
+		builder.WriteString("branding_primary_color=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

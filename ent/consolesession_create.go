@@ -92,6 +92,48 @@ func (_c *ConsoleSessionCreate) SetNillableReturnURL(v *string) *ConsoleSessionC
 	return _c
 }
 
+// SetBrandingName sets the "branding_name" field.
+func (_c *ConsoleSessionCreate) SetBrandingName(v string) *ConsoleSessionCreate {
+	_c.mutation.SetBrandingName(v)
+	return _c
+}
+
+// SetNillableBrandingName sets the "branding_name" field if the given value is not nil.
+func (_c *ConsoleSessionCreate) SetNillableBrandingName(v *string) *ConsoleSessionCreate {
+	if v != nil {
+		_c.SetBrandingName(*v)
+	}
+	return _c
+}
+
+// SetBrandingLogoURL sets the "branding_logo_url" field.
+func (_c *ConsoleSessionCreate) SetBrandingLogoURL(v string) *ConsoleSessionCreate {
+	_c.mutation.SetBrandingLogoURL(v)
+	return _c
+}
+
+// SetNillableBrandingLogoURL sets the "branding_logo_url" field if the given value is not nil.
+func (_c *ConsoleSessionCreate) SetNillableBrandingLogoURL(v *string) *ConsoleSessionCreate {
+	if v != nil {
+		_c.SetBrandingLogoURL(*v)
+	}
+	return _c
+}
+
+// SetBrandingPrimaryColor sets the "branding_primary_color" field.
+func (_c *ConsoleSessionCreate) SetBrandingPrimaryColor(v string) *ConsoleSessionCreate {
+	_c.mutation.SetBrandingPrimaryColor(v)
+	return _c
+}
+
+// SetNillableBrandingPrimaryColor sets the "branding_primary_color" field if the given value is not nil.
+func (_c *ConsoleSessionCreate) SetNillableBrandingPrimaryColor(v *string) *ConsoleSessionCreate {
+	if v != nil {
+		_c.SetBrandingPrimaryColor(*v)
+	}
+	return _c
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_c *ConsoleSessionCreate) SetExpiresAt(v time.Time) *ConsoleSessionCreate {
 	_c.mutation.SetExpiresAt(v)
@@ -283,6 +325,18 @@ func (_c *ConsoleSessionCreate) createSpec() (*ConsoleSession, *sqlgraph.CreateS
 		_spec.SetField(consolesession.FieldReturnURL, field.TypeString, value)
 		_node.ReturnURL = &value
 	}
+	if value, ok := _c.mutation.BrandingName(); ok {
+		_spec.SetField(consolesession.FieldBrandingName, field.TypeString, value)
+		_node.BrandingName = &value
+	}
+	if value, ok := _c.mutation.BrandingLogoURL(); ok {
+		_spec.SetField(consolesession.FieldBrandingLogoURL, field.TypeString, value)
+		_node.BrandingLogoURL = &value
+	}
+	if value, ok := _c.mutation.BrandingPrimaryColor(); ok {
+		_spec.SetField(consolesession.FieldBrandingPrimaryColor, field.TypeString, value)
+		_node.BrandingPrimaryColor = &value
+	}
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(consolesession.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = value
@@ -424,6 +478,15 @@ func (u *ConsoleSessionUpsertOne) UpdateNewValues() *ConsoleSessionUpsertOne {
 		}
 		if _, exists := u.create.mutation.ReturnURL(); exists {
 			s.SetIgnore(consolesession.FieldReturnURL)
+		}
+		if _, exists := u.create.mutation.BrandingName(); exists {
+			s.SetIgnore(consolesession.FieldBrandingName)
+		}
+		if _, exists := u.create.mutation.BrandingLogoURL(); exists {
+			s.SetIgnore(consolesession.FieldBrandingLogoURL)
+		}
+		if _, exists := u.create.mutation.BrandingPrimaryColor(); exists {
+			s.SetIgnore(consolesession.FieldBrandingPrimaryColor)
 		}
 		if _, exists := u.create.mutation.ExpiresAt(); exists {
 			s.SetIgnore(consolesession.FieldExpiresAt)
@@ -694,6 +757,15 @@ func (u *ConsoleSessionUpsertBulk) UpdateNewValues() *ConsoleSessionUpsertBulk {
 			}
 			if _, exists := b.mutation.ReturnURL(); exists {
 				s.SetIgnore(consolesession.FieldReturnURL)
+			}
+			if _, exists := b.mutation.BrandingName(); exists {
+				s.SetIgnore(consolesession.FieldBrandingName)
+			}
+			if _, exists := b.mutation.BrandingLogoURL(); exists {
+				s.SetIgnore(consolesession.FieldBrandingLogoURL)
+			}
+			if _, exists := b.mutation.BrandingPrimaryColor(); exists {
+				s.SetIgnore(consolesession.FieldBrandingPrimaryColor)
 			}
 			if _, exists := b.mutation.ExpiresAt(); exists {
 				s.SetIgnore(consolesession.FieldExpiresAt)

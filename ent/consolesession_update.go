@@ -134,6 +134,15 @@ func (_u *ConsoleSessionUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if _u.mutation.ReturnURLCleared() {
 		_spec.ClearField(consolesession.FieldReturnURL, field.TypeString)
 	}
+	if _u.mutation.BrandingNameCleared() {
+		_spec.ClearField(consolesession.FieldBrandingName, field.TypeString)
+	}
+	if _u.mutation.BrandingLogoURLCleared() {
+		_spec.ClearField(consolesession.FieldBrandingLogoURL, field.TypeString)
+	}
+	if _u.mutation.BrandingPrimaryColorCleared() {
+		_spec.ClearField(consolesession.FieldBrandingPrimaryColor, field.TypeString)
+	}
 	if value, ok := _u.mutation.RevokedAt(); ok {
 		_spec.SetField(consolesession.FieldRevokedAt, field.TypeTime, value)
 	}
@@ -296,6 +305,15 @@ func (_u *ConsoleSessionUpdateOne) sqlSave(ctx context.Context) (_node *ConsoleS
 	}
 	if _u.mutation.ReturnURLCleared() {
 		_spec.ClearField(consolesession.FieldReturnURL, field.TypeString)
+	}
+	if _u.mutation.BrandingNameCleared() {
+		_spec.ClearField(consolesession.FieldBrandingName, field.TypeString)
+	}
+	if _u.mutation.BrandingLogoURLCleared() {
+		_spec.ClearField(consolesession.FieldBrandingLogoURL, field.TypeString)
+	}
+	if _u.mutation.BrandingPrimaryColorCleared() {
+		_spec.ClearField(consolesession.FieldBrandingPrimaryColor, field.TypeString)
 	}
 	if value, ok := _u.mutation.RevokedAt(); ok {
 		_spec.SetField(consolesession.FieldRevokedAt, field.TypeTime, value)

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ type EventType struct {
 	Description string `json:"description,omitempty"`
 	// Optional grouping, e.g. nutror.
 	Application *string `json:"application,omitempty"`
+	// An example of this type's data (a JSON object, at most 64 KiB), shown in the catalog and sent by sendTestEvent without data; null if none.
+	Sample json.RawMessage `json:"sample,omitempty"`
 	// Archived types can no longer be subscribed to or published.
 	Archived     bool `json:"archived,omitempty"`
 	selectValues sql.SelectValues
@@ -39,6 +42,8 @@ func (*EventType) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case eventtype.FieldSample:
+			values[i] = new([]byte)
 		case eventtype.FieldID:
 			values[i] = new(pulid.ID)
 		case eventtype.FieldArchived:
@@ -99,6 +104,14 @@ func (_m *EventType) assignValues(columns []string, values []any) error {
 				_m.Application = new(string)
 				*_m.Application = value.String
 			}
+		case eventtype.FieldSample:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field sample", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Sample); err != nil {
+					return fmt.Errorf("unmarshal field sample: %w", err)
+				}
+			}
 		case eventtype.FieldArchived:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field archived", values[i])
@@ -157,6 +170,9 @@ func (_m *EventType) String() string {
 		builder.WriteString("application=")
 		builder.WriteString(*v)
 	}
+	builder.WriteString(", ")
+	builder.WriteString("sample=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Sample))
 	builder.WriteString(", ")
 	builder.WriteString("archived=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Archived))

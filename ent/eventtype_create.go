@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -83,6 +84,12 @@ func (_c *EventTypeCreate) SetNillableApplication(v *string) *EventTypeCreate {
 	if v != nil {
 		_c.SetApplication(*v)
 	}
+	return _c
+}
+
+// SetSample sets the "sample" field.
+func (_c *EventTypeCreate) SetSample(v json.RawMessage) *EventTypeCreate {
+	_c.mutation.SetSample(v)
 	return _c
 }
 
@@ -276,6 +283,10 @@ func (_c *EventTypeCreate) createSpec() (*EventType, *sqlgraph.CreateSpec) {
 		_spec.SetField(eventtype.FieldApplication, field.TypeString, value)
 		_node.Application = &value
 	}
+	if value, ok := _c.mutation.Sample(); ok {
+		_spec.SetField(eventtype.FieldSample, field.TypeJSON, value)
+		_node.Sample = value
+	}
 	if value, ok := _c.mutation.Archived(); ok {
 		_spec.SetField(eventtype.FieldArchived, field.TypeBool, value)
 		_node.Archived = value
@@ -371,6 +382,24 @@ func (u *EventTypeUpsert) UpdateApplication() *EventTypeUpsert {
 // ClearApplication clears the value of the "application" field.
 func (u *EventTypeUpsert) ClearApplication() *EventTypeUpsert {
 	u.SetNull(eventtype.FieldApplication)
+	return u
+}
+
+// SetSample sets the "sample" field.
+func (u *EventTypeUpsert) SetSample(v json.RawMessage) *EventTypeUpsert {
+	u.Set(eventtype.FieldSample, v)
+	return u
+}
+
+// UpdateSample sets the "sample" field to the value that was provided on create.
+func (u *EventTypeUpsert) UpdateSample() *EventTypeUpsert {
+	u.SetExcluded(eventtype.FieldSample)
+	return u
+}
+
+// ClearSample clears the value of the "sample" field.
+func (u *EventTypeUpsert) ClearSample() *EventTypeUpsert {
+	u.SetNull(eventtype.FieldSample)
 	return u
 }
 
@@ -486,6 +515,27 @@ func (u *EventTypeUpsertOne) UpdateApplication() *EventTypeUpsertOne {
 func (u *EventTypeUpsertOne) ClearApplication() *EventTypeUpsertOne {
 	return u.Update(func(s *EventTypeUpsert) {
 		s.ClearApplication()
+	})
+}
+
+// SetSample sets the "sample" field.
+func (u *EventTypeUpsertOne) SetSample(v json.RawMessage) *EventTypeUpsertOne {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.SetSample(v)
+	})
+}
+
+// UpdateSample sets the "sample" field to the value that was provided on create.
+func (u *EventTypeUpsertOne) UpdateSample() *EventTypeUpsertOne {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.UpdateSample()
+	})
+}
+
+// ClearSample clears the value of the "sample" field.
+func (u *EventTypeUpsertOne) ClearSample() *EventTypeUpsertOne {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.ClearSample()
 	})
 }
 
@@ -770,6 +820,27 @@ func (u *EventTypeUpsertBulk) UpdateApplication() *EventTypeUpsertBulk {
 func (u *EventTypeUpsertBulk) ClearApplication() *EventTypeUpsertBulk {
 	return u.Update(func(s *EventTypeUpsert) {
 		s.ClearApplication()
+	})
+}
+
+// SetSample sets the "sample" field.
+func (u *EventTypeUpsertBulk) SetSample(v json.RawMessage) *EventTypeUpsertBulk {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.SetSample(v)
+	})
+}
+
+// UpdateSample sets the "sample" field to the value that was provided on create.
+func (u *EventTypeUpsertBulk) UpdateSample() *EventTypeUpsertBulk {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.UpdateSample()
+	})
+}
+
+// ClearSample clears the value of the "sample" field.
+func (u *EventTypeUpsertBulk) ClearSample() *EventTypeUpsertBulk {
+	return u.Update(func(s *EventTypeUpsert) {
+		s.ClearSample()
 	})
 }
 

@@ -4,12 +4,14 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/ferryhq/ferry/ent/eventtype"
 	"github.com/ferryhq/ferry/ent/predicate"
@@ -66,6 +68,24 @@ func (_u *EventTypeUpdate) SetNillableApplication(v *string) *EventTypeUpdate {
 // ClearApplication clears the value of the "application" field.
 func (_u *EventTypeUpdate) ClearApplication() *EventTypeUpdate {
 	_u.mutation.ClearApplication()
+	return _u
+}
+
+// SetSample sets the "sample" field.
+func (_u *EventTypeUpdate) SetSample(v json.RawMessage) *EventTypeUpdate {
+	_u.mutation.SetSample(v)
+	return _u
+}
+
+// AppendSample appends value to the "sample" field.
+func (_u *EventTypeUpdate) AppendSample(v json.RawMessage) *EventTypeUpdate {
+	_u.mutation.AppendSample(v)
+	return _u
+}
+
+// ClearSample clears the value of the "sample" field.
+func (_u *EventTypeUpdate) ClearSample() *EventTypeUpdate {
+	_u.mutation.ClearSample()
 	return _u
 }
 
@@ -175,6 +195,17 @@ func (_u *EventTypeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ApplicationCleared() {
 		_spec.ClearField(eventtype.FieldApplication, field.TypeString)
 	}
+	if value, ok := _u.mutation.Sample(); ok {
+		_spec.SetField(eventtype.FieldSample, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSample(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, eventtype.FieldSample, value)
+		})
+	}
+	if _u.mutation.SampleCleared() {
+		_spec.ClearField(eventtype.FieldSample, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Archived(); ok {
 		_spec.SetField(eventtype.FieldArchived, field.TypeBool, value)
 	}
@@ -237,6 +268,24 @@ func (_u *EventTypeUpdateOne) SetNillableApplication(v *string) *EventTypeUpdate
 // ClearApplication clears the value of the "application" field.
 func (_u *EventTypeUpdateOne) ClearApplication() *EventTypeUpdateOne {
 	_u.mutation.ClearApplication()
+	return _u
+}
+
+// SetSample sets the "sample" field.
+func (_u *EventTypeUpdateOne) SetSample(v json.RawMessage) *EventTypeUpdateOne {
+	_u.mutation.SetSample(v)
+	return _u
+}
+
+// AppendSample appends value to the "sample" field.
+func (_u *EventTypeUpdateOne) AppendSample(v json.RawMessage) *EventTypeUpdateOne {
+	_u.mutation.AppendSample(v)
+	return _u
+}
+
+// ClearSample clears the value of the "sample" field.
+func (_u *EventTypeUpdateOne) ClearSample() *EventTypeUpdateOne {
+	_u.mutation.ClearSample()
 	return _u
 }
 
@@ -375,6 +424,17 @@ func (_u *EventTypeUpdateOne) sqlSave(ctx context.Context) (_node *EventType, er
 	}
 	if _u.mutation.ApplicationCleared() {
 		_spec.ClearField(eventtype.FieldApplication, field.TypeString)
+	}
+	if value, ok := _u.mutation.Sample(); ok {
+		_spec.SetField(eventtype.FieldSample, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedSample(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, eventtype.FieldSample, value)
+		})
+	}
+	if _u.mutation.SampleCleared() {
+		_spec.ClearField(eventtype.FieldSample, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Archived(); ok {
 		_spec.SetField(eventtype.FieldArchived, field.TypeBool, value)

@@ -1098,6 +1098,11 @@ func (_q *EventTypeQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, eventtype.FieldApplication)
 				fieldSeen[eventtype.FieldApplication] = struct{}{}
 			}
+		case "sample":
+			if _, ok := fieldSeen[eventtype.FieldSample]; !ok {
+				selectedFields = append(selectedFields, eventtype.FieldSample)
+				fieldSeen[eventtype.FieldSample] = struct{}{}
+			}
 		case "archived":
 			if _, ok := fieldSeen[eventtype.FieldArchived]; !ok {
 				selectedFields = append(selectedFields, eventtype.FieldArchived)

@@ -2811,24 +2811,27 @@ func (m *ConfigurationMutation) ResetEdge(name string) error {
 // ConsoleSessionMutation represents an operation that mutates the ConsoleSession nodes in the graph.
 type ConsoleSessionMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *pulid.ID
-	created_at         *time.Time
-	updated_at         *time.Time
-	token_hash         *string
-	hint               *string
-	capabilities       *[]viewer.Capability
-	appendcapabilities []viewer.Capability
-	return_url         *string
-	expires_at         *time.Time
-	revoked_at         *time.Time
-	clearedFields      map[string]struct{}
-	account            *pulid.ID
-	clearedaccount     bool
-	done               bool
-	oldValue           func(context.Context) (*ConsoleSession, error)
-	predicates         []predicate.ConsoleSession
+	op                     Op
+	typ                    string
+	id                     *pulid.ID
+	created_at             *time.Time
+	updated_at             *time.Time
+	token_hash             *string
+	hint                   *string
+	capabilities           *[]viewer.Capability
+	appendcapabilities     []viewer.Capability
+	return_url             *string
+	branding_name          *string
+	branding_logo_url      *string
+	branding_primary_color *string
+	expires_at             *time.Time
+	revoked_at             *time.Time
+	clearedFields          map[string]struct{}
+	account                *pulid.ID
+	clearedaccount         bool
+	done                   bool
+	oldValue               func(context.Context) (*ConsoleSession, error)
+	predicates             []predicate.ConsoleSession
 }
 
 var _ ent.Mutation = (*ConsoleSessionMutation)(nil)
@@ -3215,6 +3218,153 @@ func (m *ConsoleSessionMutation) ResetReturnURL() {
 	delete(m.clearedFields, consolesession.FieldReturnURL)
 }
 
+// SetBrandingName sets the "branding_name" field.
+func (m *ConsoleSessionMutation) SetBrandingName(s string) {
+	m.branding_name = &s
+}
+
+// BrandingName returns the value of the "branding_name" field in the mutation.
+func (m *ConsoleSessionMutation) BrandingName() (r string, exists bool) {
+	v := m.branding_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandingName returns the old "branding_name" field's value of the ConsoleSession entity.
+// If the ConsoleSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsoleSessionMutation) OldBrandingName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandingName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandingName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandingName: %w", err)
+	}
+	return oldValue.BrandingName, nil
+}
+
+// ClearBrandingName clears the value of the "branding_name" field.
+func (m *ConsoleSessionMutation) ClearBrandingName() {
+	m.branding_name = nil
+	m.clearedFields[consolesession.FieldBrandingName] = struct{}{}
+}
+
+// BrandingNameCleared returns if the "branding_name" field was cleared in this mutation.
+func (m *ConsoleSessionMutation) BrandingNameCleared() bool {
+	_, ok := m.clearedFields[consolesession.FieldBrandingName]
+	return ok
+}
+
+// ResetBrandingName resets all changes to the "branding_name" field.
+func (m *ConsoleSessionMutation) ResetBrandingName() {
+	m.branding_name = nil
+	delete(m.clearedFields, consolesession.FieldBrandingName)
+}
+
+// SetBrandingLogoURL sets the "branding_logo_url" field.
+func (m *ConsoleSessionMutation) SetBrandingLogoURL(s string) {
+	m.branding_logo_url = &s
+}
+
+// BrandingLogoURL returns the value of the "branding_logo_url" field in the mutation.
+func (m *ConsoleSessionMutation) BrandingLogoURL() (r string, exists bool) {
+	v := m.branding_logo_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandingLogoURL returns the old "branding_logo_url" field's value of the ConsoleSession entity.
+// If the ConsoleSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsoleSessionMutation) OldBrandingLogoURL(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandingLogoURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandingLogoURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandingLogoURL: %w", err)
+	}
+	return oldValue.BrandingLogoURL, nil
+}
+
+// ClearBrandingLogoURL clears the value of the "branding_logo_url" field.
+func (m *ConsoleSessionMutation) ClearBrandingLogoURL() {
+	m.branding_logo_url = nil
+	m.clearedFields[consolesession.FieldBrandingLogoURL] = struct{}{}
+}
+
+// BrandingLogoURLCleared returns if the "branding_logo_url" field was cleared in this mutation.
+func (m *ConsoleSessionMutation) BrandingLogoURLCleared() bool {
+	_, ok := m.clearedFields[consolesession.FieldBrandingLogoURL]
+	return ok
+}
+
+// ResetBrandingLogoURL resets all changes to the "branding_logo_url" field.
+func (m *ConsoleSessionMutation) ResetBrandingLogoURL() {
+	m.branding_logo_url = nil
+	delete(m.clearedFields, consolesession.FieldBrandingLogoURL)
+}
+
+// SetBrandingPrimaryColor sets the "branding_primary_color" field.
+func (m *ConsoleSessionMutation) SetBrandingPrimaryColor(s string) {
+	m.branding_primary_color = &s
+}
+
+// BrandingPrimaryColor returns the value of the "branding_primary_color" field in the mutation.
+func (m *ConsoleSessionMutation) BrandingPrimaryColor() (r string, exists bool) {
+	v := m.branding_primary_color
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBrandingPrimaryColor returns the old "branding_primary_color" field's value of the ConsoleSession entity.
+// If the ConsoleSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsoleSessionMutation) OldBrandingPrimaryColor(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBrandingPrimaryColor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBrandingPrimaryColor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBrandingPrimaryColor: %w", err)
+	}
+	return oldValue.BrandingPrimaryColor, nil
+}
+
+// ClearBrandingPrimaryColor clears the value of the "branding_primary_color" field.
+func (m *ConsoleSessionMutation) ClearBrandingPrimaryColor() {
+	m.branding_primary_color = nil
+	m.clearedFields[consolesession.FieldBrandingPrimaryColor] = struct{}{}
+}
+
+// BrandingPrimaryColorCleared returns if the "branding_primary_color" field was cleared in this mutation.
+func (m *ConsoleSessionMutation) BrandingPrimaryColorCleared() bool {
+	_, ok := m.clearedFields[consolesession.FieldBrandingPrimaryColor]
+	return ok
+}
+
+// ResetBrandingPrimaryColor resets all changes to the "branding_primary_color" field.
+func (m *ConsoleSessionMutation) ResetBrandingPrimaryColor() {
+	m.branding_primary_color = nil
+	delete(m.clearedFields, consolesession.FieldBrandingPrimaryColor)
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (m *ConsoleSessionMutation) SetExpiresAt(t time.Time) {
 	m.expires_at = &t
@@ -3361,7 +3511,7 @@ func (m *ConsoleSessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsoleSessionMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, consolesession.FieldCreatedAt)
 	}
@@ -3382,6 +3532,15 @@ func (m *ConsoleSessionMutation) Fields() []string {
 	}
 	if m.return_url != nil {
 		fields = append(fields, consolesession.FieldReturnURL)
+	}
+	if m.branding_name != nil {
+		fields = append(fields, consolesession.FieldBrandingName)
+	}
+	if m.branding_logo_url != nil {
+		fields = append(fields, consolesession.FieldBrandingLogoURL)
+	}
+	if m.branding_primary_color != nil {
+		fields = append(fields, consolesession.FieldBrandingPrimaryColor)
 	}
 	if m.expires_at != nil {
 		fields = append(fields, consolesession.FieldExpiresAt)
@@ -3411,6 +3570,12 @@ func (m *ConsoleSessionMutation) Field(name string) (ent.Value, bool) {
 		return m.Capabilities()
 	case consolesession.FieldReturnURL:
 		return m.ReturnURL()
+	case consolesession.FieldBrandingName:
+		return m.BrandingName()
+	case consolesession.FieldBrandingLogoURL:
+		return m.BrandingLogoURL()
+	case consolesession.FieldBrandingPrimaryColor:
+		return m.BrandingPrimaryColor()
 	case consolesession.FieldExpiresAt:
 		return m.ExpiresAt()
 	case consolesession.FieldRevokedAt:
@@ -3438,6 +3603,12 @@ func (m *ConsoleSessionMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldCapabilities(ctx)
 	case consolesession.FieldReturnURL:
 		return m.OldReturnURL(ctx)
+	case consolesession.FieldBrandingName:
+		return m.OldBrandingName(ctx)
+	case consolesession.FieldBrandingLogoURL:
+		return m.OldBrandingLogoURL(ctx)
+	case consolesession.FieldBrandingPrimaryColor:
+		return m.OldBrandingPrimaryColor(ctx)
 	case consolesession.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
 	case consolesession.FieldRevokedAt:
@@ -3500,6 +3671,27 @@ func (m *ConsoleSessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReturnURL(v)
 		return nil
+	case consolesession.FieldBrandingName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandingName(v)
+		return nil
+	case consolesession.FieldBrandingLogoURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandingLogoURL(v)
+		return nil
+	case consolesession.FieldBrandingPrimaryColor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBrandingPrimaryColor(v)
+		return nil
 	case consolesession.FieldExpiresAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -3547,6 +3739,15 @@ func (m *ConsoleSessionMutation) ClearedFields() []string {
 	if m.FieldCleared(consolesession.FieldReturnURL) {
 		fields = append(fields, consolesession.FieldReturnURL)
 	}
+	if m.FieldCleared(consolesession.FieldBrandingName) {
+		fields = append(fields, consolesession.FieldBrandingName)
+	}
+	if m.FieldCleared(consolesession.FieldBrandingLogoURL) {
+		fields = append(fields, consolesession.FieldBrandingLogoURL)
+	}
+	if m.FieldCleared(consolesession.FieldBrandingPrimaryColor) {
+		fields = append(fields, consolesession.FieldBrandingPrimaryColor)
+	}
 	if m.FieldCleared(consolesession.FieldRevokedAt) {
 		fields = append(fields, consolesession.FieldRevokedAt)
 	}
@@ -3566,6 +3767,15 @@ func (m *ConsoleSessionMutation) ClearField(name string) error {
 	switch name {
 	case consolesession.FieldReturnURL:
 		m.ClearReturnURL()
+		return nil
+	case consolesession.FieldBrandingName:
+		m.ClearBrandingName()
+		return nil
+	case consolesession.FieldBrandingLogoURL:
+		m.ClearBrandingLogoURL()
+		return nil
+	case consolesession.FieldBrandingPrimaryColor:
+		m.ClearBrandingPrimaryColor()
 		return nil
 	case consolesession.FieldRevokedAt:
 		m.ClearRevokedAt()
@@ -3598,6 +3808,15 @@ func (m *ConsoleSessionMutation) ResetField(name string) error {
 		return nil
 	case consolesession.FieldReturnURL:
 		m.ResetReturnURL()
+		return nil
+	case consolesession.FieldBrandingName:
+		m.ResetBrandingName()
+		return nil
+	case consolesession.FieldBrandingLogoURL:
+		m.ResetBrandingLogoURL()
+		return nil
+	case consolesession.FieldBrandingPrimaryColor:
+		m.ResetBrandingPrimaryColor()
 		return nil
 	case consolesession.FieldExpiresAt:
 		m.ResetExpiresAt()
@@ -7483,6 +7702,8 @@ type EventTypeMutation struct {
 	name          *string
 	description   *string
 	application   *string
+	sample        *json.RawMessage
+	appendsample  json.RawMessage
 	archived      *bool
 	clearedFields map[string]struct{}
 	done          bool
@@ -7787,6 +8008,71 @@ func (m *EventTypeMutation) ResetApplication() {
 	delete(m.clearedFields, eventtype.FieldApplication)
 }
 
+// SetSample sets the "sample" field.
+func (m *EventTypeMutation) SetSample(jm json.RawMessage) {
+	m.sample = &jm
+	m.appendsample = nil
+}
+
+// Sample returns the value of the "sample" field in the mutation.
+func (m *EventTypeMutation) Sample() (r json.RawMessage, exists bool) {
+	v := m.sample
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSample returns the old "sample" field's value of the EventType entity.
+// If the EventType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventTypeMutation) OldSample(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSample is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSample requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSample: %w", err)
+	}
+	return oldValue.Sample, nil
+}
+
+// AppendSample adds jm to the "sample" field.
+func (m *EventTypeMutation) AppendSample(jm json.RawMessage) {
+	m.appendsample = append(m.appendsample, jm...)
+}
+
+// AppendedSample returns the list of values that were appended to the "sample" field in this mutation.
+func (m *EventTypeMutation) AppendedSample() (json.RawMessage, bool) {
+	if len(m.appendsample) == 0 {
+		return nil, false
+	}
+	return m.appendsample, true
+}
+
+// ClearSample clears the value of the "sample" field.
+func (m *EventTypeMutation) ClearSample() {
+	m.sample = nil
+	m.appendsample = nil
+	m.clearedFields[eventtype.FieldSample] = struct{}{}
+}
+
+// SampleCleared returns if the "sample" field was cleared in this mutation.
+func (m *EventTypeMutation) SampleCleared() bool {
+	_, ok := m.clearedFields[eventtype.FieldSample]
+	return ok
+}
+
+// ResetSample resets all changes to the "sample" field.
+func (m *EventTypeMutation) ResetSample() {
+	m.sample = nil
+	m.appendsample = nil
+	delete(m.clearedFields, eventtype.FieldSample)
+}
+
 // SetArchived sets the "archived" field.
 func (m *EventTypeMutation) SetArchived(b bool) {
 	m.archived = &b
@@ -7857,7 +8143,7 @@ func (m *EventTypeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventTypeMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, eventtype.FieldCreatedAt)
 	}
@@ -7872,6 +8158,9 @@ func (m *EventTypeMutation) Fields() []string {
 	}
 	if m.application != nil {
 		fields = append(fields, eventtype.FieldApplication)
+	}
+	if m.sample != nil {
+		fields = append(fields, eventtype.FieldSample)
 	}
 	if m.archived != nil {
 		fields = append(fields, eventtype.FieldArchived)
@@ -7894,6 +8183,8 @@ func (m *EventTypeMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case eventtype.FieldApplication:
 		return m.Application()
+	case eventtype.FieldSample:
+		return m.Sample()
 	case eventtype.FieldArchived:
 		return m.Archived()
 	}
@@ -7915,6 +8206,8 @@ func (m *EventTypeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDescription(ctx)
 	case eventtype.FieldApplication:
 		return m.OldApplication(ctx)
+	case eventtype.FieldSample:
+		return m.OldSample(ctx)
 	case eventtype.FieldArchived:
 		return m.OldArchived(ctx)
 	}
@@ -7961,6 +8254,13 @@ func (m *EventTypeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetApplication(v)
 		return nil
+	case eventtype.FieldSample:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSample(v)
+		return nil
 	case eventtype.FieldArchived:
 		v, ok := value.(bool)
 		if !ok {
@@ -8001,6 +8301,9 @@ func (m *EventTypeMutation) ClearedFields() []string {
 	if m.FieldCleared(eventtype.FieldApplication) {
 		fields = append(fields, eventtype.FieldApplication)
 	}
+	if m.FieldCleared(eventtype.FieldSample) {
+		fields = append(fields, eventtype.FieldSample)
+	}
 	return fields
 }
 
@@ -8017,6 +8320,9 @@ func (m *EventTypeMutation) ClearField(name string) error {
 	switch name {
 	case eventtype.FieldApplication:
 		m.ClearApplication()
+		return nil
+	case eventtype.FieldSample:
+		m.ClearSample()
 		return nil
 	}
 	return fmt.Errorf("unknown EventType nullable field %s", name)
@@ -8040,6 +8346,9 @@ func (m *EventTypeMutation) ResetField(name string) error {
 		return nil
 	case eventtype.FieldApplication:
 		m.ResetApplication()
+		return nil
+	case eventtype.FieldSample:
+		m.ResetSample()
 		return nil
 	case eventtype.FieldArchived:
 		m.ResetArchived()

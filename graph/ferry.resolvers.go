@@ -194,20 +194,23 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	if !ok {
 		return nil, viewer.ErrUnauthenticated
 	}
+	defaults := r.Branding
 	if v.Role != viewer.RoleAccount {
-		return &model.Viewer{Role: model.RoleAdmin, Capabilities: viewer.AllCapabilities}, nil
+		return &model.Viewer{Role: model.RoleAdmin, Capabilities: viewer.AllCapabilities, Branding: &defaults}, nil
 	}
 	acc, err := r.Client.Account.Get(ctx, v.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	out := &model.Viewer{Role: model.RoleAccount, Account: acc, Capabilities: viewer.AllCapabilities}
+	out := &model.Viewer{Role: model.RoleAccount, Account: acc, Capabilities: viewer.AllCapabilities, Branding: &defaults}
 	if v.IsSession() {
 		s, err := r.Client.ConsoleSession.Get(ctx, v.SessionID)
 		if err != nil {
 			return nil, err
 		}
 		out.Capabilities, out.ConsoleSession, out.ReturnURL, out.ExpiresAt = s.Capabilities, s, s.ReturnURL, &s.ExpiresAt
+		b := accounts.SessionBranding(s).Or(r.Branding)
+		out.Branding = &b
 	}
 	return out, nil
 }

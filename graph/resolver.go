@@ -8,6 +8,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/graph/generated"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/branding"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/keys"
 	"github.com/ferryhq/ferry/internal/live"
@@ -32,6 +33,9 @@ type Resolver struct {
 	// PublicURL (FERRY_PUBLIC_URL) is the base of console session URLs;
 	// "" uses the request's own scheme and host.
 	PublicURL string
+	// Branding (FERRY_CONSOLE_*) is the console's look where a console
+	// session sets none.
+	Branding branding.Branding
 }
 
 // NewSchema builds the executable schema around r.

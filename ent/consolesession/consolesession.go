@@ -30,6 +30,12 @@ const (
 	FieldCapabilities = "capabilities"
 	// FieldReturnURL holds the string denoting the return_url field in the database.
 	FieldReturnURL = "return_url"
+	// FieldBrandingName holds the string denoting the branding_name field in the database.
+	FieldBrandingName = "branding_name"
+	// FieldBrandingLogoURL holds the string denoting the branding_logo_url field in the database.
+	FieldBrandingLogoURL = "branding_logo_url"
+	// FieldBrandingPrimaryColor holds the string denoting the branding_primary_color field in the database.
+	FieldBrandingPrimaryColor = "branding_primary_color"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
@@ -57,6 +63,9 @@ var Columns = []string{
 	FieldHint,
 	FieldCapabilities,
 	FieldReturnURL,
+	FieldBrandingName,
+	FieldBrandingLogoURL,
+	FieldBrandingPrimaryColor,
 	FieldExpiresAt,
 	FieldRevokedAt,
 }
@@ -127,6 +136,21 @@ func ByHint(opts ...sql.OrderTermOption) OrderOption {
 // ByReturnURL orders the results by the return_url field.
 func ByReturnURL(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReturnURL, opts...).ToFunc()
+}
+
+// ByBrandingName orders the results by the branding_name field.
+func ByBrandingName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandingName, opts...).ToFunc()
+}
+
+// ByBrandingLogoURL orders the results by the branding_logo_url field.
+func ByBrandingLogoURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandingLogoURL, opts...).ToFunc()
+}
+
+// ByBrandingPrimaryColor orders the results by the branding_primary_color field.
+func ByBrandingPrimaryColor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBrandingPrimaryColor, opts...).ToFunc()
 }
 
 // ByExpiresAt orders the results by the expires_at field.

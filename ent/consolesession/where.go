@@ -86,6 +86,21 @@ func ReturnURL(v string) predicate.ConsoleSession {
 	return predicate.ConsoleSession(sql.FieldEQ(FieldReturnURL, v))
 }
 
+// BrandingName applies equality check predicate on the "branding_name" field. It's identical to BrandingNameEQ.
+func BrandingName(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingName, v))
+}
+
+// BrandingLogoURL applies equality check predicate on the "branding_logo_url" field. It's identical to BrandingLogoURLEQ.
+func BrandingLogoURL(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingLogoURL, v))
+}
+
+// BrandingPrimaryColor applies equality check predicate on the "branding_primary_color" field. It's identical to BrandingPrimaryColorEQ.
+func BrandingPrimaryColor(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingPrimaryColor, v))
+}
+
 // ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
 func ExpiresAt(v time.Time) predicate.ConsoleSession {
 	return predicate.ConsoleSession(sql.FieldEQ(FieldExpiresAt, v))
@@ -449,6 +464,231 @@ func ReturnURLEqualFold(v string) predicate.ConsoleSession {
 // ReturnURLContainsFold applies the ContainsFold predicate on the "return_url" field.
 func ReturnURLContainsFold(v string) predicate.ConsoleSession {
 	return predicate.ConsoleSession(sql.FieldContainsFold(FieldReturnURL, v))
+}
+
+// BrandingNameEQ applies the EQ predicate on the "branding_name" field.
+func BrandingNameEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingName, v))
+}
+
+// BrandingNameNEQ applies the NEQ predicate on the "branding_name" field.
+func BrandingNameNEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNEQ(FieldBrandingName, v))
+}
+
+// BrandingNameIn applies the In predicate on the "branding_name" field.
+func BrandingNameIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIn(FieldBrandingName, vs...))
+}
+
+// BrandingNameNotIn applies the NotIn predicate on the "branding_name" field.
+func BrandingNameNotIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotIn(FieldBrandingName, vs...))
+}
+
+// BrandingNameGT applies the GT predicate on the "branding_name" field.
+func BrandingNameGT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGT(FieldBrandingName, v))
+}
+
+// BrandingNameGTE applies the GTE predicate on the "branding_name" field.
+func BrandingNameGTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGTE(FieldBrandingName, v))
+}
+
+// BrandingNameLT applies the LT predicate on the "branding_name" field.
+func BrandingNameLT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLT(FieldBrandingName, v))
+}
+
+// BrandingNameLTE applies the LTE predicate on the "branding_name" field.
+func BrandingNameLTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLTE(FieldBrandingName, v))
+}
+
+// BrandingNameContains applies the Contains predicate on the "branding_name" field.
+func BrandingNameContains(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContains(FieldBrandingName, v))
+}
+
+// BrandingNameHasPrefix applies the HasPrefix predicate on the "branding_name" field.
+func BrandingNameHasPrefix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasPrefix(FieldBrandingName, v))
+}
+
+// BrandingNameHasSuffix applies the HasSuffix predicate on the "branding_name" field.
+func BrandingNameHasSuffix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasSuffix(FieldBrandingName, v))
+}
+
+// BrandingNameIsNil applies the IsNil predicate on the "branding_name" field.
+func BrandingNameIsNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIsNull(FieldBrandingName))
+}
+
+// BrandingNameNotNil applies the NotNil predicate on the "branding_name" field.
+func BrandingNameNotNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotNull(FieldBrandingName))
+}
+
+// BrandingNameEqualFold applies the EqualFold predicate on the "branding_name" field.
+func BrandingNameEqualFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEqualFold(FieldBrandingName, v))
+}
+
+// BrandingNameContainsFold applies the ContainsFold predicate on the "branding_name" field.
+func BrandingNameContainsFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContainsFold(FieldBrandingName, v))
+}
+
+// BrandingLogoURLEQ applies the EQ predicate on the "branding_logo_url" field.
+func BrandingLogoURLEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLNEQ applies the NEQ predicate on the "branding_logo_url" field.
+func BrandingLogoURLNEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNEQ(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLIn applies the In predicate on the "branding_logo_url" field.
+func BrandingLogoURLIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIn(FieldBrandingLogoURL, vs...))
+}
+
+// BrandingLogoURLNotIn applies the NotIn predicate on the "branding_logo_url" field.
+func BrandingLogoURLNotIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotIn(FieldBrandingLogoURL, vs...))
+}
+
+// BrandingLogoURLGT applies the GT predicate on the "branding_logo_url" field.
+func BrandingLogoURLGT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGT(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLGTE applies the GTE predicate on the "branding_logo_url" field.
+func BrandingLogoURLGTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGTE(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLLT applies the LT predicate on the "branding_logo_url" field.
+func BrandingLogoURLLT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLT(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLLTE applies the LTE predicate on the "branding_logo_url" field.
+func BrandingLogoURLLTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLTE(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLContains applies the Contains predicate on the "branding_logo_url" field.
+func BrandingLogoURLContains(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContains(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLHasPrefix applies the HasPrefix predicate on the "branding_logo_url" field.
+func BrandingLogoURLHasPrefix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasPrefix(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLHasSuffix applies the HasSuffix predicate on the "branding_logo_url" field.
+func BrandingLogoURLHasSuffix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasSuffix(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLIsNil applies the IsNil predicate on the "branding_logo_url" field.
+func BrandingLogoURLIsNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIsNull(FieldBrandingLogoURL))
+}
+
+// BrandingLogoURLNotNil applies the NotNil predicate on the "branding_logo_url" field.
+func BrandingLogoURLNotNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotNull(FieldBrandingLogoURL))
+}
+
+// BrandingLogoURLEqualFold applies the EqualFold predicate on the "branding_logo_url" field.
+func BrandingLogoURLEqualFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEqualFold(FieldBrandingLogoURL, v))
+}
+
+// BrandingLogoURLContainsFold applies the ContainsFold predicate on the "branding_logo_url" field.
+func BrandingLogoURLContainsFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContainsFold(FieldBrandingLogoURL, v))
+}
+
+// BrandingPrimaryColorEQ applies the EQ predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEQ(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorNEQ applies the NEQ predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorNEQ(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNEQ(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorIn applies the In predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIn(FieldBrandingPrimaryColor, vs...))
+}
+
+// BrandingPrimaryColorNotIn applies the NotIn predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorNotIn(vs ...string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotIn(FieldBrandingPrimaryColor, vs...))
+}
+
+// BrandingPrimaryColorGT applies the GT predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorGT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGT(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorGTE applies the GTE predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorGTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldGTE(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorLT applies the LT predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorLT(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLT(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorLTE applies the LTE predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorLTE(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldLTE(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorContains applies the Contains predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorContains(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContains(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorHasPrefix applies the HasPrefix predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorHasPrefix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasPrefix(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorHasSuffix applies the HasSuffix predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorHasSuffix(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldHasSuffix(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorIsNil applies the IsNil predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorIsNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldIsNull(FieldBrandingPrimaryColor))
+}
+
+// BrandingPrimaryColorNotNil applies the NotNil predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorNotNil() predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldNotNull(FieldBrandingPrimaryColor))
+}
+
+// BrandingPrimaryColorEqualFold applies the EqualFold predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorEqualFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldEqualFold(FieldBrandingPrimaryColor, v))
+}
+
+// BrandingPrimaryColorContainsFold applies the ContainsFold predicate on the "branding_primary_color" field.
+func BrandingPrimaryColorContainsFold(v string) predicate.ConsoleSession {
+	return predicate.ConsoleSession(sql.FieldContainsFold(FieldBrandingPrimaryColor, v))
 }
 
 // ExpiresAtEQ applies the EQ predicate on the "expires_at" field.

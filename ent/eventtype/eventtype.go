@@ -25,6 +25,8 @@ const (
 	FieldDescription = "description"
 	// FieldApplication holds the string denoting the application field in the database.
 	FieldApplication = "application"
+	// FieldSample holds the string denoting the sample field in the database.
+	FieldSample = "sample"
 	// FieldArchived holds the string denoting the archived field in the database.
 	FieldArchived = "archived"
 	// Table holds the table name of the eventtype in the database.
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldName,
 	FieldDescription,
 	FieldApplication,
+	FieldSample,
 	FieldArchived,
 }
 

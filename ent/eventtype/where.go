@@ -370,6 +370,16 @@ func ApplicationContainsFold(v string) predicate.EventType {
 	return predicate.EventType(sql.FieldContainsFold(FieldApplication, v))
 }
 
+// SampleIsNil applies the IsNil predicate on the "sample" field.
+func SampleIsNil() predicate.EventType {
+	return predicate.EventType(sql.FieldIsNull(FieldSample))
+}
+
+// SampleNotNil applies the NotNil predicate on the "sample" field.
+func SampleNotNil() predicate.EventType {
+	return predicate.EventType(sql.FieldNotNull(FieldSample))
+}
+
 // ArchivedEQ applies the EQ predicate on the "archived" field.
 func ArchivedEQ(v bool) predicate.EventType {
 	return predicate.EventType(sql.FieldEQ(FieldArchived, v))

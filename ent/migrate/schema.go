@@ -114,6 +114,9 @@ var (
 		{Name: "hint", Type: field.TypeString},
 		{Name: "capabilities", Type: field.TypeJSON},
 		{Name: "return_url", Type: field.TypeString, Nullable: true},
+		{Name: "branding_name", Type: field.TypeString, Nullable: true},
+		{Name: "branding_logo_url", Type: field.TypeString, Nullable: true},
+		{Name: "branding_primary_color", Type: field.TypeString, Nullable: true},
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeString, Size: 40},
@@ -126,7 +129,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "console_sessions_accounts_account",
-				Columns:    []*schema.Column{ConsoleSessionsColumns[9]},
+				Columns:    []*schema.Column{ConsoleSessionsColumns[12]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -135,7 +138,7 @@ var (
 			{
 				Name:    "consolesession_account_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConsoleSessionsColumns[9], ConsoleSessionsColumns[1]},
+				Columns: []*schema.Column{ConsoleSessionsColumns[12], ConsoleSessionsColumns[1]},
 			},
 		},
 	}
@@ -318,6 +321,7 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 128},
 		{Name: "description", Type: field.TypeString, Size: 2000, Default: ""},
 		{Name: "application", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "sample", Type: field.TypeJSON, Nullable: true},
 		{Name: "archived", Type: field.TypeBool, Default: false},
 	}
 	// EventTypesTable holds the schema information for the "event_types" table.

@@ -427,7 +427,7 @@ func init() {
 	// eventtype.ApplicationValidator is a validator for the "application" field. It is called by the builders before save.
 	eventtype.ApplicationValidator = eventtypeDescApplication.Validators[0].(func(string) error)
 	// eventtypeDescArchived is the schema descriptor for archived field.
-	eventtypeDescArchived := eventtypeFields[3].Descriptor()
+	eventtypeDescArchived := eventtypeFields[4].Descriptor()
 	// eventtype.DefaultArchived holds the default value on creation for the archived field.
 	eventtype.DefaultArchived = eventtypeDescArchived.Default.(bool)
 	// eventtypeDescID is the schema descriptor for id field.

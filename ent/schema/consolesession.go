@@ -35,6 +35,17 @@ func (ConsoleSession) Fields() []ent.Field {
 		field.String("return_url").Optional().Nillable().Immutable().
 			Comment("Where the console sends the customer back when the session ends; null if none.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		// The operator's branding of this session's console; each null
+		// falls back to FERRY_CONSOLE_* (Viewer.branding).
+		field.String("branding_name").Optional().Nillable().Immutable().
+			Comment("The console's displayed name for this session; null uses FERRY_CONSOLE_NAME.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("branding_logo_url").Optional().Nillable().Immutable().
+			Comment("The console's logo (https:// or data:image/… URL) for this session; null uses FERRY_CONSOLE_LOGO_URL.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("branding_primary_color").Optional().Nillable().Immutable().
+			Comment("The console's primary colour (#rrggbb) for this session; null uses FERRY_CONSOLE_PRIMARY_COLOR.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("expires_at").Immutable().
 			Comment("When the session ends; its token is UNAUTHENTICATED from then on."),
 		field.Time("revoked_at").Optional().Nillable().

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"encoding/json"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -28,6 +30,9 @@ func (EventType) Fields() []ent.Field {
 			Comment("What the event means and when it is sent, at most 2000 characters."),
 		field.String("application").Optional().Nillable().MaxRuneLen(128).
 			Comment("Optional grouping, e.g. nutror."),
+		field.JSON("sample", json.RawMessage{}).Optional().
+			Comment("An example of this type's data (a JSON object, at most 64 KiB), shown in the catalog and sent by sendTestEvent without data; null if none.").
+			Annotations(entgql.Type("JSON")),
 		field.Bool("archived").Default(false).
 			Comment("Archived types can no longer be subscribed to or published."),
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/graph/model"
 	"github.com/ferryhq/ferry/graph/scalars"
 	"github.com/ferryhq/ferry/internal/accounts"
+	"github.com/ferryhq/ferry/internal/branding"
 	"github.com/ferryhq/ferry/internal/catalog"
 	"github.com/ferryhq/ferry/internal/configs"
 	"github.com/ferryhq/ferry/internal/history"
@@ -124,6 +125,12 @@ type ComplexityRoot struct {
 	ConfigurationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConsoleBranding struct {
+		LogoURL      func(childComplexity int) int
+		Name         func(childComplexity int) int
+		PrimaryColor func(childComplexity int) int
 	}
 
 	ConsoleSession struct {
@@ -274,6 +281,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Sample      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
 
@@ -372,6 +380,7 @@ type ComplexityRoot struct {
 
 	Viewer struct {
 		Account        func(childComplexity int) int
+		Branding       func(childComplexity int) int
 		Capabilities   func(childComplexity int) int
 		ConsoleSession func(childComplexity int) int
 		ExpiresAt      func(childComplexity int) int
@@ -721,6 +730,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfigurationEdge.Node(childComplexity), true
+
+	case "ConsoleBranding.logoURL":
+		if e.ComplexityRoot.ConsoleBranding.LogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleBranding.LogoURL(childComplexity), true
+	case "ConsoleBranding.name":
+		if e.ComplexityRoot.ConsoleBranding.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleBranding.Name(childComplexity), true
+	case "ConsoleBranding.primaryColor":
+		if e.ComplexityRoot.ConsoleBranding.PrimaryColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsoleBranding.PrimaryColor(childComplexity), true
 
 	case "ConsoleSession.accountID":
 		if e.ComplexityRoot.ConsoleSession.AccountID == nil {
@@ -1349,6 +1377,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventType.Name(childComplexity), true
+	case "EventType.sample":
+		if e.ComplexityRoot.EventType.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventType.Sample(childComplexity), true
 	case "EventType.updatedAt":
 		if e.ComplexityRoot.EventType.UpdatedAt == nil {
 			break
@@ -1916,6 +1950,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Account(childComplexity), true
+	case "Viewer.branding":
+		if e.ComplexityRoot.Viewer.Branding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Branding(childComplexity), true
 	case "Viewer.capabilities":
 		if e.ComplexityRoot.Viewer.Capabilities == nil {
 			break
@@ -1962,6 +2002,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
 			graphql.NewInputUnmarshaler("ConfigurationOrder", ec.unmarshalInputConfigurationOrder),
 			graphql.NewInputUnmarshaler("ConfigurationWhereInput", ec.unmarshalInputConfigurationWhereInput),
+			graphql.NewInputUnmarshaler("ConsoleBrandingInput", ec.unmarshalInputConsoleBrandingInput),
 			graphql.NewInputUnmarshaler("ConsoleSessionOrder", ec.unmarshalInputConsoleSessionOrder),
 			graphql.NewInputUnmarshaler("ConsoleSessionWhereInput", ec.unmarshalInputConsoleSessionWhereInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
@@ -3560,6 +3601,10 @@ type EventType implements Node {
   """
   application: String
   """
+  An example of this type's data (a JSON object, at most 64 KiB), shown in the catalog and sent by sendTestEvent without data; null if none.
+  """
+  sample: JSON
+  """
   Archived types can no longer be subscribed to or published.
   """
   archived: Boolean!
@@ -4321,6 +4366,36 @@ type Viewer {
   returnURL: String
   "When the console session ends; null for tokens, which do not expire."
   expiresAt: Time
+  """
+  How the console looks: each of the console session's branding values,
+  else the configured default (FERRY_CONSOLE_*), else null. Tokens get the
+  configured defaults.
+  """
+  branding: ConsoleBranding!
+}
+
+"The operator's look of the console; a null field shows Ferry's own."
+type ConsoleBranding {
+  "The name shown in the console's header."
+  name: String
+  "The logo shown in the console's header: an https:// or data:image/… URL."
+  logoURL: String
+  "The primary colour of buttons and links, #rrggbb."
+  primaryColor: String
+}
+
+"The operator's look of the console for one session; omitted fields use the configured defaults (FERRY_CONSOLE_*)."
+input ConsoleBrandingInput {
+  "The name shown in the console's header, 1-100 characters."
+  name: String
+  """
+  The logo: an https:// URL of at most 2048 characters, or a
+  data:image/png, image/jpeg, image/svg+xml or image/webp;base64 URL of at
+  most 64 KiB.
+  """
+  logoURL: String
+  "The primary colour of buttons and links, #rrggbb."
+  primaryColor: String
 }
 
 "What a console session may do. Every session may read its account's data, except its API tokens."
@@ -4345,6 +4420,8 @@ input CreateConsoleSessionInput {
   ttlSeconds: Int
   "An http:// or https:// URL, at most 2048 characters, where the console sends the customer when the session ends."
   returnURL: String
+  "The operator's name, logo and colour for this session's console; each omitted value uses the configured default."
+  branding: ConsoleBrandingInput
 }
 
 "The new console session and the URL that opens it."
@@ -4410,6 +4487,8 @@ input CreateEventTypeInput {
   description: String
   "Optional grouping, e.g. nutror."
   application: String
+  "An example of the type's data: a JSON object of at most 64 KiB, shown in the catalog and sent by sendTestEvent without data."
+  sample: JSON
 }
 
 "Changes to an event type; omitted fields stay as they are. The name cannot change."
@@ -4420,6 +4499,8 @@ input UpdateEventTypeInput {
   application: String
   "True archives the type (no new subscriptions or events); false restores it."
   archived: Boolean
+  "New example data, a JSON object of at most 64 KiB; an empty object {} removes it."
+  sample: JSON
 }
 
 "A new signing key."
@@ -4650,7 +4731,7 @@ input SendTestEventInput {
   configurationID: ID!
   "A known event type; the configuration need not subscribe to it."
   eventType: String!
-  "The event's data (a JSON object); a sample when omitted."
+  "The event's data (a JSON object); when omitted, the event type's sample, or a generic one if it has none."
   data: JSON
 }
 
@@ -4887,6 +4968,18 @@ func (ec *executionContext) childFields_ConfigurationEdge(ctx context.Context, f
 		return ec.fieldContext_ConfigurationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfigurationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsoleBranding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ConsoleBranding_name(ctx, field)
+	case "logoURL":
+		return ec.fieldContext_ConsoleBranding_logoURL(ctx, field)
+	case "primaryColor":
+		return ec.fieldContext_ConsoleBranding_primaryColor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsoleBranding", field.Name)
 }
 
 func (ec *executionContext) childFields_ConsoleSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5185,6 +5278,8 @@ func (ec *executionContext) childFields_EventType(ctx context.Context, field gra
 		return ec.fieldContext_EventType_description(ctx, field)
 	case "application":
 		return ec.fieldContext_EventType_application(ctx, field)
+	case "sample":
+		return ec.fieldContext_EventType_sample(ctx, field)
 	case "archived":
 		return ec.fieldContext_EventType_archived(ctx, field)
 	}
@@ -5305,6 +5400,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_returnURL(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_Viewer_expiresAt(ctx, field)
+	case "branding":
+		return ec.fieldContext_Viewer_branding(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -7314,6 +7411,75 @@ func (ec *executionContext) _ConfigurationEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ConfigurationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConfigurationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ConsoleBranding_name(ctx context.Context, field graphql.CollectedField, obj *branding.Branding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleBranding_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleBranding_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleBranding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsoleBranding_logoURL(ctx context.Context, field graphql.CollectedField, obj *branding.Branding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleBranding_logoURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogoURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleBranding_logoURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleBranding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConsoleBranding_primaryColor(ctx context.Context, field graphql.CollectedField, obj *branding.Branding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsoleBranding_primaryColor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrimaryColor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsoleBranding_primaryColor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsoleBranding", field, false, false, "String")
 }
 
 func (ec *executionContext) _ConsoleSession_id(ctx context.Context, field graphql.CollectedField, obj *ent.ConsoleSession) (ret graphql.Marshaler) {
@@ -9822,6 +9988,29 @@ func (ec *executionContext) _EventType_application(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_EventType_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventType", field, false, false, "String")
+}
+
+func (ec *executionContext) _EventType_sample(ctx context.Context, field graphql.CollectedField, obj *ent.EventType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventType_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+			return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EventType_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventType", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _EventType_archived(ctx context.Context, field graphql.CollectedField, obj *ent.EventType) (ret graphql.Marshaler) {
@@ -12373,6 +12562,38 @@ func (ec *executionContext) _Viewer_expiresAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Viewer_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Viewer_branding(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_branding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *branding.Branding) graphql.Marshaler {
+			return ec.marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_branding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsoleBranding(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -15280,6 +15501,62 @@ func UnmarshalConfigurationWhereInput(ctx context.Context, raw any) (ent.Configu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConsoleBrandingInput(ctx context.Context, obj any) (branding.Branding, error) {
+	var it branding.Branding
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "logoURL", "primaryColor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "logoURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LogoURL = data
+		case "primaryColor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primaryColor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrimaryColor = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsoleBrandingInput unmarshals raw into the ConsoleBrandingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsoleBrandingInput(ctx context.Context, raw any) (branding.Branding, error) {
+	var out branding.Branding
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsoleBrandingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConsoleSessionOrder(ctx context.Context, obj any) (ent.ConsoleSessionOrder, error) {
 	var it ent.ConsoleSessionOrder
 	if obj == nil {
@@ -15974,7 +16251,7 @@ func (ec *executionContext) unmarshalInputCreateConsoleSessionInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"accountID", "capabilities", "ttlSeconds", "returnURL"}
+	fieldsInOrder := [...]string{"accountID", "capabilities", "ttlSeconds", "returnURL", "branding"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16009,6 +16286,13 @@ func (ec *executionContext) unmarshalInputCreateConsoleSessionInput(ctx context.
 				return it, err
 			}
 			it.ReturnURL = data
+		case "branding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branding"))
+			data, err := ec.unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Branding = data
 		}
 	}
 	return it, nil
@@ -16037,7 +16321,7 @@ func (ec *executionContext) unmarshalInputCreateEventTypeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "application"}
+	fieldsInOrder := [...]string{"name", "description", "application", "sample"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16065,6 +16349,13 @@ func (ec *executionContext) unmarshalInputCreateEventTypeInput(ctx context.Conte
 				return it, err
 			}
 			it.Application = data
+		case "sample":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sample"))
+			data, err := ec.unmarshalOJSON2encodingᚋjsonᚐRawMessage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sample = data
 		}
 	}
 	return it, nil
@@ -20485,7 +20776,7 @@ func (ec *executionContext) unmarshalInputUpdateEventTypeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"description", "application", "archived"}
+	fieldsInOrder := [...]string{"description", "application", "archived", "sample"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20513,6 +20804,13 @@ func (ec *executionContext) unmarshalInputUpdateEventTypeInput(ctx context.Conte
 				return it, err
 			}
 			it.Archived = data
+		case "sample":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sample"))
+			data, err := ec.unmarshalOJSON2encodingᚋjsonᚐRawMessage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sample = data
 		}
 	}
 	return it, nil
@@ -21008,6 +21306,49 @@ func (ec *executionContext) _ConfigurationEdge(ctx context.Context, sel ast.Sele
 		case "cursor":
 			out.Values[i] = ec._ConfigurationEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consoleBrandingImplementors = []string{"ConsoleBranding"}
+
+func (ec *executionContext) _ConsoleBranding(ctx context.Context, sel ast.SelectionSet, obj *branding.Branding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consoleBrandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsoleBranding")
+		case "name":
+			out.Values[i] = ec._ConsoleBranding_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "logoURL":
+			out.Values[i] = ec._ConsoleBranding_logoURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "primaryColor":
+			out.Values[i] = ec._ConsoleBranding_primaryColor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -21976,6 +22317,11 @@ func (ec *executionContext) _EventType(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "sample":
+			out.Values[i] = ec._EventType_sample(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "archived":
 			out.Values[i] = ec._EventType_archived(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22707,6 +23053,11 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "branding":
+			out.Values[i] = ec._Viewer_branding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23229,6 +23580,14 @@ func (ec *executionContext) marshalNConfigurationStatus2githubᚗcomᚋferryhq�
 func (ec *executionContext) unmarshalNConfigurationWhereInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋentᚐConfigurationWhereInput(ctx context.Context, v any) (*ent.ConfigurationWhereInput, error) {
 	res, err := ec.unmarshalInputConfigurationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx context.Context, sel ast.SelectionSet, v *branding.Branding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsoleBranding!")
+		return graphql.Null
+	}
+	return ec._ConsoleBranding(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx context.Context, v any) (viewer.Capability, error) {
@@ -24303,6 +24662,14 @@ func (ec *executionContext) unmarshalOConfigurationWhereInput2ᚖgithubᚗcomᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputConfigurationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx context.Context, v any) (*branding.Branding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsoleBrandingInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/branding"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -98,6 +99,10 @@ type Viewer struct {
 	ReturnURL *string `json:"returnURL,omitempty"`
 	// When the console session ends; null for tokens, which do not expire.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// How the console looks: each of the console session's branding values,
+	// else the configured default (FERRY_CONSOLE_*), else null. Tokens get the
+	// configured defaults.
+	Branding *branding.Branding `json:"branding"`
 }
 
 // What kind of token a request carries.

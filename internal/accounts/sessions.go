@@ -12,6 +12,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/apperr"
 	"github.com/ferryhq/ferry/internal/auth"
+	"github.com/ferryhq/ferry/internal/branding"
 	"github.com/ferryhq/ferry/internal/viewer"
 )
 
@@ -29,6 +30,7 @@ type SessionInput struct {
 	Capabilities []viewer.Capability
 	TTLSeconds   *int
 	ReturnURL    *string
+	Branding     *branding.Branding
 }
 
 // CreateSession mints a console session for an account; its token is
@@ -44,6 +46,11 @@ func CreateSession(ctx context.Context, client *ent.Client, in SessionInput, now
 	}
 	if in.ReturnURL != nil && *in.ReturnURL != "" {
 		if err := checkReturnURL(*in.ReturnURL); err != nil {
+			return nil, "", err
+		}
+	}
+	if in.Branding != nil {
+		if err := in.Branding.Check("branding."); err != nil {
 			return nil, "", err
 		}
 	}
@@ -64,6 +71,9 @@ func CreateSession(ctx context.Context, client *ent.Client, in SessionInput, now
 		SetExpiresAt(now.Add(time.Duration(ttl) * time.Second).Truncate(time.Millisecond))
 	if in.ReturnURL != nil && *in.ReturnURL != "" {
 		create.SetReturnURL(*in.ReturnURL)
+	}
+	if b := in.Branding; b != nil {
+		create.SetNillableBrandingName(b.Name).SetNillableBrandingLogoURL(b.LogoURL).SetNillableBrandingPrimaryColor(b.PrimaryColor)
 	}
 	s, err := create.Save(ctx)
 	if err != nil {
@@ -98,6 +108,11 @@ func checkReturnURL(raw string) error {
 		return apperr.Invalid("returnURL", "must be an absolute http:// or https:// URL")
 	}
 	return nil
+}
+
+// SessionBranding is s's own branding; unset values are nil.
+func SessionBranding(s *ent.ConsoleSession) branding.Branding {
+	return branding.Branding{Name: s.BrandingName, LogoURL: s.BrandingLogoURL, PrimaryColor: s.BrandingPrimaryColor}
 }
 
 // RevokeSession ends a console session at once; revoking twice is harmless

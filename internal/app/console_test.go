@@ -59,6 +59,8 @@ func TestConsoleIsServedWithItsSecurityHeaders(t *testing.T) {
 		for _, want := range []string{
 			"default-src 'self'",
 			"script-src 'self';",
+			"style-src 'self';",
+			"img-src 'self' data: https:;",
 			"connect-src 'self' ws://" + host + " wss://" + host + ";",
 			"object-src 'none'",
 			"frame-ancestors 'self' https://app.example.com http://localhost:3000",

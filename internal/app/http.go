@@ -22,7 +22,7 @@ import (
 func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub, Sockets: a.Sockets,
-		Auth: a.Auth, PublicURL: a.Config.PublicURL,
+		Auth: a.Auth, PublicURL: a.Config.PublicURL, Branding: a.Config.Branding,
 	})
 	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)
 	rates := ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}
@@ -89,7 +89,7 @@ func consoleHandler(assets fs.FS, allowedOrigins []string) http.Handler {
 	frameAncestors := consoleFrameAncestors(allowedOrigins)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		setPageHeaders(h, r.Host, false, frameAncestors)
+		setPageHeaders(h, r.Host, consoleMedia, frameAncestors)
 		name := strings.TrimPrefix(r.URL.Path, "/console/")
 		if name != "" && name != "index.html" {
 			if st, err := fs.Stat(assets, name); err == nil && !st.IsDir() {
@@ -125,7 +125,7 @@ func playgroundHandler(assets fs.FS) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		setPageHeaders(h, r.Host, true, "'none'")
+		setPageHeaders(h, r.Host, playgroundMedia, "'none'")
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		http.ServeContent(w, r, "playground.html", time.Time{}, bytes.NewReader(page))
@@ -148,14 +148,18 @@ func consoleFrameAncestors(allowedOrigins []string) string {
 // plainHost is a host[:port] that can go into a header as it is.
 var plainHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
+// The pages' media policies. The console shows the operator's logo, from
+// any https:// host or inline as a data: URL (Viewer.branding); GraphiQL's
+// stylesheet carries its fonts and icons as data: URLs.
+const (
+	consoleMedia    = "img-src 'self' data: https:"
+	playgroundMedia = "img-src 'self' data:; font-src 'self' data:"
+)
+
 // setPageHeaders gives a page of Ferry's own (the console, the playground)
 // its security headers: a policy allowing only Ferry's own files and API,
-// data: fonts and images too when dataMedia, and framing by frameAncestors.
-func setPageHeaders(h http.Header, host string, dataMedia bool, frameAncestors string) {
-	media := "img-src 'self'"
-	if dataMedia {
-		media = "img-src 'self' data:; font-src 'self' data:"
-	}
+// the media sources of media, and framing by frameAncestors.
+func setPageHeaders(h http.Header, host, media, frameAncestors string) {
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+media+"; connect-src "+connectSources(host)+
 		"; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "+frameAncestors)
 	h.Set("X-Content-Type-Options", "nosniff")

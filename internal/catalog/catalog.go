@@ -3,7 +3,9 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -34,16 +36,18 @@ func Reserved(name string) bool {
 
 // CreateInput is a new catalog entry.
 type CreateInput struct {
-	Name        string  `json:"name"`
-	Description *string `json:"description,omitempty"`
-	Application *string `json:"application,omitempty"`
+	Name        string          `json:"name"`
+	Description *string         `json:"description,omitempty"`
+	Application *string         `json:"application,omitempty"`
+	Sample      json.RawMessage `json:"sample,omitempty"`
 }
 
 // UpdateInput changes an entry; nil fields stay as they are.
 type UpdateInput struct {
-	Description *string `json:"description,omitempty"`
-	Application *string `json:"application,omitempty"`
-	Archived    *bool   `json:"archived,omitempty"`
+	Description *string         `json:"description,omitempty"`
+	Application *string         `json:"application,omitempty"`
+	Archived    *bool           `json:"archived,omitempty"`
+	Sample      json.RawMessage `json:"sample,omitempty"` // {} removes it
 }
 
 // Create adds an event type.
@@ -61,6 +65,10 @@ func Create(ctx context.Context, client *ent.Client, in CreateInput) (*ent.Event
 	if err := checkText(in.Description, in.Application); err != nil {
 		return nil, err
 	}
+	sample, err := checkSample(in.Sample)
+	if err != nil {
+		return nil, err
+	}
 	exists, err := client.EventType.Query().Where(eventtype.Name(name)).Exist(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("create event type %s: %w", name, err)
@@ -72,6 +80,9 @@ func Create(ctx context.Context, client *ent.Client, in CreateInput) (*ent.Event
 	if in.Description != nil {
 		c.SetDescription(*in.Description)
 	}
+	if sample != nil {
+		c.SetSample(sample)
+	}
 	et, err := c.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("create event type %s: %w", name, err)
@@ -79,12 +90,22 @@ func Create(ctx context.Context, client *ent.Client, in CreateInput) (*ent.Event
 	return et, nil
 }
 
-// Update changes an event type's description, application or archived flag.
+// Update changes an event type's description, application, archived flag or sample.
 func Update(ctx context.Context, client *ent.Client, id pulid.ID, in UpdateInput) (*ent.EventType, error) {
 	if err := checkText(in.Description, in.Application); err != nil {
 		return nil, err
 	}
+	sample, err := checkSample(in.Sample)
+	if err != nil {
+		return nil, err
+	}
 	u := client.EventType.UpdateOneID(id).SetNillableArchived(in.Archived)
+	switch {
+	case sample != nil:
+		u.SetSample(sample)
+	case isEmptyObject(in.Sample):
+		u.ClearSample()
+	}
 	if in.Description != nil {
 		u.SetDescription(*in.Description)
 	}
@@ -105,11 +126,47 @@ func Update(ctx context.Context, client *ent.Client, id pulid.ID, in UpdateInput
 	return et, nil
 }
 
-// Limits of an entry's text, in characters.
+// Limits of an entry's text, in characters, and of its sample, in bytes.
 const (
 	maxDescription = 2000
 	maxApplication = 128
+	MaxSampleBytes = 64 << 10
 )
+
+// checkSample returns raw if it is a sample to store; nil for none (absent,
+// null or {}). A sample is a JSON object, as event data is.
+func checkSample(raw json.RawMessage) (json.RawMessage, error) {
+	data := bytes.TrimSpace(raw)
+	if len(data) == 0 || string(data) == "null" || isEmptyObject(data) {
+		return nil, nil
+	}
+	if data[0] != '{' || !json.Valid(data) {
+		return nil, apperr.Invalid("sample", "must be a JSON object")
+	}
+	if len(data) > MaxSampleBytes {
+		return nil, apperr.Invalid("sample", "must be at most %d KiB, got %d bytes", MaxSampleBytes>>10, len(data))
+	}
+	return data, nil
+}
+
+// isEmptyObject reports {} (with any spacing), the sample that removes one.
+func isEmptyObject(raw json.RawMessage) bool {
+	var m map[string]json.RawMessage
+	return bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) && json.Unmarshal(raw, &m) == nil && len(m) == 0
+}
+
+// Sample returns the sample of the event type named name; nil if it has
+// none or there is no such type.
+func Sample(ctx context.Context, client *ent.Client, name string) (json.RawMessage, error) {
+	et, err := client.EventType.Query().Where(eventtype.Name(name)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sample of %s: %w", name, err)
+	}
+	return et.Sample, nil
+}
 
 // checkText checks a description and an application; an empty application
 // means none.

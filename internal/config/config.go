@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/branding"
 	"github.com/ferryhq/ferry/internal/secrets"
 )
 
@@ -60,6 +61,10 @@ type Config struct {
 
 	MaxConfigurationsPerAccount int // FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT: 0 is unlimited
 	MaxSigningKeysPerAccount    int // FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT: 0 is unlimited; revoked keys do not count
+
+	// Branding is the console's look where a session sets none
+	// (FERRY_CONSOLE_NAME, FERRY_CONSOLE_LOGO_URL, FERRY_CONSOLE_PRIMARY_COLOR).
+	Branding branding.Branding
 }
 
 // Websockets are the rules of the API's websockets.
@@ -149,6 +154,12 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 
 		MaxConfigurationsPerAccount: l.intRange("FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", 0, 1_000_000),
 		MaxSigningKeysPerAccount:    l.intRange("FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", 0, 1_000_000),
+
+		Branding: branding.Branding{
+			Name:         l.brand("FERRY_CONSOLE_NAME", branding.CheckName),
+			LogoURL:      l.brand("FERRY_CONSOLE_LOGO_URL", branding.CheckLogoURL),
+			PrimaryColor: l.brand("FERRY_CONSOLE_PRIMARY_COLOR", branding.CheckColor),
+		},
 	}
 	if err := errors.Join(l.errs...); err != nil {
 		return Config{}, err
@@ -199,7 +210,18 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("auto_disable_min_failures", c.AutoDisableMin),
 		slog.Int("max_configurations_per_account", c.MaxConfigurationsPerAccount),
 		slog.Int("max_signing_keys_per_account", c.MaxSigningKeysPerAccount),
+		slog.String("console_name", orEmpty(c.Branding.Name)),
+		slog.Bool("console_logo_url_set", c.Branding.LogoURL != nil),
+		slog.String("console_primary_color", orEmpty(c.Branding.PrimaryColor)),
 	)
+}
+
+// orEmpty is *s, or "" for nil.
+func orEmpty(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // redactURL hides a password embedded in a connection URL.
@@ -448,6 +470,20 @@ func (l *loader) publicURL() string {
 		return ""
 	}
 	return strings.TrimRight(v, "/")
+}
+
+// brand reads one of the console's branding defaults, checked as a console
+// session's would be; unset is nil.
+func (l *loader) brand(name string, check func(field, value string) error) *string {
+	v := l.raw(name)
+	if v == "" {
+		return nil
+	}
+	if err := check(name, v); err != nil {
+		l.fail(name, "%s", strings.TrimPrefix(err.Error(), name+": "))
+		return nil
+	}
+	return &v
 }
 
 // origins parses a comma-separated list of browser origins

@@ -12,7 +12,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ferryhq/ferry/internal/branding"
 )
+
+func ptr(s string) *string { return &s }
 
 var (
 	testKey     = bytes.Repeat([]byte{0xab}, 32)
@@ -169,6 +173,24 @@ func TestLoadValid(t *testing.T) {
 				c.MaxConfigurationsPerAccount = 0
 				c.MaxSigningKeysPerAccount = 3
 			},
+		},
+		{
+			desc: "console branding defaults",
+			getenv: env(allRequired,
+				"FERRY_CONSOLE_NAME", " Acme Webhooks ",
+				"FERRY_CONSOLE_LOGO_URL", "https://cdn.acme.example/logo.svg",
+				"FERRY_CONSOLE_PRIMARY_COLOR", "#0D6EFD",
+			),
+			need: needAll,
+			want: func(c *Config) {
+				c.Branding = branding.Branding{Name: ptr("Acme Webhooks"), LogoURL: ptr("https://cdn.acme.example/logo.svg"), PrimaryColor: ptr("#0D6EFD")}
+			},
+		},
+		{
+			desc:   "console logo as a data: URL",
+			getenv: env(allRequired, "FERRY_CONSOLE_LOGO_URL", "data:image/png;base64,iVBORw0KGgo="),
+			need:   needAll,
+			want:   func(c *Config) { c.Branding.LogoURL = ptr("data:image/png;base64,iVBORw0KGgo=") },
 		},
 		{
 			desc:   "public URL loses its trailing slash",
@@ -332,6 +354,26 @@ func TestLoadInvalid(t *testing.T) {
 				`config: FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT must be an integer from 0 to 1000000, got "-1"`,
 				`config: FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT must be an integer from 0 to 1000000, got "many"`,
 			},
+		},
+		{
+			desc: "console branding is checked as a session's",
+			getenv: env(allRequired,
+				"FERRY_CONSOLE_NAME", strings.Repeat("n", 101),
+				"FERRY_CONSOLE_LOGO_URL", "http://cdn.acme.example/logo.png",
+				"FERRY_CONSOLE_PRIMARY_COLOR", "blue",
+			),
+			need: needAll,
+			want: []string{
+				"config: FERRY_CONSOLE_NAME must be 1-100 characters",
+				"config: FERRY_CONSOLE_LOGO_URL must be an https:// URL without credentials, or a data:image/…;base64 URL",
+				"config: FERRY_CONSOLE_PRIMARY_COLOR must be a colour written #rrggbb, e.g. #0d6efd",
+			},
+		},
+		{
+			desc:   "console logo of another data: type",
+			getenv: env(allRequired, "FERRY_CONSOLE_LOGO_URL", "data:text/html;base64,PHNjcmlwdD4="),
+			need:   needAll,
+			want:   []string{"config: FERRY_CONSOLE_LOGO_URL must be a base64 data: URL of an image/png, image/jpeg, image/svg+xml or image/webp"},
 		},
 		{
 			desc:   "public URL with a query or credentials",

@@ -58,6 +58,9 @@ var Vars = []Var{
 	{Name: "FERRY_AUTO_DISABLE_MIN_FAILURES", Default: "20", Description: "failed deliveries needed, besides the time, before a configuration is switched off"},
 	{Name: "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT", Default: "1000", Description: "most configurations an account may have; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
 	{Name: "FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT", Default: "1000", Description: "most signing keys an account may have, revoked ones not counted; more are refused with QUOTA_EXCEEDED; 0 is unlimited"},
+	{Name: "FERRY_CONSOLE_NAME", Description: "the name the console shows where a console session sets no branding.name, 1-100 characters; unset shows Ferry's own"},
+	{Name: "FERRY_CONSOLE_LOGO_URL", Description: "the console's logo where a session sets no branding.logoURL: an https:// URL (at most 2048 bytes) or a data:image/png, jpeg, svg+xml or webp;base64 URL (at most 64 KiB)"},
+	{Name: "FERRY_CONSOLE_PRIMARY_COLOR", Description: "the console's primary colour, #rrggbb, where a session sets no branding.primaryColor"},
 }
 
 // lookup finds name in Vars; a miss is a programming error caught by tests.

@@ -27,8 +27,9 @@ type TestEventInput struct {
 }
 
 // SendTestEvent sends one signed event of a known type to a configuration,
-// whatever its status, with the given data or a sample, and returns the
-// attempt (trigger TEST): the request sent and the response.
+// whatever its status, with the given data, else the type's sample, else a
+// generic one, and returns the attempt (trigger TEST): the request sent and
+// the response.
 func (s *Service) SendTestEvent(ctx context.Context, in TestEventInput) (*ent.DeliveryAttempt, error) {
 	cfg, err := s.get(ctx, in.ConfigurationID)
 	if err != nil {
@@ -39,7 +40,12 @@ func (s *Service) SendTestEvent(ctx context.Context, in TestEventInput) (*ent.De
 	}
 	data := in.Data
 	if len(data) == 0 || string(data) == "null" {
-		data = sampleData(in.EventType)
+		if data, err = catalog.Sample(ctx, s.client, in.EventType); err != nil {
+			return nil, err
+		}
+		if data == nil {
+			data = sampleData(in.EventType)
+		}
 	} else if err := publish.CheckData(data); err != nil {
 		return nil, err
 	}
@@ -50,7 +56,8 @@ func (s *Service) SendTestEvent(ctx context.Context, in TestEventInput) (*ent.De
 	return att, nil
 }
 
-// sampleData is the data of a test event sent without any.
+// sampleData is the data of a test event sent without any, of a type that
+// has no sample of its own.
 func sampleData(eventType string) json.RawMessage {
 	b, _ := json.Marshal(map[string]any{
 		"test":      true,

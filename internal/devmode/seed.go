@@ -8,9 +8,82 @@ import (
 	"net/http"
 )
 
-// SeedEventTypes are the event types of the seed products, created on
-// first start so that publishing works at once.
-var SeedEventTypes = []string{"QUESTION_ANSWERED", "REPLY_ANSWERED", "nutror.lesson_started"}
+// seedType is an event type of the seed products, with the description and
+// sample the console's catalog and "send test event" show.
+type seedType struct {
+	name, application, description string
+	sample                         map[string]any
+}
+
+// seedTypes are created on first start so that publishing works at once;
+// their samples follow the seed products' documented payloads.
+var seedTypes = []seedType{
+	{
+		name: "QUESTION_ANSWERED", application: "stift",
+		description: "A teacher answered a student's question. Sent once per answer.",
+		sample: map[string]any{
+			"id":         "c64a24e4-ebb5-40ef-8828-9a7c006b5062",
+			"created_at": "2024-12-12T13:17:08.348Z",
+			"student":    stiftPerson("3591f1c3-cf26-4f36-b4d2-d7078359c0d0", "Student", "Test", "teststudent@stift.com.br"),
+			"answer": map[string]any{
+				"id":         "b043caa2-af8d-464d-9e74-40da4ead9ffd",
+				"created_at": "2024-12-12T13:20:08.348Z",
+				"teacher":    stiftPerson("09c25b20-266e-49d8-89d2-e7622c84a6d9", "Teacher", "Test", "testteacher@stift.com.br"),
+			},
+			"group":      map[string]any{"id": "e5f8abe2-53f2-48bc-b7a4-d6167b9e900f", "name": "Test Group", "business_model": "B2B_SAAS"},
+			"school":     map[string]any{"id": "8f03cc77-bf49-4a9f-9b7c-e7dba5f068d7", "name": "Test School"},
+			"discipline": map[string]any{"name": "Math"},
+			"subject":    map[string]any{"name": "Algebra"},
+		},
+	},
+	{
+		name: "REPLY_ANSWERED", application: "stift",
+		description: "A teacher answered a student's reply to an earlier answer; url opens the question.",
+		sample: map[string]any{
+			"id":         "c64a24e4-ebb5-40ef-8828-9a7c006b5062",
+			"created_at": "2024-12-12T13:17:08.348Z",
+			"student":    stiftPerson("3591f1c3-cf26-4f36-b4d2-d7078359c0d0", "Student", "Test", "teststudent@stift.com.br"),
+			"answer": map[string]any{
+				"id":         "b043caa2-af8d-464d-9e74-40da4ead9ffd",
+				"created_at": "2024-12-12T13:20:08.348Z",
+				"teacher":    stiftPerson("09c25b20-266e-49d8-89d2-e7622c84a6d9", "Teacher", "Test", "testteacher@stift.com.br"),
+			},
+			"group":      map[string]any{"id": "e5f8abe2-53f2-48bc-b7a4-d6167b9e900f", "name": "Test Group", "business_model": "B2B_OUTSOURCING"},
+			"school":     map[string]any{"id": "8f03cc77-bf49-4a9f-9b7c-e7dba5f068d7", "name": "Test School"},
+			"discipline": map[string]any{"name": "Math"},
+			"subject":    map[string]any{"name": "Algebra"},
+			"url":        "https://app.stift.com.br/?question=c64a24e4-ebb5-40ef-8828-9a7c006b5062",
+		},
+	},
+	{
+		name: "nutror.lesson_started", application: "nutror",
+		description: "A student opened a lesson of a course for the first time.",
+		sample: map[string]any{
+			"lesson":     map[string]any{"id": 48213, "title": "Aula 1 - Boas-vindas", "module": "Módulo 1"},
+			"course":     map[string]any{"id": 1520, "title": "Curso de Marketing Digital"},
+			"student":    map[string]any{"id": 902311, "name": "Maria Souza", "email": "maria.souza@example.com"},
+			"started_at": "2023-08-31T18:34:23.023Z",
+		},
+	},
+}
+
+// stiftPerson is a student or teacher as Stift's payloads carry them.
+func stiftPerson(id, first, last, email string) map[string]any {
+	return map[string]any{"id": id, "first_name": first, "last_name": last, "email": email}
+}
+
+// SeedEventTypes names the event types dev mode creates.
+var SeedEventTypes = func() []string {
+	names := make([]string, len(seedTypes))
+	for i, t := range seedTypes {
+		names[i] = t.name
+	}
+	return names
+}()
+
+// oldSeedDescription is what earlier versions described seeded types with;
+// such types get the current description and sample.
+const oldSeedDescription = "seeded by ferry dev"
 
 const (
 	demoAccount     = "Demo"
@@ -82,27 +155,51 @@ func seed(ctx context.Context, base string, s *settings, dataPath string) error 
 	return seedEcho(ctx, client{url: admin.url, token: s.DemoToken}, base+echoPath)
 }
 
+// seedEventTypes creates the seed types that are missing, and gives those
+// that have no sample (made by an earlier version) their description and
+// sample; a type the user has given a sample is left as it is.
 func seedEventTypes(ctx context.Context, admin client) error {
 	var out struct {
 		EventTypes struct {
-			Edges []struct{ Node struct{ Name string } }
+			Edges []struct {
+				Node struct {
+					ID, Name, Description string
+					Sample                json.RawMessage
+				}
+			}
 		}
 	}
-	if err := admin.do(ctx, `query($n: [String!]) { eventTypes(first: 100, where: {nameIn: $n}) { edges { node { name } } } }`,
+	if err := admin.do(ctx, `query($n: [String!]) { eventTypes(first: 100, where: {nameIn: $n}) { edges { node { id name description sample } } } }`,
 		map[string]any{"n": SeedEventTypes}, &out); err != nil {
 		return fmt.Errorf("list event types: %w", err)
 	}
-	have := map[string]bool{}
-	for _, e := range out.EventTypes.Edges {
-		have[e.Node.Name] = true
+	type existing struct {
+		id, description string
+		hasSample       bool
 	}
-	for _, name := range SeedEventTypes {
-		if have[name] {
-			continue
-		}
-		if err := admin.do(ctx, `mutation($n: String!) { createEventType(input: {name: $n, description: "seeded by ferry dev"}) { id } }`,
-			map[string]any{"n": name}, nil); err != nil {
-			return fmt.Errorf("create event type %s: %w", name, err)
+	have := map[string]existing{}
+	for _, e := range out.EventTypes.Edges {
+		n := e.Node
+		have[n.Name] = existing{id: n.ID, description: n.Description, hasSample: len(n.Sample) > 0 && string(n.Sample) != "null"}
+	}
+	for _, t := range seedTypes {
+		old, ok := have[t.name]
+		switch {
+		case !ok:
+			err := admin.do(ctx, `mutation($in: CreateEventTypeInput!) { createEventType(input: $in) { id } }`, map[string]any{"in": map[string]any{
+				"name": t.name, "application": t.application, "description": t.description, "sample": t.sample}}, nil)
+			if err != nil {
+				return fmt.Errorf("create event type %s: %w", t.name, err)
+			}
+		case !old.hasSample:
+			in := map[string]any{"sample": t.sample}
+			if old.description == oldSeedDescription || old.description == "" {
+				in["description"] = t.description
+			}
+			if err := admin.do(ctx, `mutation($id: ID!, $in: UpdateEventTypeInput!) { updateEventType(id: $id, input: $in) { id } }`,
+				map[string]any{"id": old.id, "in": in}, nil); err != nil {
+				return fmt.Errorf("give event type %s its sample: %w", t.name, err)
+			}
 		}
 	}
 	return nil
