@@ -8,7 +8,7 @@ import { groupTypes, matches, sampleBody } from './catalog';
 import { i18n } from '../i18n';
 
 function type(name: string, over: Record<string, unknown> = {}) {
-  return { id: `etp_${name}`, name, description: '', application: null, archived: false, ...over };
+  return { id: `etp_${name}`, name, description: '', application: null, sample: null, archived: false, ...over };
 }
 
 const catalog = [
@@ -16,7 +16,11 @@ const catalog = [
   // No application: grouped by the prefix before the first dot.
   type('nutror.lesson_finished', { description: 'A student watched a lesson to the end.' }),
   type('QUESTION_ANSWERED', { description: 'A tutor answered a question.' }),
-  type('invoice_paid', { application: 'billing', description: 'Notificação de pagamento da fatura.' }),
+  type('invoice_paid', {
+    application: 'billing',
+    description: 'Notificação de pagamento da fatura.',
+    sample: { invoiceId: 'inv_42', amount: { value: 1990, currency: 'BRL' } },
+  }),
   type('billing.invoice_voided', { application: 'billing', description: 'No longer sent.', archived: true }),
 ];
 
@@ -94,7 +98,7 @@ describe('EventCatalogPage', { timeout: 20_000 }, () => {
     expect(voided).toHaveTextContent('Archived');
   });
 
-  it('shows a copyable sample payload in Ferry’s wire format', async () => {
+  it('shows a copyable sample payload in Ferry’s wire format, with the type’s sample data when it has one', async () => {
     const user = userEvent.setup();
     renderPage();
     const item = screen.getByRole('heading', { level: 3, name: 'QUESTION_ANSWERED' }).closest('li') as HTMLElement;
@@ -110,6 +114,12 @@ describe('EventCatalogPage', { timeout: 20_000 }, () => {
 
     await user.click(within(item).getByRole('button', { name: 'Copy sample of QUESTION_ANSWERED' }));
     expect(await navigator.clipboard.readText()).toBe(sample.textContent);
+
+    // A type whose catalog entry has sample data shows it as the body's data.
+    const paid = screen.getByRole('heading', { level: 3, name: 'invoice_paid' }).closest('li') as HTMLElement;
+    await user.click(within(paid).getByText('Sample payload'));
+    const paidBody = JSON.parse(within(paid).getByLabelText('Sample payload of invoice_paid').textContent ?? '');
+    expect(paidBody).toMatchObject({ event: 'invoice_paid', data: { invoiceId: 'inv_42', amount: { value: 1990, currency: 'BRL' } } });
   });
 
   it('speaks Brazilian Portuguese', async () => {

@@ -14,6 +14,7 @@ export const EventTypesQuery = graphql(`
           name
           description
           application
+          sample
           archived
         }
       }
