@@ -1,0 +1,23 @@
+import { graphql } from '../gql';
+
+// The whole catalog in one page: it is small and global, and the page
+// filters it locally as the customer types.
+export const catalogPageSize = 500;
+
+export const EventTypesQuery = graphql(`
+  query EventTypes($first: Int) {
+    eventTypes(first: $first, orderBy: { field: NAME, direction: ASC }) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          description
+          application
+          sample
+          archived
+        }
+      }
+    }
+  }
+`);
