@@ -4,17 +4,24 @@ import { graphql } from '../gql';
 // filters it locally as the customer types.
 export const catalogPageSize = 500;
 
+// An event type as the catalog and the test event dialog show it.
+export const EventTypeSummaryFragment = graphql(`
+  fragment EventTypeSummary on EventType {
+    id
+    name
+    description
+    application
+    sample
+  }
+`);
+
 export const EventTypesQuery = graphql(`
   query EventTypes($first: Int) {
     eventTypes(first: $first, orderBy: { field: NAME, direction: ASC }) {
       totalCount
       edges {
         node {
-          id
-          name
-          description
-          application
-          sample
+          ...EventTypeSummary
           archived
         }
       }

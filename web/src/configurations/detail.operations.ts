@@ -69,21 +69,7 @@ export const RecentDeliveriesQuery = graphql(`
     deliveries(first: 10, where: $where) {
       edges {
         node {
-          id
-          createdAt
-          updatedAt
-          eventID
-          configurationID
-          status
-          eventType
-          url
-          attemptCount
-          lastResponseStatus
-          lastAttemptAt
-          event {
-            id
-            metadata
-          }
+          ...DeliveryRow
         }
       }
     }
@@ -95,11 +81,7 @@ export const TestEventTypesQuery = graphql(`
     eventTypes(first: 500, where: { archived: false }, orderBy: { field: NAME, direction: ASC }) {
       edges {
         node {
-          id
-          name
-          description
-          application
-          sample
+          ...EventTypeSummary
         }
       }
     }
@@ -109,19 +91,7 @@ export const TestEventTypesQuery = graphql(`
 export const SendTestEventMutation = graphql(`
   mutation SendTestEvent($input: SendTestEventInput!) {
     sendTestEvent(input: $input) {
-      id
-      trigger
-      startedAt
-      durationMs
-      requestURL
-      requestHeaders
-      requestBody
-      responseStatus
-      responseHeaders
-      responseBody
-      responseBodyTruncated
-      errorKind
-      error
+      ...AttemptExchange
     }
   }
 `);

@@ -1,5 +1,21 @@
 import { graphql } from '../gql';
 
+// What the form edits, and what create and update answer with.
+export const ConfigurationSettingsFragment = graphql(`
+  fragment ConfigurationSettings on Configuration {
+    id
+    name
+    url
+    signingKeyID
+    eventTypes
+    maxParallel
+    timeoutSeconds
+    retrySchedule
+    headers
+    status
+  }
+`);
+
 export const ConfigurationsQuery = graphql(`
   query Configurations($first: Int, $after: Cursor) {
     configurations(first: $first, after: $after) {
@@ -29,16 +45,7 @@ export const ConfigurationForEditQuery = graphql(`
   query ConfigurationForEdit($id: ID!) {
     node(id: $id) {
       ... on Configuration {
-        id
-        name
-        url
-        signingKeyID
-        eventTypes
-        maxParallel
-        timeoutSeconds
-        retrySchedule
-        headers
-        status
+        ...ConfigurationSettings
       }
     }
   }
@@ -84,16 +91,7 @@ export const VerifyURLMutation = graphql(`
 export const CreateConfigurationMutation = graphql(`
   mutation CreateConfiguration($input: CreateConfigurationInput!) {
     createConfiguration(input: $input) {
-      id
-      name
-      url
-      signingKeyID
-      eventTypes
-      maxParallel
-      timeoutSeconds
-      retrySchedule
-      headers
-      status
+      ...ConfigurationSettings
     }
   }
 `);
@@ -101,16 +99,7 @@ export const CreateConfigurationMutation = graphql(`
 export const UpdateConfigurationMutation = graphql(`
   mutation UpdateConfiguration($id: ID!, $input: UpdateConfigurationInput!) {
     updateConfiguration(id: $id, input: $input) {
-      id
-      name
-      url
-      signingKeyID
-      eventTypes
-      maxParallel
-      timeoutSeconds
-      retrySchedule
-      headers
-      status
+      ...ConfigurationSettings
     }
   }
 `);

@@ -1,5 +1,47 @@
 import { graphql } from '../gql';
 
+// A delivery as a row of the deliveries table, wherever one is listed or
+// pushed live: the list, its subscription, a configuration's recent ones.
+export const DeliveryRowFragment = graphql(`
+  fragment DeliveryRow on Delivery {
+    id
+    createdAt
+    updatedAt
+    eventID
+    configurationID
+    status
+    eventType
+    url
+    attemptCount
+    lastResponseStatus
+    lastAttemptAt
+    event {
+      id
+      metadata
+    }
+  }
+`);
+
+// What an attempt sent and what came back: the delivery timeline and the
+// test event dialog show the same exchange.
+export const AttemptExchangeFragment = graphql(`
+  fragment AttemptExchange on DeliveryAttempt {
+    id
+    trigger
+    startedAt
+    durationMs
+    requestURL
+    requestHeaders
+    requestBody
+    responseStatus
+    responseHeaders
+    responseBody
+    responseBodyTruncated
+    errorKind
+    error
+  }
+`);
+
 export const DeliveriesQuery = graphql(`
   query Deliveries($first: Int, $after: Cursor, $where: DeliveryWhereInput) {
     deliveries(first: $first, after: $after, where: $where) {
@@ -10,21 +52,7 @@ export const DeliveriesQuery = graphql(`
       }
       edges {
         node {
-          id
-          createdAt
-          updatedAt
-          eventID
-          configurationID
-          status
-          eventType
-          url
-          attemptCount
-          lastResponseStatus
-          lastAttemptAt
-          event {
-            id
-            metadata
-          }
+          ...DeliveryRow
         }
       }
     }
@@ -34,21 +62,7 @@ export const DeliveriesQuery = graphql(`
 export const DeliveryUpdatedSubscription = graphql(`
   subscription DeliveryUpdated($where: DeliveryUpdatedFilter) {
     deliveryUpdated(where: $where) {
-      id
-      createdAt
-      updatedAt
-      eventID
-      configurationID
-      status
-      eventType
-      url
-      attemptCount
-      lastResponseStatus
-      lastAttemptAt
-      event {
-        id
-        metadata
-      }
+      ...DeliveryRow
     }
   }
 `);
@@ -84,44 +98,20 @@ export const DeliveryDetailQuery = graphql(`
   query DeliveryDetail($id: ID!) {
     node(id: $id) {
       ... on Delivery {
-        id
-        createdAt
-        updatedAt
-        status
-        eventType
-        eventID
-        url
-        configurationID
-        attemptCount
-        lastResponseStatus
-        lastAttemptAt
+        ...DeliveryRow
         nextAttemptAt
         configuration {
           id
           name
         }
         event {
-          id
           type
           data
-          metadata
           occurredAt
         }
         attempts {
-          id
           number
-          trigger
-          startedAt
-          durationMs
-          requestURL
-          requestHeaders
-          requestBody
-          responseStatus
-          responseHeaders
-          responseBody
-          responseBodyTruncated
-          errorKind
-          error
+          ...AttemptExchange
         }
       }
     }

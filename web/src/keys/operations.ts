@@ -3,20 +3,27 @@ import { graphql } from '../gql';
 // At most this many keys are listed; accounts rarely hold more than a few.
 export const keysPageSize = 100;
 
+// A signing key as the keys page shows it, in the list and after each change.
+export const SigningKeyFieldsFragment = graphql(`
+  fragment SigningKeyFields on SigningKey {
+    id
+    name
+    hint
+    createdAt
+    rotatedAt
+    revokedAt
+    previousExpiresAt
+    xSignatureSwitchesAt
+  }
+`);
+
 export const SigningKeysQuery = graphql(`
   query SigningKeys($first: Int) {
     signingKeys(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {
       totalCount
       edges {
         node {
-          id
-          name
-          hint
-          createdAt
-          rotatedAt
-          revokedAt
-          previousExpiresAt
-          xSignatureSwitchesAt
+          ...SigningKeyFields
         }
       }
     }
@@ -45,14 +52,7 @@ export const CreateSigningKeyMutation = graphql(`
     createSigningKey(input: $input) {
       secret
       signingKey {
-        id
-        name
-        hint
-        createdAt
-        rotatedAt
-        revokedAt
-        previousExpiresAt
-        xSignatureSwitchesAt
+        ...SigningKeyFields
       }
     }
   }
@@ -63,14 +63,7 @@ export const RotateSigningKeyMutation = graphql(`
     rotateSigningKey(id: $id) {
       secret
       signingKey {
-        id
-        name
-        hint
-        createdAt
-        rotatedAt
-        revokedAt
-        previousExpiresAt
-        xSignatureSwitchesAt
+        ...SigningKeyFields
       }
     }
   }
@@ -79,14 +72,7 @@ export const RotateSigningKeyMutation = graphql(`
 export const RevokeSigningKeyMutation = graphql(`
   mutation RevokeSigningKey($id: ID!) {
     revokeSigningKey(id: $id) {
-      id
-      name
-      hint
-      createdAt
-      rotatedAt
-      revokedAt
-      previousExpiresAt
-      xSignatureSwitchesAt
+      ...SigningKeyFields
     }
   }
 `);
