@@ -5,20 +5,18 @@ import { useTranslation } from 'react-i18next';
 import { ConfigurationDetailQuery, RecentDeliveriesQuery } from './detail.operations';
 import { DeliveryUpdatedSubscription } from '../deliveries/operations';
 import { filtersToParams, mergeDelivery, type DeliveryFilters } from '../deliveries/deliveryFilters';
-import type { RecentDeliveriesQuery as RecentResult } from '../gql/graphql';
+import type { DeliveryRowFragment } from '../gql/graphql';
 import { useCapabilities } from '../app/capabilities';
-import { ConfigurationStatusBadge, DeliveryStatusBadge } from '../ui/StatusBadge';
+import { ConfigurationStatusBadge } from '../ui/StatusBadge';
 import { errorCode, errorMessage } from '../ui/errors';
 import { formatDateTime } from '../ui/format';
 import { i18n } from '../i18n';
+import { DeliveryTable } from '../deliveries/DeliveryTable';
 import { HealthChart } from './HealthChart';
 import { TestEventDialog } from './TestEventDialog';
-import '../deliveries/deliveries.css';
 import './detail.css';
 
 const recentSize = 10;
-
-type RecentRow = NonNullable<NonNullable<NonNullable<RecentResult['deliveries']['edges']>[number]>['node']>;
 
 // A delay in the largest unit it fills, e.g. 90 → "1.5 min", 86400 → "1 day".
 export function formatDelay(seconds: number): string {
@@ -209,7 +207,6 @@ function ConfigurationDetail({ id }: { id: string }) {
 
 function RecentDeliveries({ configurationID }: { configurationID: string }) {
   const { t } = useTranslation('configurationDetail');
-  const { t: td } = useTranslation('deliveries');
   const client = useClient();
   const filters = useMemo<DeliveryFilters>(
     () => ({ statuses: [], configurationIDs: [configurationID], eventTypes: [] }),
@@ -219,7 +216,7 @@ function RecentDeliveries({ configurationID }: { configurationID: string }) {
     query: RecentDeliveriesQuery,
     variables: { where: { configurationIDIn: [configurationID] } },
   });
-  const [rows, setRows] = useState<RecentRow[]>([]);
+  const [rows, setRows] = useState<DeliveryRowFragment[]>([]);
 
   useEffect(() => {
     setRows(data?.deliveries.edges?.flatMap((e) => (e?.node ? [e.node] : [])) ?? []);
@@ -245,38 +242,7 @@ function RecentDeliveries({ configurationID }: { configurationID: string }) {
       {error && rows.length === 0 && <p role="alert">{t('recent.loadFailed', { message: errorMessage(t, error) })}</p>}
       {data && !fetching && rows.length === 0 && <p className="empty">{t('recent.empty')}</p>}
       {rows.length > 0 && (
-        <div className="table-scroll">
-          <table aria-labelledby="recent-title">
-            <thead>
-              <tr>
-                <th scope="col">{td('column.status')}</th>
-                <th scope="col">{td('column.eventType')}</th>
-                <th scope="col">{td('column.event')}</th>
-                <th scope="col">{td('column.response')}</th>
-                <th scope="col">{td('column.attempts')}</th>
-                <th scope="col">{td('column.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <DeliveryStatusBadge status={d.status} />
-                  </td>
-                  <td>{d.eventType}</td>
-                  <td className="mono">
-                    <Link to={`/deliveries/${d.id}`}>{d.eventID}</Link>
-                  </td>
-                  <td>{d.lastResponseStatus ?? '—'}</td>
-                  <td>{d.attemptCount}</td>
-                  <td>
-                    <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DeliveryTable rows={rows} labelledBy="recent-title" compact />
       )}
     </section>
   );

@@ -1,25 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { DeliveryAttemptTrigger } from '../gql/graphql';
+import type { AttemptExchangeFragment } from '../gql/graphql';
 import { formatDateTime, formatDuration } from '../ui/format';
 import './deliveries.css';
 
-// The fields of an attempt that show what was sent and what came back; both
-// the delivery timeline and the test event dialog show them.
-export type AttemptExchangeFields = {
-  number?: number;
-  trigger?: DeliveryAttemptTrigger;
-  startedAt?: string;
-  durationMs: number;
-  requestURL: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  responseStatus?: number | null;
-  responseHeaders?: Record<string, string> | null;
-  responseBody: string;
-  responseBodyTruncated: boolean;
-  errorKind?: string | null;
-  error?: string | null;
-};
+// The delivery timeline numbers its attempts; the test event dialog has one.
+export type AttemptExchangeFields = AttemptExchangeFragment & { number?: number };
 
 // Bodies are usually JSON: indent them to be read; anything else as it came.
 export function prettyBody(body: string): string {

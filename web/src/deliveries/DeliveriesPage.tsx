@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   ConfigurationChoicesQuery,
@@ -9,7 +9,7 @@ import {
   DeliveryUpdatedSubscription,
   ResendDeliveriesMutation,
 } from './operations';
-import type { DeliveriesQuery as DeliveriesResult, DeliveryStatus, DeliveryWhereInput } from '../gql/graphql';
+import type { DeliveryRowFragment, DeliveryStatus, DeliveryWhereInput } from '../gql/graphql';
 import {
   appendPage,
   deliveryStatuses,
@@ -21,17 +21,14 @@ import {
   type DeliveryFilters,
 } from './deliveryFilters';
 import { useCapabilities } from '../app/capabilities';
-import { DeliveryStatusBadge } from '../ui/StatusBadge';
+import { DeliveryTable } from './DeliveryTable';
 import { Dialog } from '../ui/Dialog';
 import { errorMessage } from '../ui/errors';
-import { formatDateTime } from '../ui/format';
 import './deliveries.css';
 
 const pageSize = 50;
 // resendDeliveries queues at most this many.
 const resendLimit = 10000;
-
-type DeliveryRow = NonNullable<NonNullable<NonNullable<DeliveriesResult['deliveries']['edges']>[number]>['node']>;
 
 export function DeliveriesPage() {
   const { t } = useTranslation('deliveries');
@@ -48,7 +45,7 @@ export function DeliveriesPage() {
       <FilterForm key={`form:${search}`} filters={filters} onApply={(f) => setParams(filtersToParams(f))} />
       {can('RESEND') && <ResendAll key={`resend:${search}`} where={filtersToWhere(filters)} />}
       {/* A new filter starts a new list: its pages and live rows. */}
-      <DeliveryTable key={`table:${search}`} filters={filters} />
+      <DeliveryList key={`list:${search}`} filters={filters} />
     </section>
   );
 }
@@ -113,12 +110,13 @@ function ResendAll({ where }: { where: DeliveryWhereInput }) {
   );
 }
 
-function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
+// The matching deliveries, a page at a time, kept live.
+function DeliveryList({ filters }: { filters: DeliveryFilters }) {
   const { t } = useTranslation('deliveries');
   const client = useClient();
   const where = useMemo(() => filtersToWhere(filters), [filters]);
   const [after, setAfter] = useState<string | null>(null);
-  const [rows, setRows] = useState<DeliveryRow[]>([]);
+  const [rows, setRows] = useState<DeliveryRowFragment[]>([]);
   const [{ data, fetching, error }] = useQuery({ query: DeliveriesQuery, variables: { first: pageSize, after, where } });
 
   useEffect(() => {
@@ -143,44 +141,7 @@ function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
       {error && rows.length === 0 && <p role="alert">{t('loadFailed', { message: errorMessage(t, error) })}</p>}
       {data && !fetching && rows.length === 0 && <p className="empty">{t('empty')}</p>}
       {rows.length > 0 && (
-        <div className="table-scroll">
-          <table aria-labelledby="deliveries-title" aria-describedby="deliveries-live">
-            <thead>
-              <tr>
-                <th scope="col">{t('column.status')}</th>
-                <th scope="col">{t('column.eventType')}</th>
-                <th scope="col">{t('column.event')}</th>
-                <th scope="col">{t('column.url')}</th>
-                <th scope="col">{t('column.response')}</th>
-                <th scope="col">{t('column.attempts')}</th>
-                <th scope="col">{t('column.created')}</th>
-                <th scope="col">{t('column.lastAttempt')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <DeliveryStatusBadge status={d.status} />
-                  </td>
-                  <td>{d.eventType}</td>
-                  <td className="mono">
-                    <Link to={`/deliveries/${d.id}`} aria-label={t('openDelivery', { id: d.eventID })}>
-                      {d.eventID}
-                    </Link>
-                  </td>
-                  <td className="url">{d.url}</td>
-                  <td>{d.lastResponseStatus ?? '—'}</td>
-                  <td>{d.attemptCount}</td>
-                  <td>
-                    <Time value={d.createdAt} />
-                  </td>
-                  <td>{d.lastAttemptAt ? <Time value={d.lastAttemptAt} /> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DeliveryTable rows={rows} labelledBy="deliveries-title" describedBy="deliveries-live" />
       )}
       <p id="deliveries-live" className="muted">
         {data && t('live', { count: data.deliveries.totalCount })}
@@ -192,10 +153,6 @@ function DeliveryTable({ filters }: { filters: DeliveryFilters }) {
       )}
     </>
   );
-}
-
-function Time({ value }: { value: string }) {
-  return <time dateTime={value}>{formatDateTime(value)}</time>;
 }
 
 // datetime-local inputs speak local time without a zone; the URL keeps UTC.
