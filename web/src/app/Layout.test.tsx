@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen } from '@testing-library/react';
-import { Provider, type Client } from 'urql';
+import { Provider } from 'urql';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { fromValue } from 'wonka';
 import { Layout } from './Layout';
 import { onColor } from './branding';
+import { fakeClient, viewer } from '../test/fakeClient';
 
 function withViewer(branding: { name: string | null; logoURL: string | null; primaryColor: string | null }) {
-  const client = {
-    executeQuery: () =>
-      fromValue({
-        data: {
-          viewer: {
-            role: 'ACCOUNT',
-            capabilities: ['READ'],
-            returnURL: null,
-            expiresAt: null,
-            account: { id: 'acc_1', name: 'Stift' },
-            branding,
-          },
-        },
-      }),
-  } as unknown as Client;
+  const { client } = fakeClient({ Viewer: viewer(['READ'], { account: { id: 'acc_1', name: 'Stift' }, branding }) });
   render(
     <Provider value={client}>
       <MemoryRouter>

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider, type Client, type GraphQLRequest } from 'urql';
-import { fromValue } from 'wonka';
+import { Provider } from 'urql';
 import { SignIn } from './SignIn';
 import { AccountPicker } from './AccountPicker';
+import { fakeClient } from '../test/fakeClient';
 
 function answerFetch(body: unknown) {
   const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response(JSON.stringify(body), { status: 200 }));
@@ -40,26 +40,16 @@ describe('SignIn', () => {
 
 describe('AccountPicker', () => {
   it('lists accounts, searches by name and opens a console session with every capability for the one chosen', async () => {
-    const queries: GraphQLRequest[] = [];
-    const mutations: GraphQLRequest[] = [];
-    const client = {
-      executeQuery: (req: GraphQLRequest) => {
-        queries.push(req);
-        return fromValue({
-          data: {
-            accounts: {
-              totalCount: 1,
-              pageInfo: { hasNextPage: false, endCursor: null },
-              edges: [{ node: { id: 'acc_1', name: 'Stift', createdAt: '2026-12-01T10:00:00Z' } }],
-            },
-          },
-        });
+    const { client, queries, mutations } = fakeClient({
+      PickAccounts: {
+        accounts: {
+          totalCount: 1,
+          pageInfo: { hasNextPage: false, endCursor: null },
+          edges: [{ node: { id: 'acc_1', name: 'Stift', createdAt: '2026-12-01T10:00:00Z' } }],
+        },
       },
-      executeMutation: (req: GraphQLRequest) => {
-        mutations.push(req);
-        return fromValue({ data: { createConsoleSession: { token: 'fcs_new', consoleSession: { id: 'cs_1', expiresAt: '2026-12-01T11:00:00Z' } } } });
-      },
-    } as unknown as Client;
+      OpenAccount: { createConsoleSession: { token: 'fcs_new', consoleSession: { id: 'cs_1', expiresAt: '2026-12-01T11:00:00Z' } } },
+    });
     const onOpened = vi.fn();
     render(
       <Provider value={client}>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider, getOperationName, type Client, type GraphQLRequest } from 'urql';
-import { fromValue } from 'wonka';
+import { Provider } from 'urql';
 import { EventCatalogPage } from './EventCatalogPage';
+import { fakeClient } from '../test/fakeClient';
 import { groupTypes, matches, sampleBody } from './catalog';
 import { i18n } from '../i18n';
 
@@ -24,19 +24,8 @@ const catalog = [
   type('billing.invoice_voided', { application: 'billing', description: 'No longer sent.', archived: true }),
 ];
 
-// The GraphQL client is mocked: this test is about what the page does with the catalog.
 function mockClient(types = catalog) {
-  const client = {
-    executeQuery: (req: GraphQLRequest) =>
-      fromValue({
-        operation: req,
-        data:
-          getOperationName(req.query) === 'EventTypes'
-            ? { eventTypes: { totalCount: types.length, edges: types.map((node) => ({ node })) } }
-            : undefined,
-      }),
-  } as unknown as Client;
-  return client;
+  return fakeClient({ EventTypes: { eventTypes: { totalCount: types.length, edges: types.map((node) => ({ node })) } } }).client;
 }
 
 function renderPage() {

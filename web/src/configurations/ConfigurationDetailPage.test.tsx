@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider, type Client } from 'urql';
+import { Provider } from 'urql';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { ConfigurationDetailPage } from './ConfigurationDetailPage';
-import { fakeClient, viewer } from '../deliveries/fakeClient';
+import { fakeClient } from '../test/fakeClient';
 import { i18n } from '../i18n';
 
 beforeAll(() => {
@@ -98,7 +98,6 @@ const testAttempt = {
 
 function setup(url: string, ...caps: string[]) {
   const fake = fakeClient({
-    Viewer: viewer(...caps),
     ConfigurationDetail: { node: configuration },
     ConfigurationHealth: (v: Record<string, unknown>) => ({ node: { __typename: 'Configuration', id: 'cfg_1', deliveryStats: { ...stats, interval: v.interval ?? 'HOUR' } } }),
     RecentDeliveries: { deliveries: { edges: [{ node: recent('dlv_1') }] } },
@@ -111,9 +110,9 @@ function setup(url: string, ...caps: string[]) {
       },
     },
     SendTestEvent: { sendTestEvent: testAttempt },
-  });
+  }, ['READ', ...caps]);
   render(
-    <Provider value={fake.client as Client}>
+    <Provider value={fake.client}>
       <MemoryRouter initialEntries={[url]}>
         <Routes>
           <Route path="/configurations/:id" element={<ConfigurationDetailPage />} />

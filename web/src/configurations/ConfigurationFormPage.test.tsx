@@ -4,31 +4,29 @@ import userEvent from '@testing-library/user-event';
 import { Provider, type Client } from 'urql';
 import { MemoryRouter, Route, Routes, useParams } from 'react-router';
 import { EditConfigurationPage, NewConfigurationPage } from './ConfigurationFormPage';
-import { apiError, badUserInput, fakeClient } from './testClient';
+import { apiError, badUserInput, fakeClient } from '../test/fakeClient';
 import { retryPresets } from './configurationForm';
 import { i18n } from '../i18n';
 
+const manager = ['READ', 'MANAGE_CONFIGURATIONS'];
+
 const choices = {
-  data: {
-    signingKeys: { edges: [{ node: { id: 'key_1', name: 'Production', hint: 'a1b2' } }] },
-    eventTypes: {
-      edges: [
-        { node: { id: 'etp_1', name: 'order.paid', description: 'An order was paid.', application: null } },
-        { node: { id: 'etp_2', name: 'order.refunded', description: 'An order was refunded.', application: null } },
-        { node: { id: 'etp_3', name: 'nutror.lesson_started', description: '', application: 'nutror' } },
-        { node: { id: 'etp_4', name: 'QUESTION_ANSWERED', description: 'A question was answered.', application: 'stift' } },
-        { node: { id: 'etp_5', name: 'PING', description: '', application: null } },
-      ],
-    },
+  signingKeys: { edges: [{ node: { id: 'key_1', name: 'Production', hint: 'a1b2' } }] },
+  eventTypes: {
+    edges: [
+      { node: { id: 'etp_1', name: 'order.paid', description: 'An order was paid.', application: null } },
+      { node: { id: 'etp_2', name: 'order.refunded', description: 'An order was refunded.', application: null } },
+      { node: { id: 'etp_3', name: 'nutror.lesson_started', description: '', application: 'nutror' } },
+      { node: { id: 'etp_4', name: 'QUESTION_ANSWERED', description: 'A question was answered.', application: 'stift' } },
+      { node: { id: 'etp_5', name: 'PING', description: '', application: null } },
+    ],
   },
 };
 
 const verified = (ok = true) => ({
-  data: {
-    verifyURL: ok
-      ? { ok: true, statusCode: 204, durationMs: 45, error: null, responseBody: 'hello from the hook' }
-      : { ok: false, statusCode: null, durationMs: 5000, error: 'connect: connection refused', responseBody: null },
-  },
+  verifyURL: ok
+    ? { ok: true, statusCode: 204, durationMs: 45, error: null, responseBody: 'hello from the hook' }
+    : { ok: false, statusCode: null, durationMs: 5000, error: 'connect: connection refused', responseBody: null },
 });
 
 const saved = (id: string) => ({ id, name: 'x', url: 'x', signingKeyID: 'key_1', eventTypes: [], maxParallel: 10, timeoutSeconds: 30, retrySchedule: [], headers: {}, status: 'INACTIVE' });
@@ -84,7 +82,7 @@ const save = () => screen.getByText('Create configuration', { selector: 'button'
 describe('ConfigurationFormPage', { timeout: 20000 }, () => {
   it('enables saving only once Verify URL succeeded for the URL typed, and again after it changes', async () => {
     const user = userEvent.setup();
-    const { client, mutations } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified() });
+    const { client, mutations } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified() }, manager);
     renderAt('/configurations/new', client);
     await fillNew(user);
     expect(save()).toBeDisabled();
@@ -103,7 +101,7 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
 
   it('shows why a URL failed verification and keeps saving disabled', async () => {
     const user = userEvent.setup();
-    const { client } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified(false) });
+    const { client } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified(false) }, manager);
     renderAt('/configurations/new', client);
     await fillNew(user);
     await user.click(screen.getByRole('button', { name: 'Verify URL' }));
@@ -118,8 +116,8 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
     const { client, mutations } = fakeClient({
       ConfigurationFormChoices: choices,
       VerifyURL: verified(),
-      CreateConfiguration: { data: { createConfiguration: saved('cfg_9') } },
-    });
+      CreateConfiguration: { createConfiguration: saved('cfg_9') },
+    }, manager);
     renderAt('/configurations/new', client);
     await fillNew(user);
     await user.click(screen.getByRole('button', { name: 'Verify URL' }));
@@ -146,8 +144,8 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
     const { client } = fakeClient({
       ConfigurationFormChoices: choices,
       VerifyURL: verified(),
-      CreateConfiguration: { error: badUserInput('input.retrySchedule', 'retrySchedule: each delay must be 1-86400 seconds') },
-    });
+      CreateConfiguration: badUserInput('input.retrySchedule', 'retrySchedule: each delay must be 1-86400 seconds'),
+    }, manager);
     renderAt('/configurations/new', client);
     await fillNew(user);
     await user.click(screen.getByRole('button', { name: 'Verify URL' }));
@@ -165,8 +163,8 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
     const { client } = fakeClient({
       ConfigurationFormChoices: choices,
       VerifyURL: verified(),
-      CreateConfiguration: { error: apiError('QUOTA_EXCEEDED', 'at most 20 configurations') },
-    });
+      CreateConfiguration: apiError('QUOTA_EXCEEDED', 'at most 20 configurations'),
+    }, manager);
     renderAt('/configurations/new', client);
     await fillNew(user);
     await user.click(screen.getByRole('button', { name: 'Verify URL' }));
@@ -176,7 +174,7 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
 
   it('checks the form before sending: a name, an event type, a readable schedule', async () => {
     const user = userEvent.setup();
-    const { client, mutations } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified() });
+    const { client, mutations } = fakeClient({ ConfigurationFormChoices: choices, VerifyURL: verified() }, manager);
     renderAt('/configurations/new', client);
     await fill(user, screen.getByLabelText('URL to send the data to'), 'https://shop.example/hooks');
     await user.click(screen.getByRole('button', { name: 'Verify URL' }));
@@ -193,7 +191,7 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
 
   it('fills the schedule from the presets and recognises a typed one', async () => {
     const user = userEvent.setup();
-    const { client } = fakeClient({ ConfigurationFormChoices: choices });
+    const { client } = fakeClient({ ConfigurationFormChoices: choices }, manager);
     renderAt('/configurations/new', client);
     const retry = screen.getByLabelText('Delays between attempts, in seconds, comma-separated');
     expect(retry).toHaveValue('5, 30, 120, 600, 1800, 3600, 10800, 21600, 43200, 86400');
@@ -216,7 +214,7 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
 
   it('groups the event types by prefix, else application, and selects a whole group', async () => {
     const user = userEvent.setup();
-    const { client } = fakeClient({ ConfigurationFormChoices: choices });
+    const { client } = fakeClient({ ConfigurationFormChoices: choices }, manager);
     renderAt('/configurations/new', client);
     const fieldset = screen.getByRole('group', { name: 'Which events do you want to receive?' });
     const groups = within(fieldset).getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
@@ -238,10 +236,10 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
   it('edits without verifying an unchanged URL and without sending the redacted headers', async () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
-      ConfigurationForEdit: { data: { node: existing } },
+      ConfigurationForEdit: { node: existing },
       ConfigurationFormChoices: choices,
-      UpdateConfiguration: { data: { updateConfiguration: saved('cfg_1') } },
-    });
+      UpdateConfiguration: { updateConfiguration: saved('cfg_1') },
+    }, manager);
     renderAt('/configurations/cfg_1/edit', client);
     expect(screen.getByRole('heading', { name: 'Edit Orders' })).toBeInTheDocument();
     expect(screen.getByLabelText('Delays between attempts, in seconds, comma-separated')).toHaveValue('1, 2, 4');
@@ -271,10 +269,10 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
   it('sends the whole header map when one changed, the untouched ones in their redacted form', async () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
-      ConfigurationForEdit: { data: { node: existing } },
+      ConfigurationForEdit: { node: existing },
       ConfigurationFormChoices: choices,
-      UpdateConfiguration: { data: { updateConfiguration: saved('cfg_1') } },
-    });
+      UpdateConfiguration: { updateConfiguration: saved('cfg_1') },
+    }, manager);
     renderAt('/configurations/cfg_1/edit', client);
     await fill(user, screen.getAllByLabelText('Value')[1], 'globex');
     await user.click(screen.getByRole('button', { name: 'Add header' }));
@@ -293,10 +291,10 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
   it('sends an empty map when every header was removed, and asks a renamed header for its value', async () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
-      ConfigurationForEdit: { data: { node: existing } },
+      ConfigurationForEdit: { node: existing },
       ConfigurationFormChoices: choices,
-      UpdateConfiguration: { data: { updateConfiguration: saved('cfg_1') } },
-    });
+      UpdateConfiguration: { updateConfiguration: saved('cfg_1') },
+    }, manager);
     renderAt('/configurations/cfg_1/edit', client);
     const name = screen.getAllByLabelText('Header name')[0];
     await user.clear(name);
@@ -316,11 +314,11 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
   it('verifies a changed URL on edit before saving it', async () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
-      ConfigurationForEdit: { data: { node: existing } },
+      ConfigurationForEdit: { node: existing },
       ConfigurationFormChoices: choices,
       VerifyURL: verified(),
-      UpdateConfiguration: { data: { updateConfiguration: saved('cfg_1') } },
-    });
+      UpdateConfiguration: { updateConfiguration: saved('cfg_1') },
+    }, manager);
     renderAt('/configurations/cfg_1/edit', client);
     const url = screen.getByLabelText('URL to send the data to');
     expect(screen.getByRole('button', { name: 'Save changes' })).toBeEnabled();
@@ -343,7 +341,7 @@ describe('ConfigurationFormPage', { timeout: 20000 }, () => {
 
   it('speaks Brazilian Portuguese', async () => {
     await i18n.changeLanguage('pt-BR');
-    const { client } = fakeClient({ ConfigurationFormChoices: choices });
+    const { client } = fakeClient({ ConfigurationFormChoices: choices }, manager);
     renderAt('/configurations/new', client);
     expect(screen.getByRole('heading', { name: 'Nova configuração' })).toBeInTheDocument();
     expect(screen.getByLabelText('Nome da configuração')).toBeInTheDocument();

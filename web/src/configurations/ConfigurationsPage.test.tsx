@@ -4,8 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { Provider, type Client } from 'urql';
 import { MemoryRouter } from 'react-router';
 import { ConfigurationsPage } from './ConfigurationsPage';
-import { fakeClient } from './testClient';
+import { fakeClient } from '../test/fakeClient';
 import { i18n } from '../i18n';
+
+const manager = ['READ', 'MANAGE_CONFIGURATIONS'];
 
 function config(id: string, name: string, over: Record<string, unknown> = {}) {
   return {
@@ -22,12 +24,10 @@ function config(id: string, name: string, over: Record<string, unknown> = {}) {
 
 function page(nodes: ReturnType<typeof config>[], hasNextPage = false, totalCount = nodes.length) {
   return {
-    data: {
-      configurations: {
-        totalCount,
-        pageInfo: { hasNextPage, endCursor: hasNextPage ? 'cursor_1' : null },
-        edges: nodes.map((node) => ({ node })),
-      },
+    configurations: {
+      totalCount,
+      pageInfo: { hasNextPage, endCursor: hasNextPage ? 'cursor_1' : null },
+      edges: nodes.map((node) => ({ node })),
     },
   };
 }
@@ -50,7 +50,7 @@ const bodyRows = () => screen.getAllByRole('row').slice(1);
 // jsdom is slow on a busy machine: room beyond the 5 s default.
 describe('ConfigurationsPage', { timeout: 20000 }, () => {
   it('lists each configuration with a link, its status, URL, event types and the success rate of the last 24 h', () => {
-    const { client, queries } = fakeClient({ Configurations: page([orders, invoices]) });
+    const { client, queries } = fakeClient({ Configurations: page([orders, invoices]) }, manager);
     renderPage(client);
 
     expect(queries.find((q) => q.name === 'Configurations')?.variables).toEqual({ first: 50, after: null });
@@ -82,7 +82,7 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
   });
 
   it('invites to create the first configuration when there are none', () => {
-    const { client } = fakeClient({ Configurations: page([]) });
+    const { client } = fakeClient({ Configurations: page([]) }, manager);
     renderPage(client);
     expect(screen.getByRole('heading', { name: 'No configurations yet' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'New configuration' })).toHaveAttribute('href', '/configurations/new');
@@ -109,8 +109,8 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
       Configurations: page([orders]),
-      DeactivateConfiguration: { data: { deactivateConfiguration: { id: 'cfg_1', status: 'INACTIVE', disabledReason: null } } },
-    });
+      DeactivateConfiguration: { deactivateConfiguration: { id: 'cfg_1', status: 'INACTIVE', disabledReason: null } },
+    }, manager);
     renderPage(client);
 
     await user.click(screen.getByRole('button', { name: 'Deactivate Orders' }));
@@ -135,22 +135,20 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     const { client, mutations } = fakeClient({
       Configurations: page([invoices]),
       ActivateConfiguration: {
-        data: {
-          activateConfiguration: {
-            configuration: { id: 'cfg_2', status: 'ACTIVE', disabledReason: null, activatedAt: '2026-12-01T10:00:00Z' },
-            attempt: {
-              id: 'att_1',
-              responseStatus: 200,
-              durationMs: 123,
-              responseBody: '{"pong":true}',
-              responseBodyTruncated: false,
-              errorKind: null,
-              error: null,
-            },
+        activateConfiguration: {
+          configuration: { id: 'cfg_2', status: 'ACTIVE', disabledReason: null, activatedAt: '2026-12-01T10:00:00Z' },
+          attempt: {
+            id: 'att_1',
+            responseStatus: 200,
+            durationMs: 123,
+            responseBody: '{"pong":true}',
+            responseBodyTruncated: false,
+            errorKind: null,
+            error: null,
           },
         },
       },
-    });
+    }, manager);
     renderPage(client);
 
     await user.click(screen.getByRole('button', { name: 'Activate Invoices' }));
@@ -169,22 +167,20 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     const { client } = fakeClient({
       Configurations: page([invoices]),
       ActivateConfiguration: {
-        data: {
-          activateConfiguration: {
-            configuration: { id: 'cfg_2', status: 'INACTIVE', disabledReason: null, activatedAt: null },
-            attempt: {
-              id: 'att_1',
-              responseStatus: null,
-              durationMs: 30000,
-              responseBody: '',
-              responseBodyTruncated: false,
-              errorKind: 'timeout',
-              error: 'no response within 30 s',
-            },
+        activateConfiguration: {
+          configuration: { id: 'cfg_2', status: 'INACTIVE', disabledReason: null, activatedAt: null },
+          attempt: {
+            id: 'att_1',
+            responseStatus: null,
+            durationMs: 30000,
+            responseBody: '',
+            responseBodyTruncated: false,
+            errorKind: 'timeout',
+            error: 'no response within 30 s',
           },
         },
       },
-    });
+    }, manager);
     renderPage(client);
 
     await user.click(screen.getByRole('button', { name: 'Activate Invoices' }));
@@ -200,8 +196,8 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     const user = userEvent.setup();
     const { client, mutations } = fakeClient({
       Configurations: page([orders, invoices]),
-      DeleteConfiguration: { data: { deleteConfiguration: 'cfg_1' } },
-    });
+      DeleteConfiguration: { deleteConfiguration: 'cfg_1' },
+    }, manager);
     renderPage(client);
 
     await user.click(screen.getByRole('button', { name: 'Delete Orders' }));
@@ -213,7 +209,7 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     expect(mutations).toHaveLength(1);
     expect(mutations[0].variables).toEqual({ id: 'cfg_1' });
     // Queries listing configurations are fetched again.
-    expect(mutations[0].context?.additionalTypenames).toEqual(['Configuration']);
+    expect(mutations[0].additionalTypenames).toEqual(['Configuration']);
     expect(bodyRows()).toHaveLength(1);
     expect(screen.queryByText('Orders')).not.toBeInTheDocument();
   });
@@ -222,7 +218,7 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
     const user = userEvent.setup();
     const { client, queries } = fakeClient({
       Configurations: (v) => (v.after ? page([invoices], false, 2) : page([orders], true, 2)),
-    });
+    }, manager);
     renderPage(client);
     expect(screen.getByText('Showing 1 of 2.')).toBeInTheDocument();
 
@@ -234,7 +230,7 @@ describe('ConfigurationsPage', { timeout: 20000 }, () => {
 
   it('speaks Brazilian Portuguese', async () => {
     await i18n.changeLanguage('pt-BR');
-    const { client } = fakeClient({ Configurations: page([orders, invoices]) });
+    const { client } = fakeClient({ Configurations: page([orders, invoices]) }, manager);
     renderPage(client);
     expect(screen.getByRole('heading', { name: 'Configurações' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Nova configuração' })).toBeInTheDocument();

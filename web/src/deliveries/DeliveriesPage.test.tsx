@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { Provider, getOperationName, type Client, type GraphQLRequest } from 'urql';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { Provider, type Client } from 'urql';
 import { MemoryRouter } from 'react-router';
-import { fromValue, makeSubject, pipe, subscribe } from 'wonka';
 import { DeliveriesPage } from './DeliveriesPage';
+import { fakeClient } from '../test/fakeClient';
 
 function row(id: string, over: Record<string, unknown> = {}) {
   return {
@@ -23,41 +23,25 @@ function row(id: string, over: Record<string, unknown> = {}) {
   };
 }
 
-// The GraphQL client is mocked: the test records what the page asks for and
-// pushes live updates through a subject standing in for the websocket.
-function mockClient(deliveries: ReturnType<typeof row>[], nextPage?: ReturnType<typeof row>[]) {
-  const queries: GraphQLRequest[] = [];
-  const subscriptions: GraphQLRequest['variables'][] = [];
-  const live = makeSubject<{ data: unknown }>();
-  const answers: Record<string, unknown> = {
-    Deliveries: {
-      deliveries: {
-        totalCount: deliveries.length,
-        pageInfo: { hasNextPage: !!nextPage, endCursor: nextPage ? 'cursor_1' : null },
-        edges: deliveries.map((node) => ({ node })),
-      },
+function deliveriesPage(rows: ReturnType<typeof row>[], totalCount: number, next: boolean) {
+  return {
+    deliveries: {
+      totalCount,
+      pageInfo: { hasNextPage: next, endCursor: next ? 'cursor_1' : null },
+      edges: rows.map((node) => ({ node })),
     },
-    NextPage: {
-      deliveries: {
-        totalCount: deliveries.length + (nextPage?.length ?? 0),
-        pageInfo: { hasNextPage: false, endCursor: null },
-        edges: (nextPage ?? []).map((node) => ({ node })),
-      },
-    },
-    ConfigurationChoices: { configurations: { edges: [{ node: { id: 'cfg_1', name: 'Orders' } }] } },
   };
-  const client = {
-    executeQuery: (req: GraphQLRequest) => {
-      queries.push(req);
-      const name = getOperationName(req.query) ?? '';
-      return fromValue({ data: answers[name === 'Deliveries' && req.variables?.after ? 'NextPage' : name] });
-    },
-    subscription: (_query: unknown, variables: GraphQLRequest['variables']) => {
-      subscriptions.push(variables);
-      return { subscribe: (cb: (r: { data: unknown }) => void) => pipe(live.source, subscribe(cb)) };
-    },
-  } as unknown as Client;
-  return { client, queries, subscriptions, push: (d: unknown) => act(() => live.next({ data: { deliveryUpdated: d } })) };
+}
+
+// The first page, and nextPage for a request after its cursor.
+function mockClient(deliveries: ReturnType<typeof row>[], nextPage?: ReturnType<typeof row>[]) {
+  return fakeClient({
+    Deliveries: (v) =>
+      v.after
+        ? deliveriesPage(nextPage ?? [], deliveries.length + (nextPage?.length ?? 0), false)
+        : deliveriesPage(deliveries, deliveries.length, !!nextPage),
+    ConfigurationChoices: { configurations: { edges: [{ node: { id: 'cfg_1', name: 'Orders' } }] } },
+  });
 }
 
 function renderAt(url: string, client: Client) {
@@ -72,13 +56,13 @@ function renderAt(url: string, client: Client) {
 
 describe('DeliveriesPage', () => {
   it('sends the filters in the URL to the query and the subscription, and shows the rows', () => {
-    const { client, queries, subscriptions } = mockClient([row('dlv_1')]);
+    const { client, named, subscriptions } = mockClient([row('dlv_1')]);
     renderAt(
       '/deliveries?status=FAILED&status=RETRYING&configuration=cfg_1&eventType=order.paid&from=2026-12-01T00%3A00%3A00.000Z&metaKey=tenant&metaValue=acme',
       client,
     );
 
-    const deliveriesQuery = queries.find((q) => getOperationName(q.query) === 'Deliveries');
+    const deliveriesQuery = named('Deliveries')[0];
     expect(deliveriesQuery?.variables).toEqual({
       first: 50,
       after: null,
@@ -124,12 +108,12 @@ describe('DeliveriesPage', () => {
   });
 
   it('loads the next page after the last cursor, below the rows shown', () => {
-    const { client, queries } = mockClient([row('dlv_2')], [row('dlv_1')]);
+    const { client, named } = mockClient([row('dlv_2')], [row('dlv_1')]);
     renderAt('/deliveries', client);
 
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
 
-    const last = queries.filter((q) => getOperationName(q.query) === 'Deliveries').at(-1);
+    const last = named('Deliveries').at(-1);
     expect(last?.variables).toEqual({ first: 50, after: 'cursor_1', where: {} });
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows.map((r) => within(r).getAllByRole('cell')[2].textContent)).toEqual(['evt_dlv_2', 'evt_dlv_1']);
@@ -137,7 +121,7 @@ describe('DeliveriesPage', () => {
   });
 
   it('applies the form to the query string and queries again with it', () => {
-    const { client, queries } = mockClient([row('dlv_1')]);
+    const { client, named } = mockClient([row('dlv_1')]);
     renderAt('/deliveries', client);
 
     fireEvent.click(screen.getByRole('checkbox', { name: 'Succeeded' }));
@@ -146,7 +130,7 @@ describe('DeliveriesPage', () => {
     fireEvent.change(screen.getByLabelText('Metadata value'), { target: { value: 'acme' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
 
-    const last = queries.filter((q) => getOperationName(q.query) === 'Deliveries').at(-1);
+    const last = named('Deliveries').at(-1);
     expect(last?.variables?.where).toEqual({
       statusIn: ['SUCCEEDED'],
       eventTypeIn: ['order.paid', 'order.refunded'],

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider, type Client } from 'urql';
+import { Provider } from 'urql';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { DeliveryDetailPage } from './DeliveryDetailPage';
-import { fakeClient, viewer } from './fakeClient';
+import { fakeClient } from '../test/fakeClient';
 import { i18n } from '../i18n';
 
 function attempt(number: number, over: Record<string, unknown> = {}) {
@@ -71,12 +71,11 @@ const twoAttempts = [attempt(1), attempt(2, { trigger: 'MANUAL', responseStatus:
 
 function setup(caps: string[] = [], node: unknown = delivery(twoAttempts)) {
   const fake = fakeClient({
-    Viewer: viewer(...caps),
     DeliveryDetail: { node },
     ResendDelivery: { resendDelivery: { id: 'dlv_1', status: 'RETRYING', attemptCount: 3, updatedAt: '2026-12-01T10:00:09Z' } },
-  });
+  }, ['READ', ...caps]);
   render(
-    <Provider value={fake.client as Client}>
+    <Provider value={fake.client}>
       <MemoryRouter initialEntries={['/deliveries/dlv_1']}>
         <Routes>
           <Route path="/deliveries/:id" element={<DeliveryDetailPage />} />

@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider, type Client } from 'urql';
+import { Provider } from 'urql';
 import { MemoryRouter } from 'react-router';
 import { DeliveriesPage } from './DeliveriesPage';
-import { fakeClient, viewer } from './fakeClient';
+import { fakeClient } from '../test/fakeClient';
 import { i18n } from '../i18n';
 
 const emptyPage = { deliveries: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } };
 
 function setup(count: number, ...caps: string[]) {
   const fake = fakeClient({
-    Viewer: viewer(...caps),
     Deliveries: emptyPage,
     ConfigurationChoices: { configurations: { edges: [] } },
     DeliveriesCount: { deliveries: { totalCount: count } },
     ResendDeliveries: { resendDeliveries: count },
-  });
+  }, ['READ', ...caps]);
   render(
-    <Provider value={fake.client as Client}>
+    <Provider value={fake.client}>
       <MemoryRouter initialEntries={['/deliveries?status=FAILED&eventType=order.paid']}>
         <DeliveriesPage />
       </MemoryRouter>

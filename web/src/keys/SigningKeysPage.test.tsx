@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { CombinedError, Provider, getOperationName, type Client, type GraphQLRequest } from 'urql';
-import { fromValue } from 'wonka';
+import { CombinedError, Provider, type Client } from 'urql';
 import { SigningKeysPage } from './SigningKeysPage';
+import { fakeClient, type Answers } from '../test/fakeClient';
 import { formatDateTime } from '../ui/format';
 import { i18n } from '../i18n';
 
@@ -23,10 +23,6 @@ function key(id: string, over: Record<string, unknown> = {}) {
   };
 }
 
-type Answer = { data?: unknown; error?: CombinedError };
-
-// The GraphQL client is mocked: queries answer by operation name, mutations
-// are recorded and answered from a queue the test fills.
 function mockClient({
   keys,
   capabilities = ['READ', 'MANAGE_KEYS'],
@@ -34,31 +30,24 @@ function mockClient({
 }: {
   keys: ReturnType<typeof key>[];
   capabilities?: string[];
-  mutationAnswers?: Record<string, Answer>;
+  mutationAnswers?: Answers;
 }) {
-  const mutations: GraphQLRequest[] = [];
-  const answers: Record<string, unknown> = {
-    Viewer: { viewer: { role: 'ACCOUNT', capabilities, returnURL: null, expiresAt: null, account: { id: 'acc_1', name: 'Acme' } } },
-    SigningKeys: { signingKeys: { totalCount: keys.length, edges: keys.map((node) => ({ node })) } },
-    SigningKeyUsage: {
-      configurations: {
-        totalCount: 2,
-        edges: [
-          { node: { id: 'cfg_1', name: 'Orders endpoint', signingKeyID: 'key_0001' } },
-          { node: { id: 'cfg_2', name: 'Invoices endpoint', signingKeyID: 'key_0001' } },
-        ],
+  return fakeClient(
+    {
+      SigningKeys: { signingKeys: { totalCount: keys.length, edges: keys.map((node) => ({ node })) } },
+      SigningKeyUsage: {
+        configurations: {
+          totalCount: 2,
+          edges: [
+            { node: { id: 'cfg_1', name: 'Orders endpoint', signingKeyID: 'key_0001' } },
+            { node: { id: 'cfg_2', name: 'Invoices endpoint', signingKeyID: 'key_0001' } },
+          ],
+        },
       },
+      ...mutationAnswers,
     },
-  };
-  const client = {
-    executeQuery: (req: GraphQLRequest) => fromValue({ operation: req, data: answers[getOperationName(req.query) ?? ''] }),
-    executeMutation: (req: GraphQLRequest) => {
-      mutations.push(req);
-      const answer = mutationAnswers[getOperationName(req.query) ?? ''] ?? {};
-      return fromValue({ operation: req, ...answer });
-    },
-  } as unknown as Client;
-  return { client, mutations };
+    capabilities,
+  );
 }
 
 function renderPage(client: Client) {
@@ -107,7 +96,7 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     const secret = 'whsec_c2VjcmV0LXNob3duLW9uY2Utb25seS0xMjM0NTY3OA==';
     const { client, mutations } = mockClient({
       keys: [],
-      mutationAnswers: { CreateSigningKey: { data: { createSigningKey: { secret, signingKey: key('key_0009', { name: 'Billing' }) } } } },
+      mutationAnswers: { CreateSigningKey: { createSigningKey: { secret, signingKey: key('key_0009', { name: 'Billing' }) } } },
     });
     renderPage(client);
 
@@ -137,7 +126,7 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     const invalid = new CombinedError({
       graphQLErrors: [{ message: 'name: must be at most 200 characters', extensions: { code: 'BAD_USER_INPUT', field: 'input.name' } }],
     });
-    const { client } = mockClient({ keys: [], mutationAnswers: { CreateSigningKey: { error: invalid } } });
+    const { client } = mockClient({ keys: [], mutationAnswers: { CreateSigningKey: invalid } });
     renderPage(client);
     await user.click(screen.getByRole('button', { name: 'New key' }));
     await user.type(screen.getByLabelText('Name'), 'x');
@@ -152,7 +141,7 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     const quota = new CombinedError({
       graphQLErrors: [{ message: 'quota exceeded: an account may have at most 3 signing keys', extensions: { code: 'QUOTA_EXCEEDED' } }],
     });
-    const second = mockClient({ keys: [], mutationAnswers: { CreateSigningKey: { error: quota } } });
+    const second = mockClient({ keys: [], mutationAnswers: { CreateSigningKey: quota } });
     renderPage(second.client);
     await user.click(screen.getByRole('button', { name: 'New key' }));
     const dialog = screen.getByRole('dialog', { name: 'New signing key' });
@@ -175,11 +164,9 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
       keys: [key('key_0001')],
       mutationAnswers: {
         RotateSigningKey: {
-          data: {
-            rotateSigningKey: {
-              secret,
-              signingKey: key('key_0001', { rotatedAt: '2026-11-04T10:00:00Z', previousExpiresAt: until, xSignatureSwitchesAt: until }),
-            },
+          rotateSigningKey: {
+            secret,
+            signingKey: key('key_0001', { rotatedAt: '2026-11-04T10:00:00Z', previousExpiresAt: until, xSignatureSwitchesAt: until }),
           },
         },
       },
@@ -207,7 +194,7 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { client, mutations } = mockClient({
       keys: [key('key_0001')],
-      mutationAnswers: { RevokeSigningKey: { data: { revokeSigningKey: key('key_0001', { revokedAt: '2026-11-04T10:00:00Z' }) } } },
+      mutationAnswers: { RevokeSigningKey: { revokeSigningKey: key('key_0001', { revokedAt: '2026-11-04T10:00:00Z' }) } },
     });
     renderPage(client);
 
@@ -222,7 +209,7 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     dialog = screen.getByRole('dialog', { name: 'Revoke “Key key_0001”?' });
     expect(mutations).toHaveLength(0);
     await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
-    expect(mutations.map((m) => [getOperationName(m.query), m.variables])).toEqual([['RevokeSigningKey', { id: 'key_0001' }]]);
+    expect(mutations.map((m) => [m.name, m.variables])).toEqual([['RevokeSigningKey', { id: 'key_0001' }]]);
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
