@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useMutation, type CombinedError } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../ui/Dialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { errorMessage } from '../ui/errors';
 import { formatDuration } from '../ui/format';
 import {
@@ -98,34 +99,34 @@ export function useConfigurationActions({
   } else if (pending?.kind === 'deactivate') {
     const { target, error } = pending;
     dialog = (
-      <Dialog open title={t('deactivate.title', { name: target.name })} onClose={close}>
+      <ConfirmDialog
+        open
+        title={t('deactivate.title', { name: target.name })}
+        onClose={close}
+        label={t('deactivate.confirm')}
+        busy={deactivation.fetching}
+        danger
+        onConfirm={() => confirmDeactivate(target)}
+      >
         <p className="notice warning cfg-wrap">{t('deactivate.warning', { url: target.url })}</p>
         {error && <p role="alert">{errorMessage(t, error)}</p>}
-        <div className="actions cfg-dialog-actions">
-          <button type="button" className="secondary" onClick={close}>
-            {t('common:cancel')}
-          </button>
-          <button type="button" className="danger" disabled={deactivation.fetching} onClick={() => confirmDeactivate(target)}>
-            {t('deactivate.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     );
   } else if (pending?.kind === 'delete') {
     const { target, error } = pending;
     dialog = (
-      <Dialog open title={t('delete.title', { name: target.name })} onClose={close}>
+      <ConfirmDialog
+        open
+        title={t('delete.title', { name: target.name })}
+        onClose={close}
+        label={t('delete.confirm')}
+        busy={deletion.fetching}
+        danger
+        onConfirm={() => confirmDelete(target)}
+      >
         <p>{t('delete.body', { name: target.name })}</p>
         {error && <p role="alert">{errorMessage(t, error)}</p>}
-        <div className="actions cfg-dialog-actions">
-          <button type="button" className="secondary" onClick={close}>
-            {t('common:cancel')}
-          </button>
-          <button type="button" className="danger" disabled={deletion.fetching} onClick={() => confirmDelete(target)}>
-            {t('delete.confirm')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     );
   }
 

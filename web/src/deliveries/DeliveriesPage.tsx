@@ -22,7 +22,7 @@ import {
 } from './deliveryFilters';
 import { useCapabilities } from '../app/capabilities';
 import { DeliveryTable } from './DeliveryTable';
-import { Dialog } from '../ui/Dialog';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { errorMessage } from '../ui/errors';
 import './deliveries.css';
 
@@ -91,21 +91,20 @@ function ResendAll({ where }: { where: DeliveryWhereInput }) {
           {message.text}
         </p>
       )}
-      <Dialog open={count != null} title={t('resendAll.title')} onClose={() => setCount(null)}>
+      <ConfirmDialog
+        open={count != null}
+        title={t('resendAll.title')}
+        onClose={() => setCount(null)}
+        label={sending ? t('resendAll.sending') : t('resendAll.submit')}
+        busy={sending}
+        onConfirm={confirm}
+      >
         <p>
           <strong>{t('resendAll.confirm', { count: count ?? 0 })}</strong>
         </p>
         <p>{t('resendAll.explain')}</p>
         {count != null && count > resendLimit && <p className="notice warning">{t('resendAll.tooMany')}</p>}
-        <div className="actions">
-          <button type="button" onClick={confirm} disabled={sending}>
-            {sending ? t('resendAll.sending') : t('resendAll.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={() => setCount(null)}>
-            {t('common:cancel')}
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,13 +1,14 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useCapabilities } from '../app/capabilities';
 import { CopyButton } from '../ui/CopyButton';
 import { Dialog } from '../ui/Dialog';
+import { ConfirmActions } from '../ui/ConfirmDialog';
 import { errorCode, errorMessage, fieldErrors } from '../ui/errors';
 import { formatDateTime } from '../ui/format';
-import type { SigningKeysQuery as SigningKeysResult } from '../gql/graphql';
+import type { SigningKeyFieldsFragment as KeyRow } from '../gql/graphql';
 import {
   CreateSigningKeyMutation,
   RevokeSigningKeyMutation,
@@ -19,7 +20,6 @@ import {
 import { keyState } from './keyStatus';
 import './keys.css';
 
-type KeyRow = NonNullable<NonNullable<NonNullable<SigningKeysResult['signingKeys']['edges']>[number]>['node']>;
 type UsedBy = Record<string, { id: string; name: string }[]>;
 
 const features = tableFeatures({});
@@ -91,25 +91,33 @@ export function SigningKeysPage() {
               reload();
             }}
           />
-          <RotateKeyDialog
-            keyRow={rotating}
-            usedBy={rotating ? usedBy[rotating.id] : undefined}
-            onClose={() => setRotating(null)}
-            onRotated={(key, secret) => {
-              setRotating(null);
-              setRevealed({ kind: 'rotated', key, secret });
-              reload();
-            }}
-          />
-          <RevokeKeyDialog
-            keyRow={revoking}
-            usedBy={revoking ? usedBy[revoking.id] : undefined}
-            onClose={() => setRevoking(null)}
-            onRevoked={() => {
-              setRevoking(null);
-              reload();
-            }}
-          />
+          <KeyDialog keyRow={rotating} title={(k) => t('rotate.title', { name: k.name })} onClose={() => setRotating(null)}>
+            {(k) => (
+              <RotateKeyBody
+                keyRow={k}
+                usedBy={usedBy[k.id]}
+                onClose={() => setRotating(null)}
+                onRotated={(key, secret) => {
+                  setRotating(null);
+                  setRevealed({ kind: 'rotated', key, secret });
+                  reload();
+                }}
+              />
+            )}
+          </KeyDialog>
+          <KeyDialog keyRow={revoking} title={(k) => t('revoke.title', { name: k.name })} onClose={() => setRevoking(null)}>
+            {(k) => (
+              <RevokeKeyBody
+                keyRow={k}
+                usedBy={usedBy[k.id]}
+                onClose={() => setRevoking(null)}
+                onRevoked={() => {
+                  setRevoking(null);
+                  reload();
+                }}
+              />
+            )}
+          </KeyDialog>
           {/* Closing drops the secret from state: it cannot be shown again. */}
           <SecretDialog revealed={revealed} onClose={() => setRevealed(null)} />
         </>
@@ -357,26 +365,26 @@ function UsedByList({ usedBy }: { usedBy: { id: string; name: string }[] | undef
   );
 }
 
-function RotateKeyDialog({
+// The body is mounted per opening (Dialog renders it only while open), so an
+// earlier error does not linger.
+function KeyDialog({
   keyRow,
-  usedBy,
+  title,
   onClose,
-  onRotated,
+  children,
 }: {
   keyRow: KeyRow | null;
-  usedBy: { id: string; name: string }[] | undefined;
+  title: (keyRow: KeyRow) => string;
   onClose: () => void;
-  onRotated: (key: KeyRow, secret: string) => void;
+  children: (keyRow: KeyRow) => ReactNode;
 }) {
-  const { t } = useTranslation('keys');
   return (
-    <Dialog open={!!keyRow} title={t('rotate.title', { name: keyRow?.name ?? '' })} onClose={onClose}>
-      {keyRow && <RotateKeyBody keyRow={keyRow} usedBy={usedBy} onClose={onClose} onRotated={onRotated} />}
+    <Dialog open={!!keyRow} title={keyRow ? title(keyRow) : ''} onClose={onClose}>
+      {keyRow && children(keyRow)}
     </Dialog>
   );
 }
 
-// Mounted per opening, so an earlier error does not linger.
 function RotateKeyBody({
   keyRow,
   usedBy,
@@ -401,42 +409,17 @@ function RotateKeyBody({
       {rotatingAlready && <p className="notice warning">{t('rotate.again')}</p>}
       <UsedByList usedBy={usedBy} />
       <FormError error={error} hasFieldError={false} />
-      <div className="actions">
-        <button
-          type="button"
-          disabled={fetching}
-          onClick={async () => {
-            const result = await rotate({ id: keyRow.id });
-            const payload = result.data?.rotateSigningKey;
-            if (payload) onRotated(payload.signingKey, payload.secret);
-          }}
-        >
-          {fetching ? t('rotate.submitting') : t('rotate.submit')}
-        </button>
-        <button type="button" className="secondary" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-      </div>
+      <ConfirmActions
+        label={fetching ? t('rotate.submitting') : t('rotate.submit')}
+        busy={fetching}
+        onConfirm={async () => {
+          const result = await rotate({ id: keyRow.id });
+          const payload = result.data?.rotateSigningKey;
+          if (payload) onRotated(payload.signingKey, payload.secret);
+        }}
+        onCancel={onClose}
+      />
     </>
-  );
-}
-
-function RevokeKeyDialog({
-  keyRow,
-  usedBy,
-  onClose,
-  onRevoked,
-}: {
-  keyRow: KeyRow | null;
-  usedBy: { id: string; name: string }[] | undefined;
-  onClose: () => void;
-  onRevoked: () => void;
-}) {
-  const { t } = useTranslation('keys');
-  return (
-    <Dialog open={!!keyRow} title={t('revoke.title', { name: keyRow?.name ?? '' })} onClose={onClose}>
-      {keyRow && <RevokeKeyBody keyRow={keyRow} usedBy={usedBy} onClose={onClose} onRevoked={onRevoked} />}
-    </Dialog>
   );
 }
 
@@ -460,22 +443,16 @@ function RevokeKeyBody({
       </p>
       <UsedByList usedBy={usedBy} />
       <FormError error={error} hasFieldError={false} />
-      <div className="actions">
-        <button
-          type="button"
-          className="danger"
-          disabled={fetching}
-          onClick={async () => {
-            const result = await revoke({ id: keyRow.id });
-            if (result.data?.revokeSigningKey) onRevoked();
-          }}
-        >
-          {fetching ? t('revoke.submitting') : t('revoke.submit')}
-        </button>
-        <button type="button" className="secondary" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-      </div>
+      <ConfirmActions
+        label={fetching ? t('revoke.submitting') : t('revoke.submit')}
+        busy={fetching}
+        danger
+        onConfirm={async () => {
+          const result = await revoke({ id: keyRow.id });
+          if (result.data?.revokeSigningKey) onRevoked();
+        }}
+        onCancel={onClose}
+      />
     </>
   );
 }
