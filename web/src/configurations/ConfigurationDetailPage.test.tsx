@@ -5,6 +5,7 @@ import { Provider } from 'urql';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { ConfigurationDetailPage } from './ConfigurationDetailPage';
 import { fakeClient } from '../test/fakeClient';
+import { deliveryRow } from '../test/fixtures';
 import { i18n } from '../i18n';
 
 beforeAll(() => {
@@ -63,21 +64,7 @@ const stats = {
 };
 
 function recent(id: string, over: Record<string, unknown> = {}) {
-  return {
-    id,
-    createdAt: '2026-12-01T10:00:00Z',
-    updatedAt: '2026-12-01T10:00:00Z',
-    eventID: `evt_${id}`,
-    configurationID: 'cfg_1',
-    status: 'SUCCEEDED',
-    eventType: 'order.paid',
-    url: 'https://shop.example/hooks',
-    attemptCount: 1,
-    lastResponseStatus: 200,
-    lastAttemptAt: '2026-12-01T10:00:01Z',
-    event: { id: `evt_${id}`, metadata: {} },
-    ...over,
-  };
+  return deliveryRow(id, { status: 'SUCCEEDED', attemptCount: 1, lastResponseStatus: 200, lastAttemptAt: '2026-12-01T10:00:01Z', ...over });
 }
 
 const testAttempt = {

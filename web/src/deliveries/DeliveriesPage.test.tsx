@@ -4,26 +4,9 @@ import { Provider, type Client } from 'urql';
 import { MemoryRouter } from 'react-router';
 import { DeliveriesPage } from './DeliveriesPage';
 import { fakeClient } from '../test/fakeClient';
+import { deliveryRow } from '../test/fixtures';
 
-function row(id: string, over: Record<string, unknown> = {}) {
-  return {
-    id,
-    createdAt: '2026-12-01T10:00:00Z',
-    updatedAt: '2026-12-01T10:00:00Z',
-    eventID: `evt_${id}`,
-    configurationID: 'cfg_1',
-    status: 'FAILED',
-    eventType: 'order.paid',
-    url: 'https://shop.example/hooks',
-    attemptCount: 3,
-    lastResponseStatus: 500,
-    lastAttemptAt: '2026-12-01T10:00:07Z',
-    event: { id: `evt_${id}`, metadata: { tenant: 'acme' } },
-    ...over,
-  };
-}
-
-function deliveriesPage(rows: ReturnType<typeof row>[], totalCount: number, next: boolean) {
+function deliveriesPage(rows: ReturnType<typeof deliveryRow>[], totalCount: number, next: boolean) {
   return {
     deliveries: {
       totalCount,
@@ -34,7 +17,7 @@ function deliveriesPage(rows: ReturnType<typeof row>[], totalCount: number, next
 }
 
 // The first page, and nextPage for a request after its cursor.
-function mockClient(deliveries: ReturnType<typeof row>[], nextPage?: ReturnType<typeof row>[]) {
+function mockClient(deliveries: ReturnType<typeof deliveryRow>[], nextPage?: ReturnType<typeof deliveryRow>[]) {
   return fakeClient({
     Deliveries: (v) =>
       v.after
@@ -56,7 +39,7 @@ function renderAt(url: string, client: Client) {
 
 describe('DeliveriesPage', () => {
   it('sends the filters in the URL to the query and the subscription, and shows the rows', () => {
-    const { client, named, subscriptions } = mockClient([row('dlv_1')]);
+    const { client, named, subscriptions } = mockClient([deliveryRow('dlv_1')]);
     renderAt(
       '/deliveries?status=FAILED&status=RETRYING&configuration=cfg_1&eventType=order.paid&from=2026-12-01T00%3A00%3A00.000Z&metaKey=tenant&metaValue=acme',
       client,
@@ -93,13 +76,13 @@ describe('DeliveriesPage', () => {
   });
 
   it('shows live updates without a reload: new rows on top, changed rows in place', () => {
-    const { client, push } = mockClient([row('dlv_1')]);
+    const { client, push } = mockClient([deliveryRow('dlv_1')]);
     renderAt('/deliveries?status=FAILED', client);
 
-    push(row('dlv_2', { createdAt: '2026-12-01T11:00:00Z', updatedAt: '2026-12-01T11:00:00Z' }));
-    push(row('dlv_1', { attemptCount: 4, lastResponseStatus: 502, updatedAt: '2026-12-01T11:00:01Z' }));
+    push(deliveryRow('dlv_2', { createdAt: '2026-12-01T11:00:00Z', updatedAt: '2026-12-01T11:00:00Z' }));
+    push(deliveryRow('dlv_1', { attemptCount: 4, lastResponseStatus: 502, updatedAt: '2026-12-01T11:00:01Z' }));
     // Succeeded no longer matches status=FAILED: it is not added.
-    push(row('dlv_3', { status: 'SUCCEEDED' }));
+    push(deliveryRow('dlv_3', { status: 'SUCCEEDED' }));
 
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows.map((r) => within(r).getAllByRole('cell')[2].textContent)).toEqual(['evt_dlv_2', 'evt_dlv_1']);
@@ -108,7 +91,7 @@ describe('DeliveriesPage', () => {
   });
 
   it('loads the next page after the last cursor, below the rows shown', () => {
-    const { client, named } = mockClient([row('dlv_2')], [row('dlv_1')]);
+    const { client, named } = mockClient([deliveryRow('dlv_2')], [deliveryRow('dlv_1')]);
     renderAt('/deliveries', client);
 
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
@@ -121,7 +104,7 @@ describe('DeliveriesPage', () => {
   });
 
   it('applies the form to the query string and queries again with it', () => {
-    const { client, named } = mockClient([row('dlv_1')]);
+    const { client, named } = mockClient([deliveryRow('dlv_1')]);
     renderAt('/deliveries', client);
 
     fireEvent.click(screen.getByRole('checkbox', { name: 'Succeeded' }));
