@@ -8,7 +8,8 @@ import { filtersToParams, mergeDelivery, type DeliveryFilters } from '../deliver
 import type { DeliveryRowFragment } from '../gql/graphql';
 import { useCapabilities } from '../app/capabilities';
 import { ConfigurationStatusBadge } from '../ui/StatusBadge';
-import { errorCode, errorMessage } from '../ui/errors';
+import { errorMessage } from '../ui/errors';
+import { NotLoaded } from '../ui/NotLoaded';
 import { formatDateTime } from '../ui/format';
 import { i18n } from '../i18n';
 import { DeliveryTable } from '../deliveries/DeliveryTable';
@@ -61,17 +62,17 @@ function ConfigurationDetail({ id }: { id: string }) {
 
   if (!cfg) {
     return (
-      <section aria-labelledby="configuration-title">
-        <p>
-          <Link to="/configurations">{t('back')}</Link>
-        </p>
-        <h1 id="configuration-title">{t('settings')}</h1>
-        {fetching && <p className="muted">{t('common:loading')}</p>}
-        {!fetching && error && errorCode(error) !== 'NOT_FOUND' && (
-          <p role="alert">{t('loadFailed', { message: errorMessage(t, error) })}</p>
-        )}
-        {!fetching && (data || errorCode(error) === 'NOT_FOUND') && <p role="alert">{t('notFound')}</p>}
-      </section>
+      <NotLoaded
+        titleId="configuration-title"
+        title={t('settings')}
+        back={t('back')}
+        backTo="/configurations"
+        fetching={fetching}
+        error={error}
+        answered={!!data}
+        loadFailed={(message) => t('loadFailed', { message })}
+        notFound={t('notFound')}
+      />
     );
   }
 

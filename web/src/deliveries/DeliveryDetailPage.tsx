@@ -7,7 +7,8 @@ import type { DeliveryUpdatedFilter } from '../gql/graphql';
 import { useCapabilities } from '../app/capabilities';
 import { CopyButton } from '../ui/CopyButton';
 import { DeliveryStatusBadge } from '../ui/StatusBadge';
-import { errorCode, errorMessage } from '../ui/errors';
+import { errorMessage } from '../ui/errors';
+import { NotLoaded } from '../ui/NotLoaded';
 import { formatDateTime } from '../ui/format';
 import { AttemptExchange, prettyJSON } from './AttemptExchange';
 import './deliveries.css';
@@ -66,17 +67,17 @@ function DeliveryDetail({ id }: { id: string }) {
 
   if (!delivery) {
     return (
-      <section aria-labelledby="delivery-title">
-        <p>
-          <Link to="/deliveries">{t('detail.back')}</Link>
-        </p>
-        <h1 id="delivery-title">{t('detail.title')}</h1>
-        {fetching && <p className="muted">{t('common:loading')}</p>}
-        {!fetching && error && errorCode(error) !== 'NOT_FOUND' && (
-          <p role="alert">{t('detail.loadFailed', { message: errorMessage(t, error) })}</p>
-        )}
-        {!fetching && (data || errorCode(error) === 'NOT_FOUND') && <p role="alert">{t('detail.notFound')}</p>}
-      </section>
+      <NotLoaded
+        titleId="delivery-title"
+        title={t('detail.title')}
+        back={t('detail.back')}
+        backTo="/deliveries"
+        fetching={fetching}
+        error={error}
+        answered={!!data}
+        loadFailed={(message) => t('detail.loadFailed', { message })}
+        notFound={t('detail.notFound')}
+      />
     );
   }
 
