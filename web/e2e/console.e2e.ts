@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   adminToken,
   consoleSession,
-  deliveryStatus,
+  deliveryRow,
   failureShot,
   ferryURL,
   gql,
@@ -18,6 +18,7 @@ import {
   screenshot,
   screenshotsWanted,
   seriousViolations,
+  settled,
   sessionURL,
   startReceiver,
   watchSubscription,
@@ -50,8 +51,6 @@ async function open(viewport?: { width: number; height: number }): Promise<Page>
   return page;
 }
 
-const deliveryRow = (p: Page, eventID: string) => p.getByRole('row').filter({ hasText: eventID });
-
 // untilLive publishes until one event shows up on the open deliveries page,
 // which then has a working subscription (rows on screen before it came from
 // the query). Each try waits 3 s, so a lost subscription fails the test.
@@ -66,10 +65,6 @@ async function untilLive(p: Page, account: Account) {
     }
   }
   throw new Error('no published event appeared on the deliveries page without a reload');
-}
-
-async function settled(account: Account, eventID: string, want: string) {
-  await expect.poll(() => deliveryStatus(account, eventID), { timeout: 15_000, interval: 100 }).toBe(want);
 }
 
 describe('console', () => {
@@ -261,7 +256,7 @@ describe('console', () => {
         await p.locator(`nav a[href="/console/${path}"]`).click();
         await p.waitForURL(`**/console/${path}`);
         await p.getByRole('heading', { level: 1 }).waitFor();
-        if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName }).waitFor();
+        if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
         if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
         // Let a page still loading its data settle before judging it.
         await p.waitForLoadState('networkidle').catch(() => {});
@@ -294,7 +289,7 @@ describe('console', () => {
       await p.locator(`nav a[href="/console/${path}"]`).click();
       await p.waitForURL(`**/console/${path}`);
       await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName }).waitFor();
+      if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
       if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
       await p.waitForLoadState('networkidle').catch(() => {});
       // Wide tables may scroll inside their own box; the page itself must not.
@@ -318,7 +313,7 @@ describe('console', () => {
 
     const p = await open();
     await p.goto(sessionURL(session, 'configurations', { theme: 'light' }));
-    await p.getByRole('cell', { name: account.configurationName }).waitFor();
+    await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
     for (const path of ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying']) {
       await p.locator(`nav a[href="/console/${path}"]`).click();
       await p.waitForURL(`**/console/${path}`);
