@@ -7,6 +7,7 @@ import { rememberReturnURL } from './session';
 import { applyTheme, storedTheme, type Theme } from './theme';
 import { languages, setLanguage } from '../i18n';
 import { useAuth } from './auth';
+import { applyBranding } from './branding';
 
 export function Layout() {
   const { t, i18n } = useTranslation('app');
@@ -16,6 +17,11 @@ export function Layout() {
   const auth = useAuth();
 
   useEffect(() => rememberReturnURL(viewer?.returnURL), [viewer?.returnURL]);
+  const brandName = viewer?.branding?.name ?? 'Ferry';
+  useEffect(() => applyBranding(viewer?.branding?.primaryColor), [viewer?.branding?.primaryColor]);
+  useEffect(() => {
+    document.title = t('documentTitle', { name: brandName });
+  }, [brandName, t]);
 
   return (
     <div className="shell">
@@ -23,7 +29,10 @@ export function Layout() {
         {t('skipToContent')}
       </a>
       <header className="topbar">
-        <span className="brand">Ferry</span>
+        <span className="brand">
+          {viewer?.branding?.logoURL && <img className="brand-logo" src={viewer.branding.logoURL} alt="" />}
+          {brandName}
+        </span>
         {viewer && (
           <>
             <span className="account">{viewer.account?.name ?? t('administrator')}</span>

@@ -11,6 +11,11 @@ export const ViewerQuery = graphql(`
         id
         name
       }
+      branding {
+        name
+        logoURL
+        primaryColor
+      }
     }
   }
 `);

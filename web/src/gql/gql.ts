@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n      branding {\n        name\n        logoURL\n        primaryColor\n      }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query PickAccounts($first: Int, $after: Cursor, $where: AccountWhereInput) {\n    accounts(first: $first, after: $after, where: $where, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.PickAccountsDocument,
     "\n  mutation OpenAccount($input: CreateConsoleSessionInput!) {\n    createConsoleSession(input: $input) {\n      token\n      consoleSession {\n        id\n        expiresAt\n      }\n    }\n  }\n": typeof types.OpenAccountDocument,
     "\n  query EventTypes($first: Int) {\n    eventTypes(first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          description\n          application\n          sample\n          archived\n        }\n      }\n    }\n  }\n": typeof types.EventTypesDocument,
@@ -46,7 +46,7 @@ type Documents = {
     "\n  mutation RevokeSigningKey($id: ID!) {\n    revokeSigningKey(id: $id) {\n      id\n      name\n      hint\n      createdAt\n      rotatedAt\n      revokedAt\n      previousExpiresAt\n      xSignatureSwitchesAt\n    }\n  }\n": typeof types.RevokeSigningKeyDocument,
 };
 const documents: Documents = {
-    "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n      branding {\n        name\n        logoURL\n        primaryColor\n      }\n    }\n  }\n": types.ViewerDocument,
     "\n  query PickAccounts($first: Int, $after: Cursor, $where: AccountWhereInput) {\n    accounts(first: $first, after: $after, where: $where, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          createdAt\n        }\n      }\n    }\n  }\n": types.PickAccountsDocument,
     "\n  mutation OpenAccount($input: CreateConsoleSessionInput!) {\n    createConsoleSession(input: $input) {\n      token\n      consoleSession {\n        id\n        expiresAt\n      }\n    }\n  }\n": types.OpenAccountDocument,
     "\n  query EventTypes($first: Int) {\n    eventTypes(first: $first, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          description\n          application\n          sample\n          archived\n        }\n      }\n    }\n  }\n": types.EventTypesDocument,
@@ -95,7 +95,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n      branding {\n        name\n        logoURL\n        primaryColor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      role\n      capabilities\n      returnURL\n      expiresAt\n      account {\n        id\n        name\n      }\n      branding {\n        name\n        logoURL\n        primaryColor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
