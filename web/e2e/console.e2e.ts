@@ -2,10 +2,11 @@
 // session URL, live delivery history, filters in the URL, capabilities,
 // session end, Portuguese, accessibility, and the README's screenshots.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
   adminToken,
   consoleSession,
+  deliveryOf,
   deliveryRow,
   failureShot,
   ferryURL,
@@ -24,6 +25,7 @@ import {
   watchSubscription,
   type Account,
   type Receiver,
+  type Session,
 } from './harness';
 
 let browser: Browser;
@@ -151,25 +153,59 @@ describe('console', () => {
     expect(await form.getByRole('checkbox', { name: /succeeded/i }).isChecked()).toBe(true);
   });
 
-  it('a read-only session offers no changes, and the API refuses its mutations', async () => {
+  it('a read-only session offers none of the changes a full session has, and the API refuses its mutations', async () => {
     const account = await newAccount(receiver, 'Read-only');
     const eventID = await publish(account, { customer: 'ro' });
     await settled(account, eventID, 'SUCCEEDED');
-    const session = await consoleSession(account, { capabilities: ['READ'] });
+    const deliveryID = await deliveryOf(account, eventID);
+    const cfg = account.configurationName;
 
-    const p = await open();
-    const changes = /^(new|create|add|edit|save|delete|remove|activate|deactivate|rotate|revoke|resend|send test)\b/i;
-    await p.goto(sessionURL(session, 'configurations'));
-    await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
-    for (const path of ['configurations', 'deliveries', 'signing-keys']) {
-      await p.locator(`nav a[href="/console/${path}"]`).click();
-      await p.waitForURL(`**/console/${path}`);
-      await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
-      const offered = await p.getByRole('main').getByRole('button', { name: changes }).allInnerTexts();
-      const links = await p.getByRole('main').getByRole('link', { name: changes }).allInnerTexts();
-      expect({ path, offered: [...offered, ...links] }).toEqual({ path, offered: [] });
-    }
+    // Each screen, what shows it has loaded, and the changes it offers a session that may do everything.
+    const screens: { path: string; ready: (p: Page) => Locator; changes: string[] }[] = [
+      {
+        path: 'configurations',
+        ready: (p) => p.getByRole('cell', { name: cfg, exact: true }),
+        changes: ['New configuration', `Deactivate ${cfg}`, `Edit ${cfg}`, `Send test event ${cfg}`, `Delete ${cfg}`],
+      },
+      {
+        path: `configurations/${account.configurationID}`,
+        ready: (p) => p.getByRole('heading', { level: 1, name: cfg }),
+        changes: ['Edit', 'Send test event'],
+      },
+      { path: 'deliveries', ready: (p) => deliveryRow(p, eventID), changes: ['Resend all matching'] },
+      { path: `deliveries/${deliveryID}`, ready: (p) => p.getByRole('heading', { name: 'Attempt 1' }), changes: ['Resend'] },
+      { path: 'signing-keys', ready: (p) => p.getByRole('rowheader', { name: 'main' }), changes: ['New key', 'Rotate main', 'Revoke main'] },
+    ];
+    // Any button or link whose name starts like a change, should a new one appear.
+    const changeLike = /^(new|create|add|edit|save|delete|remove|activate|deactivate|rotate|revoke|resend|send test)\b/i;
+
+    const offered = async (session: Session) => {
+      const p = await open();
+      const found: Record<string, string[]> = {};
+      for (const screen of screens) {
+        await p.goto(sessionURL(session, screen.path));
+        // The capabilities are loaded once the top bar lists them.
+        await p.getByRole('list', { name: 'What this session may do' }).waitFor();
+        await screen.ready(p).waitFor();
+        const main = p.getByRole('main');
+        const named: string[] = [];
+        for (const name of screen.changes) {
+          if (await main.getByRole('button', { name, exact: true }).or(main.getByRole('link', { name, exact: true })).count()) named.push(name);
+        }
+        const like = main.getByRole('button', { name: changeLike }).or(main.getByRole('link', { name: changeLike }));
+        // More than the named ones: list them all, so the difference shows.
+        if ((await like.count()) > named.length) named.push(...(await like.allInnerTexts()).map((t) => `(unexpected) ${t.trim()}`));
+        found[screen.path] = named;
+      }
+      await context!.close();
+      return found;
+    };
+
+    const full = await offered(await consoleSession(account));
+    expect(full).toEqual(Object.fromEntries(screens.map((s) => [s.path, s.changes])));
+    const session = await consoleSession(account, { capabilities: ['READ'] });
+    const readOnly = await offered(session);
+    expect(readOnly).toEqual(Object.fromEntries(screens.map((s) => [s.path, []])));
 
     // The session itself is valid: reads work...
     const viewer = await gql(session.token, '{ viewer { capabilities account { id } } }');
@@ -237,6 +273,36 @@ describe('console', () => {
     await q.reload();
     await q.getByRole('navigation').getByRole('link', { name: 'Configurações' }).waitFor();
     expect(await q.evaluate(() => document.documentElement.lang)).toBe('pt-BR');
+  });
+
+  it('wears the operator’s branding from the session: its name in the top bar and its colour on primary buttons', async () => {
+    const account = await newAccount(receiver, 'Branded');
+    const primaryStyle = (p: Page) =>
+      p
+        .getByRole('main')
+        .getByRole('button', { name: 'New key' })
+        .evaluate((el) => {
+          const s = getComputedStyle(el);
+          return { background: s.backgroundColor, text: s.color };
+        });
+
+    const branded = await consoleSession(account, { branding: { name: 'Acme Hooks', primaryColor: '#0a7d32' } });
+    const p = await open();
+    await p.goto(sessionURL(branded, 'signing-keys', { theme: 'light' }));
+    const brand = p.getByRole('banner').locator('.brand');
+    await brand.getByText('Acme Hooks', { exact: true }).waitFor();
+    expect(await brand.innerText()).toBe('Acme Hooks');
+    // White text: it contrasts more with this green than black does.
+    await expect.poll(() => primaryStyle(p)).toEqual({ background: 'rgb(10, 125, 50)', text: 'rgb(255, 255, 255)' });
+    expect(await p.title()).toBe('Acme Hooks · Webhooks');
+
+    // Without branding, the same account's console is Ferry's own.
+    await context!.close();
+    const q = await open();
+    await q.goto(sessionURL(await consoleSession(account), 'signing-keys', { theme: 'light' }));
+    await q.getByRole('list', { name: 'What this session may do' }).waitFor();
+    expect(await q.getByRole('banner').locator('.brand').innerText()).toBe('Ferry');
+    expect(await primaryStyle(q)).toEqual({ background: 'rgb(36, 87, 214)', text: 'rgb(255, 255, 255)' });
   });
 
   describe('accessibility', () => {

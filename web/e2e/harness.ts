@@ -199,7 +199,12 @@ export type Session = { id: string; token: string; url: string };
 
 export async function consoleSession(
   account: Account,
-  opts: { capabilities?: Capability[]; ttlSeconds?: number; returnURL?: string } = {},
+  opts: {
+    capabilities?: Capability[];
+    ttlSeconds?: number;
+    returnURL?: string;
+    branding?: { name?: string; logoURL?: string; primaryColor?: string };
+  } = {},
 ): Promise<Session> {
   const { createConsoleSession } = await gql(
     adminToken,
@@ -210,6 +215,7 @@ export async function consoleSession(
         capabilities: opts.capabilities ?? allCapabilities,
         ttlSeconds: opts.ttlSeconds ?? 3600,
         returnURL: opts.returnURL,
+        branding: opts.branding,
       },
     },
   );
