@@ -305,6 +305,18 @@ describe('console', () => {
     expect(await primaryStyle(q)).toEqual({ background: 'rgb(36, 87, 214)', text: 'rgb(255, 255, 255)' });
   });
 
+  it('keeps the top bar one row high on a page shorter than the window', async () => {
+    const account = await newAccount(receiver, 'Short page');
+    const p = await open();
+    await p.goto(sessionURL(await consoleSession(account), 'signing-keys'));
+    await p.getByRole('list', { name: 'What this session may do' }).waitFor();
+    await p.getByRole('rowheader', { name: 'main' }).waitFor();
+    expect(await p.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(800);
+    const bar = await p.getByRole('banner').boundingBox();
+    // One row of controls with its padding is about 60 px; the grid used to stretch it to share the window's height.
+    expect(bar?.height).toBeLessThan(80);
+  });
+
   describe('accessibility', () => {
     const pages = ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying'];
 
