@@ -1,6 +1,6 @@
 // The customer console in a real browser against a real Ferry: sign-in by
 // session URL, live delivery history, filters in the URL, capabilities,
-// session end, Portuguese, accessibility, and the README's screenshots.
+// session end, Portuguese, branding, accessibility and small screens.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
@@ -16,8 +16,6 @@ import {
   newAccount,
   newPage,
   publish,
-  screenshot,
-  screenshotsWanted,
   seriousViolations,
   settled,
   sessionURL,
@@ -375,40 +373,5 @@ describe('console', () => {
       if (width > 375) wide.push(`/console/${path} is ${width} px wide`);
     }
     expect(wide).toEqual([]);
-  });
-
-  // Only on demand (FERRY_SCREENSHOTS=1): the README's pictures.
-  it.runIf(screenshotsWanted)('saves screenshots of the main screens', async () => {
-    const account = await newAccount(receiver, 'Stift');
-    const ids = [
-      await publish(account, { customer: 'c-1042' }),
-      await publish(account, { customer: 'c-1043' }, { fail: true }),
-      await publish(account, { customer: 'c-1044' }, { order: 'o-77' }, 'ORDER_REFUNDED'),
-    ];
-    await settled(account, ids[2], 'SUCCEEDED');
-    await settled(account, ids[1], 'RETRYING');
-    const session = await consoleSession(account);
-
-    const p = await open();
-    await p.goto(sessionURL(session, 'configurations', { theme: 'light' }));
-    await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
-    for (const path of ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying']) {
-      await p.locator(`nav a[href="/console/${path}"]`).click();
-      await p.waitForURL(`**/console/${path}`);
-      await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'deliveries') await deliveryRow(p, ids[0]).waitFor();
-      await p.waitForLoadState('networkidle').catch(() => {});
-      await screenshot(p, path);
-    }
-    await p.getByLabel('Language').selectOption('pt-BR');
-    await p.locator('nav a[href="/console/deliveries"]').click();
-    await deliveryRow(p, ids[0]).waitFor();
-    await screenshot(p, 'deliveries-pt-BR');
-
-    await context!.close();
-    const m = await open({ width: 375, height: 800 });
-    await m.goto(sessionURL(await consoleSession(account), 'deliveries', { theme: 'light' }));
-    await deliveryRow(m, ids[0]).waitFor();
-    await screenshot(m, 'deliveries-375');
   });
 });

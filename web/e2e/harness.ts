@@ -113,8 +113,9 @@ export type Account = {
 // newAccount makes an account of the test's own, with a signing key and an
 // ACTIVE configuration that sends ORDER_PAID and ORDER_REFUNDED to the
 // receiver. One long retry delay keeps a failed delivery RETRYING for the test.
-export async function newAccount(receiver: Receiver, label: string): Promise<Account> {
-  const name = `${label} ${randomUUID().slice(0, 8)}`;
+// opts.name replaces the unique name made from label (e.g. for screenshots).
+export async function newAccount(receiver: Receiver, label: string, opts: { name?: string } = {}): Promise<Account> {
+  const name = opts.name ?? `${label} ${randomUUID().slice(0, 8)}`;
   const { createAccount } = await gql(adminToken, 'mutation($in: CreateAccountInput!) { createAccount(input: $in) { account { id name } token } }', {
     in: { name },
   });
@@ -290,10 +291,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export const screenshotsWanted = process.env.FERRY_SCREENSHOTS === '1';
 
 // screenshot saves a full-page PNG for the README to docs/screenshots/<name>.png.
-export async function screenshot(page: Page, name: string) {
+// fullPage: false keeps a long page to the window, and its file small.
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
   const dir = join(repoRoot, 'docs/screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: opts.fullPage ?? true, animations: 'disabled' });
 }
 
 // failureShot keeps what the page looked like when a test failed, in e2e/.out.
