@@ -50,6 +50,8 @@ export function SigningKeysPage() {
     return out;
   }, [usage.data]);
   const usageKnown = !!usage.data;
+  // A key no configuration uses has no entry; undefined means not known yet.
+  const usersOf = (k: KeyRow | null) => (k && usageKnown ? (usedBy[k.id] ?? []) : undefined);
 
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
@@ -93,7 +95,7 @@ export function SigningKeysPage() {
           />
           <RotateKeyDialog
             keyRow={rotating}
-            usedBy={rotating ? usedBy[rotating.id] : undefined}
+            usedBy={usersOf(rotating)}
             onClose={() => setRotating(null)}
             onRotated={(key, secret) => {
               setRotating(null);
@@ -103,7 +105,7 @@ export function SigningKeysPage() {
           />
           <RevokeKeyDialog
             keyRow={revoking}
-            usedBy={revoking ? usedBy[revoking.id] : undefined}
+            usedBy={usersOf(revoking)}
             onClose={() => setRevoking(null)}
             onRevoked={() => {
               setRevoking(null);
