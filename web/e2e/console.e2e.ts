@@ -1,12 +1,13 @@
 // The customer console in a real browser against a real Ferry: sign-in by
 // session URL, live delivery history, filters in the URL, capabilities,
-// session end, Portuguese, accessibility, and the README's screenshots.
+// session end, Portuguese, branding, accessibility and small screens.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
   adminToken,
   consoleSession,
-  deliveryStatus,
+  deliveryOf,
+  deliveryRow,
   failureShot,
   ferryURL,
   gql,
@@ -15,14 +16,14 @@ import {
   newAccount,
   newPage,
   publish,
-  screenshot,
-  screenshotsWanted,
   seriousViolations,
+  settled,
   sessionURL,
   startReceiver,
   watchSubscription,
   type Account,
   type Receiver,
+  type Session,
 } from './harness';
 
 let browser: Browser;
@@ -50,8 +51,6 @@ async function open(viewport?: { width: number; height: number }): Promise<Page>
   return page;
 }
 
-const deliveryRow = (p: Page, eventID: string) => p.getByRole('row').filter({ hasText: eventID });
-
 // untilLive publishes until one event shows up on the open deliveries page,
 // which then has a working subscription (rows on screen before it came from
 // the query). Each try waits 3 s, so a lost subscription fails the test.
@@ -66,10 +65,6 @@ async function untilLive(p: Page, account: Account) {
     }
   }
   throw new Error('no published event appeared on the deliveries page without a reload');
-}
-
-async function settled(account: Account, eventID: string, want: string) {
-  await expect.poll(() => deliveryStatus(account, eventID), { timeout: 15_000, interval: 100 }).toBe(want);
 }
 
 describe('console', () => {
@@ -156,25 +151,59 @@ describe('console', () => {
     expect(await form.getByRole('checkbox', { name: /succeeded/i }).isChecked()).toBe(true);
   });
 
-  it('a read-only session offers no changes, and the API refuses its mutations', async () => {
+  it('a read-only session offers none of the changes a full session has, and the API refuses its mutations', async () => {
     const account = await newAccount(receiver, 'Read-only');
     const eventID = await publish(account, { customer: 'ro' });
     await settled(account, eventID, 'SUCCEEDED');
-    const session = await consoleSession(account, { capabilities: ['READ'] });
+    const deliveryID = await deliveryOf(account, eventID);
+    const cfg = account.configurationName;
 
-    const p = await open();
-    const changes = /^(new|create|add|edit|save|delete|remove|activate|deactivate|rotate|revoke|resend|send test)\b/i;
-    await p.goto(sessionURL(session, 'configurations'));
-    await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
-    for (const path of ['configurations', 'deliveries', 'signing-keys']) {
-      await p.locator(`nav a[href="/console/${path}"]`).click();
-      await p.waitForURL(`**/console/${path}`);
-      await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
-      const offered = await p.getByRole('main').getByRole('button', { name: changes }).allInnerTexts();
-      const links = await p.getByRole('main').getByRole('link', { name: changes }).allInnerTexts();
-      expect({ path, offered: [...offered, ...links] }).toEqual({ path, offered: [] });
-    }
+    // Each screen, what shows it has loaded, and the changes it offers a session that may do everything.
+    const screens: { path: string; ready: (p: Page) => Locator; changes: string[] }[] = [
+      {
+        path: 'configurations',
+        ready: (p) => p.getByRole('cell', { name: cfg, exact: true }),
+        changes: ['New configuration', `Deactivate ${cfg}`, `Edit ${cfg}`, `Send test event ${cfg}`, `Delete ${cfg}`],
+      },
+      {
+        path: `configurations/${account.configurationID}`,
+        ready: (p) => p.getByRole('heading', { level: 1, name: cfg }),
+        changes: ['Edit', 'Send test event'],
+      },
+      { path: 'deliveries', ready: (p) => deliveryRow(p, eventID), changes: ['Resend all matching'] },
+      { path: `deliveries/${deliveryID}`, ready: (p) => p.getByRole('heading', { name: 'Attempt 1' }), changes: ['Resend'] },
+      { path: 'signing-keys', ready: (p) => p.getByRole('rowheader', { name: 'main' }), changes: ['New key', 'Rotate main', 'Revoke main'] },
+    ];
+    // Any button or link whose name starts like a change, should a new one appear.
+    const changeLike = /^(new|create|add|edit|save|delete|remove|activate|deactivate|rotate|revoke|resend|send test)\b/i;
+
+    const offered = async (session: Session) => {
+      const p = await open();
+      const found: Record<string, string[]> = {};
+      for (const screen of screens) {
+        await p.goto(sessionURL(session, screen.path));
+        // The capabilities are loaded once the top bar lists them.
+        await p.getByRole('list', { name: 'What this session may do' }).waitFor();
+        await screen.ready(p).waitFor();
+        const main = p.getByRole('main');
+        const named: string[] = [];
+        for (const name of screen.changes) {
+          if (await main.getByRole('button', { name, exact: true }).or(main.getByRole('link', { name, exact: true })).count()) named.push(name);
+        }
+        const like = main.getByRole('button', { name: changeLike }).or(main.getByRole('link', { name: changeLike }));
+        // More than the named ones: list them all, so the difference shows.
+        if ((await like.count()) > named.length) named.push(...(await like.allInnerTexts()).map((t) => `(unexpected) ${t.trim()}`));
+        found[screen.path] = named;
+      }
+      await context!.close();
+      return found;
+    };
+
+    const full = await offered(await consoleSession(account));
+    expect(full).toEqual(Object.fromEntries(screens.map((s) => [s.path, s.changes])));
+    const session = await consoleSession(account, { capabilities: ['READ'] });
+    const readOnly = await offered(session);
+    expect(readOnly).toEqual(Object.fromEntries(screens.map((s) => [s.path, []])));
 
     // The session itself is valid: reads work...
     const viewer = await gql(session.token, '{ viewer { capabilities account { id } } }');
@@ -244,6 +273,48 @@ describe('console', () => {
     expect(await q.evaluate(() => document.documentElement.lang)).toBe('pt-BR');
   });
 
+  it('wears the operator’s branding from the session: its name in the top bar and its colour on primary buttons', async () => {
+    const account = await newAccount(receiver, 'Branded');
+    const primaryStyle = (p: Page) =>
+      p
+        .getByRole('main')
+        .getByRole('button', { name: 'New key' })
+        .evaluate((el) => {
+          const s = getComputedStyle(el);
+          return { background: s.backgroundColor, text: s.color };
+        });
+
+    const branded = await consoleSession(account, { branding: { name: 'Acme Hooks', primaryColor: '#0a7d32' } });
+    const p = await open();
+    await p.goto(sessionURL(branded, 'signing-keys', { theme: 'light' }));
+    const brand = p.getByRole('banner').locator('.brand');
+    await brand.getByText('Acme Hooks', { exact: true }).waitFor();
+    expect(await brand.innerText()).toBe('Acme Hooks');
+    // White text: it contrasts more with this green than black does.
+    await expect.poll(() => primaryStyle(p)).toEqual({ background: 'rgb(10, 125, 50)', text: 'rgb(255, 255, 255)' });
+    expect(await p.title()).toBe('Acme Hooks · Webhooks');
+
+    // Without branding, the same account's console is Ferry's own.
+    await context!.close();
+    const q = await open();
+    await q.goto(sessionURL(await consoleSession(account), 'signing-keys', { theme: 'light' }));
+    await q.getByRole('list', { name: 'What this session may do' }).waitFor();
+    expect(await q.getByRole('banner').locator('.brand').innerText()).toBe('Ferry');
+    expect(await primaryStyle(q)).toEqual({ background: 'rgb(36, 87, 214)', text: 'rgb(255, 255, 255)' });
+  });
+
+  it('keeps the top bar one row high on a page shorter than the window', async () => {
+    const account = await newAccount(receiver, 'Short page');
+    const p = await open();
+    await p.goto(sessionURL(await consoleSession(account), 'signing-keys'));
+    await p.getByRole('list', { name: 'What this session may do' }).waitFor();
+    await p.getByRole('rowheader', { name: 'main' }).waitFor();
+    expect(await p.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(800);
+    const bar = await p.getByRole('banner').boundingBox();
+    // One row of controls with its padding is about 60 px; the grid used to stretch it to share the window's height.
+    expect(bar?.height).toBeLessThan(80);
+  });
+
   describe('accessibility', () => {
     const pages = ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying'];
 
@@ -261,7 +332,7 @@ describe('console', () => {
         await p.locator(`nav a[href="/console/${path}"]`).click();
         await p.waitForURL(`**/console/${path}`);
         await p.getByRole('heading', { level: 1 }).waitFor();
-        if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName }).waitFor();
+        if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
         if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
         // Let a page still loading its data settle before judging it.
         await p.waitForLoadState('networkidle').catch(() => {});
@@ -294,7 +365,7 @@ describe('console', () => {
       await p.locator(`nav a[href="/console/${path}"]`).click();
       await p.waitForURL(`**/console/${path}`);
       await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName }).waitFor();
+      if (path === 'configurations') await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
       if (path === 'deliveries') await deliveryRow(p, eventID).waitFor();
       await p.waitForLoadState('networkidle').catch(() => {});
       // Wide tables may scroll inside their own box; the page itself must not.
@@ -302,40 +373,5 @@ describe('console', () => {
       if (width > 375) wide.push(`/console/${path} is ${width} px wide`);
     }
     expect(wide).toEqual([]);
-  });
-
-  // Only on demand (FERRY_SCREENSHOTS=1): the README's pictures.
-  it.runIf(screenshotsWanted)('saves screenshots of the main screens', async () => {
-    const account = await newAccount(receiver, 'Stift');
-    const ids = [
-      await publish(account, { customer: 'c-1042' }),
-      await publish(account, { customer: 'c-1043' }, { fail: true }),
-      await publish(account, { customer: 'c-1044' }, { order: 'o-77' }, 'ORDER_REFUNDED'),
-    ];
-    await settled(account, ids[2], 'SUCCEEDED');
-    await settled(account, ids[1], 'RETRYING');
-    const session = await consoleSession(account);
-
-    const p = await open();
-    await p.goto(sessionURL(session, 'configurations', { theme: 'light' }));
-    await p.getByRole('cell', { name: account.configurationName }).waitFor();
-    for (const path of ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying']) {
-      await p.locator(`nav a[href="/console/${path}"]`).click();
-      await p.waitForURL(`**/console/${path}`);
-      await p.getByRole('heading', { level: 1 }).waitFor();
-      if (path === 'deliveries') await deliveryRow(p, ids[0]).waitFor();
-      await p.waitForLoadState('networkidle').catch(() => {});
-      await screenshot(p, path);
-    }
-    await p.getByLabel('Language').selectOption('pt-BR');
-    await p.locator('nav a[href="/console/deliveries"]').click();
-    await deliveryRow(p, ids[0]).waitFor();
-    await screenshot(p, 'deliveries-pt-BR');
-
-    await context!.close();
-    const m = await open({ width: 375, height: 800 });
-    await m.goto(sessionURL(await consoleSession(account), 'deliveries', { theme: 'light' }));
-    await deliveryRow(m, ids[0]).waitFor();
-    await screenshot(m, 'deliveries-375');
   });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export const ferryURL = inject('ferryURL');
 export const adminToken = inject('adminToken');
@@ -49,13 +49,16 @@ export type Receiver = {
   requests: Received[];
   // The status webhook calls get; an event whose data has "fail": true gets 500 whatever this is.
   status: number;
+  // Overrides status for requests whose path starts with a key, so one test's
+  // endpoint can fail without touching the others sharing the receiver.
+  statusByPath: Map<string, number>;
   close: () => Promise<void>;
 };
 
 // startReceiver answers webhooks (recording them) and serves a page at
 // /returned, the operator's app a console session sends the customer back to.
 export async function startReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { url: '', requests: [], status: 200, close: async () => {} };
+  const receiver: Receiver = { url: '', requests: [], status: 200, statusByPath: new Map(), close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -68,6 +71,7 @@ export async function startReceiver(): Promise<Receiver> {
       }
       receiver.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       let status = receiver.status;
+      for (const [prefix, s] of receiver.statusByPath) if (req.url?.startsWith(prefix)) status = s;
       try {
         if ((JSON.parse(body) as { data?: { fail?: boolean } }).data?.fail === true) status = 500;
       } catch {
@@ -90,19 +94,28 @@ export async function startReceiver(): Promise<Receiver> {
 
 // --- an account and its data --------------------------------------------------
 
+// requestsTo lists what the receiver got on one path (e.g. an account's /hooks/<id>).
+export function requestsTo(receiver: Receiver, prefix: string): Received[] {
+  return receiver.requests.filter((r) => r.path.startsWith(prefix));
+}
+
 export type Account = {
   id: string;
   name: string;
   token: string;
+  signingKeyID: string;
   configurationID: string;
   configurationName: string;
+  // Where its configuration sends: <receiver>/hooks/<account id>.
+  hookPath: string;
 };
 
 // newAccount makes an account of the test's own, with a signing key and an
 // ACTIVE configuration that sends ORDER_PAID and ORDER_REFUNDED to the
 // receiver. One long retry delay keeps a failed delivery RETRYING for the test.
-export async function newAccount(receiver: Receiver, label: string): Promise<Account> {
-  const name = `${label} ${randomUUID().slice(0, 8)}`;
+// opts.name replaces the unique name made from label (e.g. for screenshots).
+export async function newAccount(receiver: Receiver, label: string, opts: { name?: string } = {}): Promise<Account> {
+  const name = opts.name ?? `${label} ${randomUUID().slice(0, 8)}`;
   const { createAccount } = await gql(adminToken, 'mutation($in: CreateAccountInput!) { createAccount(input: $in) { account { id name } token } }', {
     in: { name },
   });
@@ -112,28 +125,39 @@ export async function newAccount(receiver: Receiver, label: string): Promise<Acc
     in: { name: 'main' },
   });
   const configurationName = `Orders to ${label}`;
-  const { createConfiguration } = await gql(
-    token,
-    'mutation($in: CreateConfigurationInput!) { createConfiguration(input: $in) { id } }',
-    {
-      in: {
-        name: configurationName,
-        url: `${receiver.url}/hooks/${accountID}`,
-        signingKeyID: createSigningKey.signingKey.id,
-        eventTypes: ['ORDER_PAID', 'ORDER_REFUNDED'],
-        retrySchedule: [3600],
-        timeoutSeconds: 5,
-      },
+  const hookPath = `/hooks/${accountID}`;
+  const signingKeyID: string = createSigningKey.signingKey.id;
+  const configurationID = await createConfiguration(token, {
+    name: configurationName,
+    url: `${receiver.url}${hookPath}`,
+    signingKeyID,
+  });
+  return { id: accountID, name, token, signingKeyID, configurationID, configurationName, hookPath };
+}
+
+// createConfiguration makes a configuration through the API (Ferry verifies
+// its URL, which must answer 2xx), ACTIVE unless told otherwise.
+export async function createConfiguration(
+  token: string,
+  c: { name: string; url: string; signingKeyID: string; eventTypes?: string[]; retrySchedule?: number[]; active?: boolean },
+): Promise<string> {
+  const { createConfiguration } = await gql(token, 'mutation($in: CreateConfigurationInput!) { createConfiguration(input: $in) { id } }', {
+    in: {
+      name: c.name,
+      url: c.url,
+      signingKeyID: c.signingKeyID,
+      eventTypes: c.eventTypes ?? ['ORDER_PAID', 'ORDER_REFUNDED'],
+      retrySchedule: c.retrySchedule ?? [3600],
+      timeoutSeconds: 5,
     },
-  );
-  const configurationID: string = createConfiguration.id;
-  const { activateConfiguration } = await gql(
-    token,
-    'mutation($id: ID!) { activateConfiguration(id: $id) { configuration { status } } }',
-    { id: configurationID },
-  );
-  if (activateConfiguration.configuration.status !== 'ACTIVE') throw new Error('configuration did not activate');
-  return { id: accountID, name, token, configurationID, configurationName };
+  });
+  const id: string = createConfiguration.id;
+  if (c.active === false) return id;
+  const { activateConfiguration } = await gql(token, 'mutation($id: ID!) { activateConfiguration(id: $id) { configuration { status } } }', {
+    id,
+  });
+  if (activateConfiguration.configuration.status !== 'ACTIVE') throw new Error(`configuration ${c.name} did not activate`);
+  return id;
 }
 
 export async function publish(
@@ -155,6 +179,20 @@ export async function deliveryStatus(account: Account, eventID: string): Promise
   return deliveries.edges[0]?.node.status;
 }
 
+// deliveryOf is the id of the (first) delivery of an event.
+export async function deliveryOf(account: Account, eventID: string): Promise<string> {
+  const { deliveries } = await gql(account.token, 'query($id: ID!) { deliveries(first: 1, where: {eventID: $id}) { edges { node { id } } } }', {
+    id: eventID,
+  });
+  return deliveries.edges[0].node.id as string;
+}
+
+// settled waits until the event's delivery reaches want (e.g. SUCCEEDED, or
+// RETRYING for a failed first attempt).
+export async function settled(account: Account, eventID: string, want: string) {
+  await expect.poll(() => deliveryStatus(account, eventID), { timeout: 15_000, interval: 100 }).toBe(want);
+}
+
 export type Capability = 'READ' | 'MANAGE_CONFIGURATIONS' | 'MANAGE_KEYS' | 'RESEND';
 export const allCapabilities: Capability[] = ['READ', 'MANAGE_CONFIGURATIONS', 'MANAGE_KEYS', 'RESEND'];
 
@@ -162,7 +200,12 @@ export type Session = { id: string; token: string; url: string };
 
 export async function consoleSession(
   account: Account,
-  opts: { capabilities?: Capability[]; ttlSeconds?: number; returnURL?: string } = {},
+  opts: {
+    capabilities?: Capability[];
+    ttlSeconds?: number;
+    returnURL?: string;
+    branding?: { name?: string; logoURL?: string; primaryColor?: string };
+  } = {},
 ): Promise<Session> {
   const { createConsoleSession } = await gql(
     adminToken,
@@ -173,6 +216,7 @@ export async function consoleSession(
         capabilities: opts.capabilities ?? allCapabilities,
         ttlSeconds: opts.ttlSeconds ?? 3600,
         returnURL: opts.returnURL,
+        branding: opts.branding,
       },
     },
   );
@@ -216,6 +260,9 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
   return { context, page };
 }
 
+// deliveryRow is the row of an event's delivery in a deliveries table.
+export const deliveryRow = (p: Page, eventID: string) => p.getByRole('row').filter({ hasText: eventID });
+
 // watchSubscription resolves once the page has sent a subscribe message over
 // its websocket (named operationName, when given). The server may still be
 // registering it: tests prove it live with a first event before timing one.
@@ -241,13 +288,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n` + v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n'));
 }
 
-export const screenshotsWanted = process.env.FERRY_SCREENSHOTS === '1';
 
 // screenshot saves a full-page PNG for the README to docs/screenshots/<name>.png.
-export async function screenshot(page: Page, name: string) {
+// fullPage: false keeps a long page to the window, and its file small.
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
   const dir = join(repoRoot, 'docs/screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: opts.fullPage ?? true, animations: 'disabled' });
 }
 
 // failureShot keeps what the page looked like when a test failed, in e2e/.out.

@@ -4,18 +4,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  deliveryOf,
   failureShot,
   ferryURL,
-  gql,
   launch,
   newAccount,
   newPage,
   publish,
-  screenshot,
-  screenshotsWanted,
   startReceiver,
   watchSubscription,
-  type Account,
   type Receiver,
 } from './harness';
 
@@ -51,13 +48,6 @@ async function setEditor(p: Page, selector: string, text: string) {
 
 const responseText = (p: Page) =>
   p.locator('.graphiql-response .CodeMirror').evaluate((el) => (el as HTMLElement & { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
-
-async function deliveryOf(account: Account, eventID: string): Promise<string> {
-  const { deliveries } = await gql(account.token, 'query($id: ID!) { deliveries(first: 1, where: {eventID: $id}) { edges { node { id } } } }', {
-    id: eventID,
-  });
-  return deliveries.edges[0].node.id as string;
-}
 
 describe('playground', () => {
   it('runs a subscription signed in with the Authorization typed in the Headers tab and shows a published delivery', async () => {
@@ -100,7 +90,6 @@ describe('playground', () => {
     expect(result.data.deliveryUpdated.id).toMatch(/^dlv_/);
     expect(['PENDING', 'SUCCEEDED']).toContain(result.data.deliveryUpdated.status);
 
-    if (screenshotsWanted) await screenshot(p, 'playground');
   });
 
   it('shows the API refusing a subscription without a token', async () => {

@@ -213,6 +213,21 @@ describe('SigningKeysPage', { timeout: 20_000 }, () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
+  it('says so when no configuration uses the key being rotated or revoked', async () => {
+    const user = userEvent.setup();
+    const { client } = mockClient({ keys: [key('key_0001'), key('key_0002')] });
+    renderPage(client);
+
+    await user.click(screen.getByRole('button', { name: 'Revoke Key key_0002' }));
+    let dialog = screen.getByRole('dialog', { name: 'Revoke “Key key_0002”?' });
+    expect(within(dialog).getByText('No configuration uses this key.')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Rotate Key key_0002' }));
+    dialog = screen.getByRole('dialog', { name: 'Rotate “Key key_0002”?' });
+    expect(within(dialog).getByText('No configuration uses this key.')).toBeInTheDocument();
+  });
+
   it('offers no create, rotate or revoke to a read-only session', () => {
     const { client } = mockClient({ keys: [key('key_0001')], capabilities: ['READ'] });
     renderPage(client);

@@ -50,6 +50,8 @@ export function SigningKeysPage() {
     return out;
   }, [usage.data]);
   const usageKnown = !!usage.data;
+  // A key no configuration uses has no entry; undefined means not known yet.
+  const usersOf = (k: KeyRow | null) => (k && usageKnown ? (usedBy[k.id] ?? []) : undefined);
 
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
@@ -95,7 +97,7 @@ export function SigningKeysPage() {
             {(k) => (
               <RotateKeyBody
                 keyRow={k}
-                usedBy={usedBy[k.id]}
+                usedBy={usersOf(k)}
                 onClose={() => setRotating(null)}
                 onRotated={(key, secret) => {
                   setRotating(null);
@@ -109,7 +111,7 @@ export function SigningKeysPage() {
             {(k) => (
               <RevokeKeyBody
                 keyRow={k}
-                usedBy={usedBy[k.id]}
+                usedBy={usersOf(k)}
                 onClose={() => setRevoking(null)}
                 onRevoked={() => {
                   setRevoking(null);
