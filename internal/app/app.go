@@ -152,11 +152,16 @@ const PoolSize = 40
 // made while the tables were near empty stayed sequential scans,
 // BENCHMARKS.md).
 func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
-	conn, err := pq.NewConnector(url)
+	cfg, err := pq.NewConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	db := sql.OpenDB(conn)
+	cfg.BinaryParameters = true
+	conn, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	db := sql.OpenDB(textJSON{conn})
 	db.SetMaxOpenConns(PoolSize)
 	db.SetMaxIdleConns(PoolSize)
 	db.SetConnMaxIdleTime(5 * time.Minute)
