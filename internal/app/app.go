@@ -145,12 +145,12 @@ const PoolSize = 40
 
 // OpenDB opens and pings a PostgreSQL pool, through lib/pq.
 //
-// The batch statements take a whole batch as one array per column
-// (pq.Array), so their text, and PostgreSQL's parsing, does not grow with
-// the batch. lib/pq never caches a plan: each statement with parameters
-// goes as the unnamed statement, planned with its values (generic plans
-// made while the tables were near empty stayed sequential scans,
-// BENCHMARKS.md).
+// With binary_parameters, a statement with parameters goes in one round
+// trip (Parse to Sync) instead of being prepared first, always as the
+// unnamed statement, so it is planned with its values and no generic plan
+// is cached (those made while the tables were near empty stayed
+// sequential scans, BENCHMARKS.md). The batch statements take a whole
+// batch as one pq.Array per column, so their text does not grow with it.
 func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
 	cfg, err := pq.NewConfig(url)
 	if err != nil {
