@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
@@ -86,7 +87,7 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 	for i, id := range ids {
 		arr[i] = string(id)
 	}
-	rows, err := client.QueryContext(ctx, readQuery, arr)
+	rows, err := client.QueryContext(ctx, readQuery, pq.Array(arr))
 	if err != nil {
 		return nil, err
 	}

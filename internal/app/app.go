@@ -13,8 +13,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/hibiken/asynq"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
@@ -144,22 +143,25 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 // PoolSize is the most connections OpenDB's pool opens, and keeps idle.
 const PoolSize = 40
 
-// OpenDB opens and pings a PostgreSQL pool, through pgx.
+// OpenDB opens and pings a PostgreSQL pool, through lib/pq.
 //
-// pgx sends a statement with parameters in one round trip, where lib/pq
-// prepared it and then executed it in two, and sends slices as binary
-// arrays, which PostgreSQL reads without parsing text (the batch
-// statements take a whole batch as one array per column). It describes
-// each statement once per connection, but never caches a plan: cached
-// generic plans were made while the tables were near empty and stayed
-// sequential scans (BENCHMARKS.md).
+// With binary_parameters, a statement with parameters goes in one round
+// trip (Parse to Sync) instead of being prepared first, always as the
+// unnamed statement, so it is planned with its values and no generic plan
+// is cached (those made while the tables were near empty stayed
+// sequential scans, BENCHMARKS.md). The batch statements take a whole
+// batch as one pq.Array per column, so their text does not grow with it.
 func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := pq.NewConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-	db := stdlib.OpenDB(*cfg)
+	cfg.BinaryParameters = true
+	conn, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	db := sql.OpenDB(textJSON{conn})
 	db.SetMaxOpenConns(PoolSize)
 	db.SetMaxIdleConns(PoolSize)
 	db.SetConnMaxIdleTime(5 * time.Minute)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -79,8 +81,8 @@ func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []b
 	return nil
 }
 
-// saveArgs are saveSQL's parameters for ps, saved at now: one slice a
-// column, which the driver sends as a binary array (nil is NULL).
+// saveArgs are saveSQL's parameters for ps, saved at now: one array a
+// column (a nil pointer is NULL).
 func saveArgs(ps []Pending, now time.Time) []any {
 	n := len(ps)
 	var (
@@ -124,8 +126,10 @@ func saveArgs(ps []Pending, now time.Time) []any {
 		respHeaders, errorKinds, errorTexts = append(respHeaders, rh), append(errorKinds, kind), append(errorTexts, errTxt)
 	}
 	return []any{now, WaitingArg(),
-		idx, ids, numbers, statuses, codes, ms, at, next, attempts, triggers,
-		urls, reqHeaders, reqBodies, respHeaders, respBodies, truncated, errorKinds, errorTexts, accounts}
+		pq.Array(idx), pq.Array(ids), pq.Array(numbers), pq.Array(statuses), pq.Array(codes), pq.Array(ms),
+		pq.Array(at), pq.Array(next), pq.Array(attempts), pq.Array(triggers), pq.Array(urls),
+		pq.Array(reqHeaders), pq.Array(reqBodies), pq.Array(respHeaders), pq.Array(respBodies),
+		pq.Array(truncated), pq.Array(errorKinds), pq.Array(errorTexts), pq.Array(accounts)}
 }
 
 func ptr[T any](v T) *T { return &v }

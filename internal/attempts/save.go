@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
@@ -20,12 +22,12 @@ var Waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
 // (status = ANY($n)), so "still waiting" means in SQL what it means here.
 func WaitingArg() any { return waitingArg }
 
-var waitingArg = func() []string {
+var waitingArg = func() any {
 	s := make([]string, len(Waiting))
 	for i, st := range Waiting {
 		s[i] = string(st)
 	}
-	return s
+	return pq.Array(s)
 }()
 
 // Outcome is where one attempt moves its delivery.

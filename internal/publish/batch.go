@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ferryhq/ferry/ent"
@@ -143,7 +144,7 @@ func insertEventArrays(ctx context.Context, tx *ent.Tx, reqs []request, now time
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
 SELECT u.id, $1, $1, u.type, u.data, u.metadata, $1, u.account
 FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[]) AS u(id, type, data, metadata, account)`,
-		now, ids, types, data, metadata, accounts)
+		now, pq.Array(ids), pq.Array(types), pq.Array(data), pq.Array(metadata), pq.Array(accounts))
 	if err != nil {
 		return nil, fmt.Errorf("publish: store events: %w", err)
 	}
@@ -227,7 +228,7 @@ func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
 SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.account, u.event
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(id, type, url, cfg, account, event)`,
 		ds[0].CreatedAt, string(delivery.StatusPENDING),
-		ids, types, urls, configs, accounts, events)
+		pq.Array(ids), pq.Array(types), pq.Array(urls), pq.Array(configs), pq.Array(accounts), pq.Array(events))
 	return err
 }
 

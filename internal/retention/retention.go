@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/lib/pq"
 	"github.com/oklog/ulid/v2"
 	"github.com/redis/go-redis/v9"
 
@@ -218,10 +219,10 @@ func (s *Sweeper) deleteBatch(ctx context.Context, cutoff time.Time, after, boun
 // deleteLocked locks the deliveries of ids, then deletes those of ids the
 // rule still allows and returns how many it deleted.
 func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []string) (int, error) {
-	if _, err := tx.ExecContext(ctx, lockSQL, ids); err != nil {
+	if _, err := tx.ExecContext(ctx, lockSQL, pq.Array(ids)); err != nil {
 		return 0, fmt.Errorf("lock deliveries: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, attempts.WaitingArg(), ids)
+	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, attempts.WaitingArg(), pq.Array(ids))
 	if err != nil {
 		return 0, fmt.Errorf("delete events: %w", err)
 	}
