@@ -1,55 +1,28 @@
 // The customer console in a real browser against a real Ferry: sign-in by
 // session URL, live delivery history, filters in the URL, capabilities,
 // session end, Portuguese, branding, accessibility and small screens.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import {
   adminToken,
+  browserPerFile,
   consoleSession,
   deliveryOf,
   deliveryRow,
-  failureShot,
   ferryURL,
   gql,
   gqlRaw,
-  launch,
   newAccount,
-  newPage,
   publish,
   seriousViolations,
-  settled,
   sessionURL,
-  startReceiver,
+  settled,
   watchSubscription,
   type Account,
-  type Receiver,
   type Session,
 } from './harness';
 
-let browser: Browser;
-let receiver: Receiver;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  [browser, receiver] = await Promise.all([launch(), startReceiver()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await failureShot(page, ctx.task.name);
-  await context?.close();
-  context = page = undefined;
-});
-
-async function open(viewport?: { width: number; height: number }): Promise<Page> {
-  ({ context, page } = await newPage(browser, viewport));
-  return page;
-}
+const files = browserPerFile();
 
 // untilLive publishes until one event shows up on the open deliveries page,
 // which then has a working subscription (rows on screen before it came from
@@ -69,11 +42,11 @@ async function untilLive(p: Page, account: Account) {
 
 describe('console', () => {
   it('opens from a session URL, shows the account and its configurations, and drops the token from the address bar', async () => {
-    const account = await newAccount(receiver, 'Sign-in');
+    const account = await newAccount(files.receiver, 'Sign-in');
     const session = await consoleSession(account, { capabilities: ['READ'] });
     expect(session.url).toMatch(/\/console\/#session=fcs_/);
 
-    const p = await open();
+    const p = await files.open();
     await p.goto(session.url);
     await p.getByText(account.name, { exact: true }).waitFor();
     await p.getByRole('cell', { name: account.configurationName, exact: true }).waitFor();
@@ -86,9 +59,9 @@ describe('console', () => {
   });
 
   it('shows a published delivery without a reload within 1 s', async () => {
-    const account = await newAccount(receiver, 'Live');
+    const account = await newAccount(files.receiver, 'Live');
     const session = await consoleSession(account);
-    const p = await open();
+    const p = await files.open();
     const subscribed = watchSubscription(p, 'DeliveryUpdated');
     await p.goto(sessionURL(session, 'deliveries'));
     await p.getByText(account.name, { exact: true }).waitFor();
@@ -112,7 +85,7 @@ describe('console', () => {
   });
 
   it('filters by metadata and status through the form, keeps the filters in the URL, and shows the same rows after a reload', async () => {
-    const account = await newAccount(receiver, 'Filters');
+    const account = await newAccount(files.receiver, 'Filters');
     const ok1 = await publish(account, { customer: 'c1' });
     const failed1 = await publish(account, { customer: 'c1' }, { fail: true });
     const ok2 = await publish(account, { customer: 'c2' });
@@ -121,7 +94,7 @@ describe('console', () => {
     await settled(account, ok2, 'SUCCEEDED');
 
     const session = await consoleSession(account, { capabilities: ['READ'] });
-    const p = await open();
+    const p = await files.open();
     await p.goto(sessionURL(session, 'deliveries'));
     for (const id of [ok1, failed1, ok2]) await deliveryRow(p, id).waitFor();
 
@@ -152,7 +125,7 @@ describe('console', () => {
   });
 
   it('a read-only session offers none of the changes a full session has, and the API refuses its mutations', async () => {
-    const account = await newAccount(receiver, 'Read-only');
+    const account = await newAccount(files.receiver, 'Read-only');
     const eventID = await publish(account, { customer: 'ro' });
     await settled(account, eventID, 'SUCCEEDED');
     const deliveryID = await deliveryOf(account, eventID);
@@ -178,7 +151,7 @@ describe('console', () => {
     const changeLike = /^(new|create|add|edit|save|delete|remove|activate|deactivate|rotate|revoke|resend|send test)\b/i;
 
     const offered = async (session: Session) => {
-      const p = await open();
+      const p = await files.open();
       const found: Record<string, string[]> = {};
       for (const screen of screens) {
         await p.goto(sessionURL(session, screen.path));
@@ -195,7 +168,7 @@ describe('console', () => {
         if ((await like.count()) > named.length) named.push(...(await like.allInnerTexts()).map((t) => `(unexpected) ${t.trim()}`));
         found[screen.path] = named;
       }
-      await context!.close();
+      await files.context!.close();
       return found;
     };
 
@@ -231,10 +204,10 @@ describe('console', () => {
   });
 
   it('sends the customer to returnURL when the session is revoked while the console is open', async () => {
-    const account = await newAccount(receiver, 'Expiry');
-    const returnURL = `${receiver.url}/returned?from=ferry`;
+    const account = await newAccount(files.receiver, 'Expiry');
+    const returnURL = `${files.receiver.url}/returned?from=ferry`;
     const session = await consoleSession(account, { returnURL });
-    const p = await open();
+    const p = await files.open();
     const subscribed = watchSubscription(p, 'DeliveryUpdated');
     await p.goto(sessionURL(session, 'deliveries'));
     await p.getByText(account.name, { exact: true }).waitFor();
@@ -250,8 +223,8 @@ describe('console', () => {
   });
 
   it('speaks Brazilian Portuguese from #lang=pt-BR and from the language menu', async () => {
-    const account = await newAccount(receiver, 'Idioma');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Idioma');
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'deliveries', { lang: 'pt-BR' }));
     const nav = p.getByRole('navigation');
     await nav.getByRole('link', { name: 'Histórico de Envios' }).waitFor();
@@ -260,8 +233,8 @@ describe('console', () => {
     expect(p.url()).not.toContain('lang=');
 
     // A new browser, English by default, switched from the top bar.
-    await context!.close();
-    const q = await open();
+    await files.context!.close();
+    const q = await files.open();
     await q.goto(sessionURL(await consoleSession(account), 'configurations'));
     await q.getByRole('navigation').getByRole('link', { name: 'Deliveries' }).waitFor();
     await q.getByLabel('Language').selectOption('pt-BR');
@@ -274,7 +247,7 @@ describe('console', () => {
   });
 
   it('wears the operator’s branding from the session: its name in the top bar and its colour on primary buttons', async () => {
-    const account = await newAccount(receiver, 'Branded');
+    const account = await newAccount(files.receiver, 'Branded');
     const primaryStyle = (p: Page) =>
       p
         .getByRole('main')
@@ -285,7 +258,7 @@ describe('console', () => {
         });
 
     const branded = await consoleSession(account, { branding: { name: 'Acme Hooks', primaryColor: '#0a7d32' } });
-    const p = await open();
+    const p = await files.open();
     await p.goto(sessionURL(branded, 'signing-keys', { theme: 'light' }));
     const brand = p.getByRole('banner').locator('.brand');
     await brand.getByText('Acme Hooks', { exact: true }).waitFor();
@@ -295,8 +268,8 @@ describe('console', () => {
     expect(await p.title()).toBe('Acme Hooks · Webhooks');
 
     // Without branding, the same account's console is Ferry's own.
-    await context!.close();
-    const q = await open();
+    await files.context!.close();
+    const q = await files.open();
     await q.goto(sessionURL(await consoleSession(account), 'signing-keys', { theme: 'light' }));
     await q.getByRole('list', { name: 'What this session may do' }).waitFor();
     expect(await q.getByRole('banner').locator('.brand').innerText()).toBe('Ferry');
@@ -304,8 +277,8 @@ describe('console', () => {
   });
 
   it('keeps the top bar one row high on a page shorter than the window', async () => {
-    const account = await newAccount(receiver, 'Short page');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Short page');
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'signing-keys'));
     await p.getByRole('list', { name: 'What this session may do' }).waitFor();
     await p.getByRole('rowheader', { name: 'main' }).waitFor();
@@ -319,11 +292,11 @@ describe('console', () => {
     const pages = ['configurations', 'deliveries', 'signing-keys', 'event-types', 'verifying'];
 
     it.each(['en', 'pt-BR'])('has no serious or critical axe violations on any console page (%s)', async (lang) => {
-      const account = await newAccount(receiver, 'A11y');
+      const account = await newAccount(files.receiver, 'A11y');
       const eventID = await publish(account, { customer: 'a11y' });
       await settled(account, eventID, 'SUCCEEDED');
       const session = await consoleSession(account);
-      const p = await open();
+      const p = await files.open();
       await p.goto(sessionURL(session, 'configurations', { lang }));
       await p.getByText(account.name, { exact: true }).waitFor();
 
@@ -343,7 +316,7 @@ describe('console', () => {
     });
 
     it('has no serious or critical axe violations on the session-ended page', async () => {
-      const p = await open();
+      const p = await files.open();
       await p.goto(`${ferryURL}/console/`);
       await p.getByRole('heading', { level: 1 }).waitFor();
       const found = await seriousViolations(p);
@@ -353,10 +326,10 @@ describe('console', () => {
   });
 
   it('fits a 375 px wide screen: no console page scrolls sideways', async () => {
-    const account = await newAccount(receiver, 'Phone');
+    const account = await newAccount(files.receiver, 'Phone');
     const eventID = await publish(account, { customer: 'phone' });
     await settled(account, eventID, 'SUCCEEDED');
-    const p = await open({ width: 375, height: 800 });
+    const p = await files.open({ width: 375, height: 800 });
     await p.goto(sessionURL(await consoleSession(account), 'configurations'));
     await p.getByText(account.name, { exact: true }).waitFor();
 

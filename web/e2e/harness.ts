@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 export const ferryURL = inject('ferryURL');
 export const adminToken = inject('adminToken');
@@ -303,4 +303,34 @@ export async function failureShot(page: Page | undefined, name: string) {
   const dir = join(repoRoot, 'web/e2e/.out');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`), fullPage: true }).catch(() => {});
+}
+
+// browserPerFile gives a test file one Chromium and one receiver, and each
+// test a fresh page from open(), closed after it (photographed if it failed).
+export function browserPerFile() {
+  const f = {
+    browser: undefined as unknown as Browser,
+    receiver: undefined as unknown as Receiver,
+    context: undefined as BrowserContext | undefined,
+    page: undefined as Page | undefined,
+    async open(viewport?: { width: number; height: number }): Promise<Page> {
+      const opened = await newPage(f.browser, viewport);
+      f.context = opened.context;
+      f.page = opened.page;
+      return opened.page;
+    },
+  };
+  beforeAll(async () => {
+    [f.browser, f.receiver] = await Promise.all([launch(), startReceiver()]);
+  });
+  afterAll(async () => {
+    await f.browser?.close();
+    await f.receiver?.close();
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await failureShot(f.page, ctx.task.name);
+    await f.context?.close();
+    f.context = f.page = undefined;
+  });
+  return f;
 }

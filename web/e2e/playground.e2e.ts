@@ -1,40 +1,18 @@
 // The GraphQL playground at / (GraphiQL, served by Ferry): a token typed in
 // its Headers tab signs in the websocket, and a subscription streams the
 // account's deliveries as they are published.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
+  browserPerFile,
   deliveryOf,
-  failureShot,
   ferryURL,
-  launch,
   newAccount,
-  newPage,
   publish,
-  startReceiver,
   watchSubscription,
-  type Receiver,
 } from './harness';
 
-let browser: Browser;
-let receiver: Receiver;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  [browser, receiver] = await Promise.all([launch(), startReceiver()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await failureShot(page, ctx.task.name);
-  await context?.close();
-  context = page = undefined;
-});
+const files = browserPerFile();
 
 // GraphiQL 4's editors are CodeMirror 5: each one's wrapper element holds its
 // instance, whose setValue fires the change events GraphiQL listens to.
@@ -51,9 +29,8 @@ const responseText = (p: Page) =>
 
 describe('playground', () => {
   it('runs a subscription signed in with the Authorization typed in the Headers tab and shows a published delivery', async () => {
-    const account = await newAccount(receiver, 'Playground');
-    ({ context, page } = await newPage(browser));
-    const p = page;
+    const account = await newAccount(files.receiver, 'Playground');
+    const p = await files.open();
     const subscribed = watchSubscription(p);
     await p.goto(`${ferryURL}/`);
 
@@ -93,8 +70,7 @@ describe('playground', () => {
   });
 
   it('shows the API refusing a subscription without a token', async () => {
-    ({ context, page } = await newPage(browser));
-    const p = page;
+    const p = await files.open();
     await p.goto(`${ferryURL}/`);
     await setEditor(p, '.graphiql-query-editor .CodeMirror', 'subscription Anonymous { deliveryUpdated { id status } }');
     await p.getByRole('tab', { name: 'Anonymous' }).waitFor();

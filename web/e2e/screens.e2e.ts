@@ -3,54 +3,27 @@
 // resending one delivery and all matching ones, signing keys, the test event
 // dialog, and signing in with a token. Each test owns its account.
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   adminToken,
+  browserPerFile,
   consoleSession,
   createConfiguration,
   deliveryOf,
   deliveryRow,
-  failureShot,
   ferryURL,
   gql,
-  launch,
   newAccount,
-  newPage,
   publish,
   requestsTo,
   sessionURL,
   settled,
-  startReceiver,
   watchSubscription,
   type Received,
-  type Receiver,
 } from './harness';
 
-let browser: Browser;
-let receiver: Receiver;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  [browser, receiver] = await Promise.all([launch(), startReceiver()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await failureShot(page, ctx.task.name);
-  await context?.close();
-  context = page = undefined;
-});
-
-async function open(): Promise<Page> {
-  ({ context, page } = await newPage(browser));
-  return page;
-}
+const files = browserPerFile();
 
 // mainNavigations records the page's own navigations (reloads included), so a
 // test can show that what changed came without one.
@@ -73,10 +46,10 @@ const eventOf = (r: Received): { id?: string; event?: string; data?: Record<stri
 
 describe('console screens', () => {
   it('creates a configuration through the form: Save waits for a URL answering 2xx, then opens its detail', async () => {
-    const account = await newAccount(receiver, 'Form');
+    const account = await newAccount(files.receiver, 'Form');
     const path = `/new-endpoint/${account.id}`;
-    receiver.statusByPath.set(path, 500);
-    const p = await open();
+    files.receiver.statusByPath.set(path, 500);
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'configurations'));
     await p.getByRole('link', { name: 'New configuration' }).click();
     await p.waitForURL('**/console/configurations/new');
@@ -84,7 +57,7 @@ describe('console screens', () => {
     await p.getByLabel('Configuration name').fill('Invoices to billing');
     // The account's only key is chosen for it.
     await expect.poll(() => p.getByLabel('Signing key').inputValue()).toBe(account.signingKeyID);
-    await p.getByLabel('URL to send the data to').fill(`${receiver.url}${path}`);
+    await p.getByLabel('URL to send the data to').fill(`${files.receiver.url}${path}`);
     await p.getByRole('checkbox', { name: 'ORDER_PAID' }).check();
     const save = p.getByRole('button', { name: 'Create configuration' });
     expect(await save.isDisabled()).toBe(true);
@@ -96,26 +69,26 @@ describe('console screens', () => {
     expect(await verification.locator('dd').first().innerText()).toBe('500');
     expect(await verification.locator('pre').innerText()).toBe('nope');
     expect(await save.isDisabled()).toBe(true);
-    expect(requestsTo(receiver, path)).toHaveLength(1);
+    expect(requestsTo(files.receiver, path)).toHaveLength(1);
 
-    receiver.statusByPath.set(path, 200);
+    files.receiver.statusByPath.set(path, 200);
     await verify.click();
     await verification.getByText(/^The URL answered 200 in /).waitFor();
     await expect.poll(() => save.isEnabled()).toBe(true);
-    expect(requestsTo(receiver, path)).toHaveLength(2);
+    expect(requestsTo(files.receiver, path)).toHaveLength(2);
 
     await save.click();
     await p.waitForURL(/\/console\/configurations\/cfg_[0-9A-Za-z]+$/);
     await p.getByRole('heading', { level: 1, name: 'Invoices to billing' }).waitFor();
     const id = new URL(p.url()).pathname.split('/').pop();
-    await p.getByText(`${receiver.url}${path}`, { exact: true }).waitFor();
+    await p.getByText(`${files.receiver.url}${path}`, { exact: true }).waitFor();
 
     const { node } = await gql(account.token, 'query($id: ID!) { node(id: $id) { ... on Configuration { name url status eventTypes signingKeyID } } }', {
       id,
     });
     expect(node).toEqual({
       name: 'Invoices to billing',
-      url: `${receiver.url}${path}`,
+      url: `${files.receiver.url}${path}`,
       status: 'INACTIVE',
       eventTypes: ['ORDER_PAID'],
       signingKeyID: account.signingKeyID,
@@ -123,12 +96,12 @@ describe('console screens', () => {
   });
 
   it('activates a configuration from the list: the ping’s answer shows in the dialog and the row turns Active without a reload', async () => {
-    const account = await newAccount(receiver, 'Activate');
+    const account = await newAccount(files.receiver, 'Activate');
     const path = `/inactive/${account.id}`;
     const name = 'Refunds to support';
-    await createConfiguration(account.token, { name, url: `${receiver.url}${path}`, signingKeyID: account.signingKeyID, active: false });
+    await createConfiguration(account.token, { name, url: `${files.receiver.url}${path}`, signingKeyID: account.signingKeyID, active: false });
 
-    const p = await open();
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'configurations'));
     const row = p.getByRole('row').filter({ has: p.getByRole('link', { name, exact: true }) });
     await row.getByText('Inactive', { exact: true }).waitFor();
@@ -147,18 +120,18 @@ describe('console screens', () => {
     await row.getByText('Active', { exact: true }).waitFor();
     await row.getByRole('button', { name: `Deactivate ${name}` }).waitFor();
     expect(navigations).toEqual([]);
-    // The receiver got the ping itself.
-    const pings = requestsTo(receiver, path).filter((r) => eventOf(r).event === 'ping');
+    // The files.receiver got the ping itself.
+    const pings = requestsTo(files.receiver, path).filter((r) => eventOf(r).event === 'ping');
     expect(pings).toHaveLength(1);
   });
 
   it('resends a delivery from its detail: the MANUAL attempt appears on the timeline without a reload', async () => {
-    const account = await newAccount(receiver, 'Resend');
+    const account = await newAccount(files.receiver, 'Resend');
     const eventID = await publish(account, { customer: 'r-1' });
     await settled(account, eventID, 'SUCCEEDED');
     const deliveryID = await deliveryOf(account, eventID);
 
-    const p = await open();
+    const p = await files.open();
     const subscribed = watchSubscription(p, 'DeliveryUpdated');
     await p.goto(sessionURL(await consoleSession(account), `deliveries/${deliveryID}`));
     const timeline = p.getByRole('list', { name: 'Attempts' });
@@ -174,14 +147,14 @@ describe('console screens', () => {
     expect(await timeline.locator('li').count()).toBe(2);
     expect(navigations).toEqual([]);
 
-    // The receiver got the same body again, as attempt 2.
-    const got = requestsTo(receiver, account.hookPath).filter((r) => header(r, 'x-ferry-event-id') === eventID);
+    // The files.receiver got the same body again, as attempt 2.
+    const got = requestsTo(files.receiver, account.hookPath).filter((r) => header(r, 'x-ferry-event-id') === eventID);
     expect(got.map((r) => header(r, 'x-ferry-attempt'))).toEqual(['1', '2']);
     expect(got[1].body).toBe(got[0].body);
   });
 
   it('resends all deliveries matching the filters after confirming their exact count', async () => {
-    const account = await newAccount(receiver, 'Bulk');
+    const account = await newAccount(files.receiver, 'Bulk');
     const chosen = [
       await publish(account, { batch: 'b1' }),
       await publish(account, { batch: 'b1' }),
@@ -191,7 +164,7 @@ describe('console screens', () => {
     for (const id of [...chosen.slice(0, 2), ...others]) await settled(account, id, 'SUCCEEDED');
     await settled(account, chosen[2], 'RETRYING');
 
-    const p = await open();
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'deliveries'));
     for (const id of [...chosen, ...others]) await deliveryRow(p, id).waitFor();
     const form = p.getByRole('form', { name: 'Filter deliveries' });
@@ -217,13 +190,13 @@ describe('console screens', () => {
     const once = ['1 AUTOMATIC'];
     const twice = ['1 AUTOMATIC', '2 MANUAL'];
     await expect.poll(history, { timeout: 15_000, interval: 100 }).toEqual([twice, twice, twice, once, once]);
-    const attemptsOf = (id: string) => requestsTo(receiver, account.hookPath).filter((r) => header(r, 'x-ferry-event-id') === id).length;
+    const attemptsOf = (id: string) => requestsTo(files.receiver, account.hookPath).filter((r) => header(r, 'x-ferry-event-id') === id).length;
     expect([...chosen, ...others].map(attemptsOf)).toEqual([2, 2, 2, 1, 1]);
   });
 
   it('creates a signing key whose secret, shown once, signs deliveries; rotates it showing the overlap’s end; revokes it', async () => {
-    const account = await newAccount(receiver, 'Keys');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Keys');
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), 'signing-keys'));
     await p.getByRole('rowheader', { name: 'main', exact: true }).waitFor();
 
@@ -246,10 +219,10 @@ describe('console screens', () => {
     const { signingKeys } = await gql(account.token, '{ signingKeys(first: 10) { edges { node { id name } } } }');
     const keyID: string = signingKeys.edges.find((e: { node: { name: string } }) => e.node.name === 'Billing').node.id;
     const path = `/billing/${account.id}`;
-    await createConfiguration(account.token, { name: 'Billing hooks', url: `${receiver.url}${path}`, signingKeyID: keyID });
+    await createConfiguration(account.token, { name: 'Billing hooks', url: `${files.receiver.url}${path}`, signingKeyID: keyID });
     const eventID = await publish(account, { customer: 'signed' });
-    await expect.poll(() => requestsTo(receiver, path).filter((r) => header(r, 'x-ferry-event-id') === eventID).length, { timeout: 15_000 }).toBe(1);
-    const signed = requestsTo(receiver, path).find((r) => header(r, 'x-ferry-event-id') === eventID)!;
+    await expect.poll(() => requestsTo(files.receiver, path).filter((r) => header(r, 'x-ferry-event-id') === eventID).length, { timeout: 15_000 }).toBe(1);
+    const signed = requestsTo(files.receiver, path).find((r) => header(r, 'x-ferry-event-id') === eventID)!;
     const keyBytes = Buffer.from(secret.slice('whsec_'.length), 'base64');
     expect(header(signed, 'x-signature')).toBe(createHmac('sha256', keyBytes).update(signed.body).digest('hex'));
     const standard = createHmac('sha256', keyBytes).update(`${eventID}.${header(signed, 'webhook-timestamp')}.${signed.body}`).digest('base64');
@@ -293,8 +266,8 @@ describe('console screens', () => {
   });
 
   it('sends a test event from the configuration’s detail and shows the request sent and the response', async () => {
-    const account = await newAccount(receiver, 'Test event');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Test event');
+    const p = await files.open();
     await p.goto(sessionURL(await consoleSession(account), `configurations/${account.configurationID}`));
     await p.getByRole('heading', { level: 1, name: account.configurationName }).waitFor();
     await p.getByRole('button', { name: 'Send test event' }).click();
@@ -304,22 +277,22 @@ describe('console screens', () => {
     await dialog.getByRole('button', { name: 'Send', exact: true }).click();
 
     await dialog.getByText(/^The endpoint answered 200 in /).waitFor();
-    await dialog.getByText(`POST ${receiver.url}${account.hookPath}`, { exact: true }).waitFor();
+    await dialog.getByText(`POST ${files.receiver.url}${account.hookPath}`, { exact: true }).waitFor();
     const sent = JSON.parse(await dialog.getByLabel('Request body').innerText());
     expect(sent).toMatchObject({ event: 'ORDER_PAID', data: { order: 'test-77', total: 12.5 } });
     expect(await dialog.getByLabel('Response body').innerText()).toBe('ok');
     const requestHeaders = dialog.getByRole('table', { name: 'Request headers' });
     await requestHeaders.getByRole('rowheader', { name: 'X-Signature' }).waitFor();
 
-    // The receiver got exactly that body.
-    const got = requestsTo(receiver, account.hookPath).filter((r) => eventOf(r).id === sent.id);
+    // The files.receiver got exactly that body.
+    const got = requestsTo(files.receiver, account.hookPath).filter((r) => eventOf(r).id === sent.id);
     expect(got).toHaveLength(1);
     expect(JSON.parse(got[0].body)).toEqual(sent);
   });
 
   it('signs in with an account token typed in the sign-in form', async () => {
-    const account = await newAccount(receiver, 'Token sign-in');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Token sign-in');
+    const p = await files.open();
     await p.goto(`${ferryURL}/console/`);
     await p.getByRole('heading', { level: 1, name: 'Sign in to the Ferry console' }).waitFor();
     await p.getByLabel('Token').fill('not-a-token');
@@ -334,8 +307,8 @@ describe('console screens', () => {
   });
 
   it('signs in with the admin token, picks an account and opens the console as that account', async () => {
-    const account = await newAccount(receiver, 'Picked');
-    const p = await open();
+    const account = await newAccount(files.receiver, 'Picked');
+    const p = await files.open();
     await p.goto(`${ferryURL}/console/`);
     await p.getByLabel('Token').fill(adminToken);
     await p.getByRole('button', { name: 'Sign in' }).click();

@@ -1,50 +1,23 @@
 // The README's pictures of the console (docs/screenshots/*.png), taken only
-// on demand: FERRY_SCREENSHOTS=1 npm run test:e2e. One account with a few
+// on demand: npm run screenshots. One account with a few
 // configurations and about thirty deliveries, some to receivers that fail.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   adminToken,
+  browserPerFile,
   consoleSession,
   createConfiguration,
   deliveryRow,
-  failureShot,
   gql,
-  launch,
   newAccount,
-  newPage,
   publish,
   screenshot,
   sessionURL,
-  startReceiver,
   type Account,
-  type Receiver,
 } from './harness';
 
-let browser: Browser;
-let receiver: Receiver;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  [browser, receiver] = await Promise.all([launch(), startReceiver()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await failureShot(page, ctx.task.name);
-  await context?.close();
-  context = page = undefined;
-});
-
-async function open(viewport?: { width: number; height: number }): Promise<Page> {
-  ({ context, page } = await newPage(browser, viewport));
-  return page;
-}
+const files = browserPerFile();
 
 // waitQuiet lets the page finish loading its data (and fonts) before a picture.
 async function waitQuiet(p: Page) {
@@ -70,12 +43,12 @@ async function realisticData(): Promise<Data> {
     });
   }
 
-  const account = await newAccount(receiver, 'Acme Store', { name: 'Acme Store' });
+  const account = await newAccount(files.receiver, 'Acme Store', { name: 'Acme Store' });
   const { createSigningKey } = await gql(account.token, 'mutation { createSigningKey(input: {name: "ERP integration"}) { signingKey { id } } }');
   const erpKey: string = createSigningKey.signingKey.id;
   await createConfiguration(account.token, {
     name: 'Billing system',
-    url: `${receiver.url}/billing/${account.id}`,
+    url: `${files.receiver.url}/billing/${account.id}`,
     signingKeyID: account.signingKeyID,
     eventTypes: ['ORDER_PAID'],
   });
@@ -84,23 +57,23 @@ async function realisticData(): Promise<Data> {
   const warehousePath = `/warehouse/${account.id}`;
   await createConfiguration(account.token, {
     name: 'Warehouse',
-    url: `${receiver.url}${warehousePath}`,
+    url: `${files.receiver.url}${warehousePath}`,
     signingKeyID: erpKey,
     eventTypes: ['ORDER_PAID'],
   });
-  receiver.statusByPath.set(warehousePath, 500);
+  files.receiver.statusByPath.set(warehousePath, 500);
   const erpPath = `/erp/${account.id}`;
   await createConfiguration(account.token, {
     name: 'Legacy ERP',
-    url: `${receiver.url}${erpPath}`,
+    url: `${files.receiver.url}${erpPath}`,
     signingKeyID: erpKey,
     eventTypes: ['ORDER_REFUNDED'],
     retrySchedule: [],
   });
-  receiver.statusByPath.set(erpPath, 503);
+  files.receiver.statusByPath.set(erpPath, 503);
   await createConfiguration(account.token, {
     name: 'Course analytics',
-    url: `${receiver.url}/analytics/${account.id}`,
+    url: `${files.receiver.url}/analytics/${account.id}`,
     signingKeyID: account.signingKeyID,
     eventTypes: ['nutror.lesson_started', 'nutror.course_completed'],
     active: false,
@@ -127,7 +100,7 @@ describe('screenshots', () => {
     const { account, failingDeliveryID, firstEventID } = await realisticData();
     const session = await consoleSession(account);
 
-    const p = await open();
+    const p = await files.open();
     await p.goto(sessionURL(session, 'configurations', { theme: 'light' }));
     await p.getByRole('cell', { name: 'Legacy ERP', exact: true }).waitFor();
     await waitQuiet(p);
@@ -137,7 +110,7 @@ describe('screenshots', () => {
     await p.getByRole('link', { name: 'New configuration' }).click();
     await p.getByLabel('Configuration name').fill('Shipping partner');
     await p.getByLabel('Signing key').selectOption(account.signingKeyID);
-    await p.getByLabel('URL to send the data to').fill(`${receiver.url}/shipping/${account.id}`);
+    await p.getByLabel('URL to send the data to').fill(`${files.receiver.url}/shipping/${account.id}`);
     await p.getByRole('checkbox', { name: 'ORDER_PAID' }).check();
     await p.getByRole('button', { name: 'Verify URL' }).click();
     await p.locator('.cfg-verification').getByText(/^The URL answered 200 in /).waitFor();
@@ -180,16 +153,16 @@ describe('screenshots', () => {
     await p.getByRole('cell', { name: 'Legacy ERP', exact: true }).waitFor();
     await waitQuiet(p);
     await screenshot(p, 'configurations-pt-BR');
-    await context!.close();
+    await files.context!.close();
 
-    const m = await open({ width: 375, height: 800 });
+    const m = await files.open({ width: 375, height: 800 });
     await m.goto(sessionURL(await consoleSession(account), 'configurations', { theme: 'light' }));
     await m.getByRole('cell', { name: 'Legacy ERP', exact: true }).waitFor();
     await waitQuiet(m);
     await screenshot(m, 'configurations-375');
-    await context!.close();
+    await files.context!.close();
 
-    const d = await open();
+    const d = await files.open();
     await d.goto(sessionURL(await consoleSession(account), `configurations/${account.configurationID}`, { theme: 'dark' }));
     await d.locator('.health-chart .recharts-surface').first().waitFor();
     expect(await d.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
