@@ -9,11 +9,11 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/accounts"
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/catalog"
-	"github.com/ferryhq/ferry/internal/config"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/domain/accounts"
+	"github.com/ferryhq/ferry/internal/domain/catalog"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/platform/config"
 )
 
 const adminUsage = `usage: ferry admin <command>

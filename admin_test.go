@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 // field returns the value after label in the admin command's output.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/bench"
+	"github.com/ferryhq/ferry/internal/tools/bench"
 )
 
 // runBench is `ferry bench`: it measures a Ferry it starts in-process on

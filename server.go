@@ -31,9 +31,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/config"
-	"github.com/ferryhq/ferry/internal/devmode"
-	"github.com/ferryhq/ferry/internal/tracing"
+	"github.com/ferryhq/ferry/internal/platform/config"
+	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/tools/devmode"
 )
 
 const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|bench|version>

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 func TestStartRefusesMissingVariablesByName(t *testing.T) {

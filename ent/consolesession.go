@@ -13,7 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // A short-lived console sign-in for one account's customer, created by the operator's backend with createConsoleSession. Only its token's hash is stored.

@@ -15,7 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/consolesession"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // ConsoleSessionCreate is the builder for creating a ConsoleSession entity.

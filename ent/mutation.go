@@ -23,7 +23,7 @@ import (
 	"github.com/ferryhq/ferry/ent/predicate"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/ent/signingkey"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 const (

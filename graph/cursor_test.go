@@ -10,7 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // forged encodes a cursor the way entgql does, with any id and value.

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
 
 // fitCursors refuses an after or before cursor whose value is not of the

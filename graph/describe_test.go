@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // boilerplate is what Relay and entgql generate the same way for every type;

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // The same journey runs on PostgreSQL + Redis and on dev mode (SQLite + an

@@ -13,7 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/generated"
-	"github.com/ferryhq/ferry/internal/history"
+	"github.com/ferryhq/ferry/internal/domain/history"
 )
 
 // Attempts is the resolver for the attempts field.

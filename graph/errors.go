@@ -9,8 +9,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/ferryhq/ferry/internal/apperr"
-	"github.com/ferryhq/ferry/internal/requestid"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/edge/requestid"
 )
 
 // presentError is the one place where errors become what clients see: a

@@ -14,14 +14,14 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/generated"
 	"github.com/ferryhq/ferry/graph/model"
-	"github.com/ferryhq/ferry/internal/accounts"
-	"github.com/ferryhq/ferry/internal/catalog"
-	"github.com/ferryhq/ferry/internal/configs"
-	"github.com/ferryhq/ferry/internal/history"
-	"github.com/ferryhq/ferry/internal/keys"
-	"github.com/ferryhq/ferry/internal/live"
-	"github.com/ferryhq/ferry/internal/publish"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/domain/accounts"
+	"github.com/ferryhq/ferry/internal/domain/catalog"
+	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/history"
+	"github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // DeliveryStats is the resolver for the deliveryStats field.
@@ -101,7 +101,7 @@ func (r *mutationResolver) ArchiveEventType(ctx context.Context, id pulid.ID) (*
 }
 
 // CreateSigningKey is the resolver for the createSigningKey field.
-func (r *mutationResolver) CreateSigningKey(ctx context.Context, input keys.CreateInput) (*model.CreateSigningKeyPayload, error) {
+func (r *mutationResolver) CreateSigningKey(ctx context.Context, input signingkeys.CreateInput) (*model.CreateSigningKeyPayload, error) {
 	k, secret, err := r.Keys.Create(ctx, input)
 	if err != nil {
 		return nil, err
@@ -132,12 +132,12 @@ func (r *mutationResolver) VerifyURL(ctx context.Context, url string) (*model.UR
 }
 
 // CreateConfiguration is the resolver for the createConfiguration field.
-func (r *mutationResolver) CreateConfiguration(ctx context.Context, input configs.CreateInput) (*ent.Configuration, error) {
+func (r *mutationResolver) CreateConfiguration(ctx context.Context, input configurations.CreateInput) (*ent.Configuration, error) {
 	return r.Configs.Create(ctx, input)
 }
 
 // UpdateConfiguration is the resolver for the updateConfiguration field.
-func (r *mutationResolver) UpdateConfiguration(ctx context.Context, id pulid.ID, input configs.UpdateInput) (*ent.Configuration, error) {
+func (r *mutationResolver) UpdateConfiguration(ctx context.Context, id pulid.ID, input configurations.UpdateInput) (*ent.Configuration, error) {
 	return r.Configs.Update(ctx, id, input)
 }
 
@@ -150,7 +150,7 @@ func (r *mutationResolver) DeleteConfiguration(ctx context.Context, id pulid.ID)
 }
 
 // ActivateConfiguration is the resolver for the activateConfiguration field.
-func (r *mutationResolver) ActivateConfiguration(ctx context.Context, id pulid.ID) (*configs.Activation, error) {
+func (r *mutationResolver) ActivateConfiguration(ctx context.Context, id pulid.ID) (*configurations.Activation, error) {
 	return r.Configs.Activate(ctx, id)
 }
 
@@ -184,7 +184,7 @@ func (r *mutationResolver) ResendDeliveries(ctx context.Context, where ent.Deliv
 }
 
 // SendTestEvent is the resolver for the sendTestEvent field.
-func (r *mutationResolver) SendTestEvent(ctx context.Context, input configs.TestEventInput) (*ent.DeliveryAttempt, error) {
+func (r *mutationResolver) SendTestEvent(ctx context.Context, input configurations.TestEventInput) (*ent.DeliveryAttempt, error) {
 	return r.Configs.SendTestEvent(ctx, input)
 }
 

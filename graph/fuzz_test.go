@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // noInternalError fails when any error of res is INTERNAL: whatever a

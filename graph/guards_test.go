@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/graph"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // refusedQuickly sends query without a token and fails unless it is refused

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // A configuration's static headers are credentials: each kind of request

@@ -3,7 +3,7 @@ package graph_test
 import (
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // Metadata keys and values are data, never SQL: a key holding quotes

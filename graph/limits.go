@@ -11,8 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
 
-	"github.com/ferryhq/ferry/internal/apperr"
-	"github.com/ferryhq/ferry/internal/publish"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/domain/publish"
 )
 
 // MaxPageSize is the largest first/last a connection takes, and the page

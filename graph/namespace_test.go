@@ -9,10 +9,10 @@ import (
 
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/autodisable"
-	publishing "github.com/ferryhq/ferry/internal/publish"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/domain/autodisable"
+	publishing "github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // Receivers trust a ferry.* event to come from Ferry (a configuration was

@@ -5,7 +5,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
 
 // nodeType finds the table of an id from its prefix; an id with no known

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 const publish = `mutation($in: PublishEventInput!) { publishEvent(input: $in) { id type data metadata idempotencyKey occurredAt } }`

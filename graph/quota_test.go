@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // concurrently runs do n times at once and returns the responses.

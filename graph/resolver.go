@@ -7,21 +7,21 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/graph/generated"
-	"github.com/ferryhq/ferry/internal/auth"
-	"github.com/ferryhq/ferry/internal/branding"
-	"github.com/ferryhq/ferry/internal/configs"
-	"github.com/ferryhq/ferry/internal/keys"
-	"github.com/ferryhq/ferry/internal/live"
-	"github.com/ferryhq/ferry/internal/publish"
-	"github.com/ferryhq/ferry/internal/resend"
-	"github.com/ferryhq/ferry/internal/sockets"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/domain/branding"
+	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/domain/resend"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
+	"github.com/ferryhq/ferry/internal/edge/auth"
+	"github.com/ferryhq/ferry/internal/edge/sockets"
 )
 
 // Resolver is the root resolver; it holds the dependencies resolvers need.
 type Resolver struct {
 	Client  *ent.Client
-	Keys    *keys.Service
-	Configs *configs.Service
+	Keys    *signingkeys.Service
+	Configs *configurations.Service
 	Publish *publish.Publisher
 	Resend  *resend.Service
 	Hub     *live.Hub

@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 const createTypeWithSample = `mutation($in: CreateEventTypeInput!) { createEventType(input: $in) { id sample } }`

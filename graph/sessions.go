@@ -8,8 +8,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/ferryhq/ferry/internal/apperr"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // sessionMutations maps each mutation a console session may use to the

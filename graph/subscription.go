@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/live"
+	"github.com/ferryhq/ferry/internal/adapter/live"
 )
 
 // liveDeliveries turns announced changes into deliveries a subscriber can

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 const deliveryUpdated = `subscription($where: DeliveryUpdatedFilter) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 const listTokens = `query($acc: ID) { accountTokens(accountID: $acc) { id name hint createdAt lastUsedAt revokedAt } }`

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"github.com/ferryhq/ferry/graph/model"
-	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
 )
 
 // verification maps a sender result to the verifyURL payload.

@@ -13,11 +13,11 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/ferryhq/ferry/internal/apperr"
-	"github.com/ferryhq/ferry/internal/auth"
-	"github.com/ferryhq/ferry/internal/ratelimit"
-	"github.com/ferryhq/ferry/internal/sockets"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/edge/auth"
+	"github.com/ferryhq/ferry/internal/edge/ratelimit"
+	"github.com/ferryhq/ferry/internal/edge/sockets"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // codeTooManyOperations refuses an operation over its socket's caps.

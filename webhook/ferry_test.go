@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 	"github.com/ferryhq/ferry/webhook"
 )
 

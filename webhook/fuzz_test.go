@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryhq/ferry/internal/signing"
+	"github.com/ferryhq/ferry/internal/adapter/sender/signing"
 	"github.com/ferryhq/ferry/webhook"
 )
 
 // FuzzSignVerify signs arbitrary messages the way Ferry's sender does
-// (internal/signing) and verifies them with the receiver kit: every signed
+// (internal/adapter/sender/signing) and verifies them with the receiver kit: every signed
 // message verifies, under both headers, and any change to the body, the id
 // or the key is refused, without a panic.
 func FuzzSignVerify(f *testing.F) {

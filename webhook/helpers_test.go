@@ -21,7 +21,7 @@ const (
 	vecBody      = `{"test": 2432232314}`
 	vecSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 	// vecXSignature is the vector body's X-Signature, from Ferry's signing
-	// golden file (internal/signing/testdata/golden.json).
+	// golden file (internal/adapter/sender/signing/testdata/golden.json).
 	vecXSignature = "e2cb4f5251572539d458bfb8a7adb533b08801e6a794467e06f771debbb0818b"
 )
 

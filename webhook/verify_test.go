@@ -174,11 +174,11 @@ func TestVerifyFallsBackToXSignatureOnlyWithoutStandardHeaders(t *testing.T) {
 	}
 }
 
-// Ferry's own golden vectors (internal/signing/testdata) verify, through both
+// Ferry's own golden vectors (internal/adapter/sender/signing/testdata) verify, through both
 // headers, and Sign reproduces them.
 func TestVerifyAcceptsFerrysGoldenVectors(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile("../internal/signing/testdata/golden.json")
+	raw, err := os.ReadFile("../internal/adapter/sender/signing/testdata/golden.json")
 	if err != nil {
 		t.Fatalf("read Ferry's signing golden file: %v", err)
 	}

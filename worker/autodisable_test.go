@@ -10,9 +10,9 @@ import (
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/autodisable"
-	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/domain/autodisable"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // seedDeliveries stores ds as deliveries of configuration cfgID, waiting

@@ -17,12 +17,12 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/attempts"
-	"github.com/ferryhq/ferry/internal/limiter"
-	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/sender"
-	"github.com/ferryhq/ferry/internal/tracing"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/domain/attempts"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/platform/tracing"
 )
 
 // leaseSlack keeps a concurrency slot a little longer than the request may take.
@@ -148,7 +148,7 @@ func (w *Worker) attempt(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 // sortOut splits as, in order, by what claimed says of each: the attempts
 // claimed, and those still to be made, which were not looked at. Attempts
 // claimed elsewhere are in neither: they are that worker's to make.
-func sortOut(as []queue.Attempt, claimed limiter.Taken) (granted, rest []queue.Attempt) {
+func sortOut(as []queue.Attempt, claimed slots.Taken) (granted, rest []queue.Attempt) {
 	got := make(map[string]bool, len(claimed.Leases)+len(claimed.Held))
 	for _, l := range claimed.Leases {
 		got[l.ID] = true
@@ -192,7 +192,7 @@ func (w *Worker) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt,
 // sent and then ends the claims. It returns the attempts that got no slot
 // in time, unmade and unclaimed, and whether the account's share of
 // requests held some of them back.
-func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, as []queue.Attempt, leases []*limiter.Lease) (unsent []queue.Attempt, refused bool, err error) {
+func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]byte, headers map[string]string, as []queue.Attempt, leases []*slots.Lease) (unsent []queue.Attempt, refused bool, err error) {
 	sys := viewer.System(ctx)
 	// The claims last until the attempts are recorded, so no other task
 	// makes them meanwhile.
@@ -220,7 +220,7 @@ func (w *Worker) wave(ctx context.Context, cfg *ent.Configuration, secrets [][]b
 	results := make([]sender.Result, len(as))
 	var wg sync.WaitGroup
 	for len(todo) > 0 && !refused {
-		group := make([]*limiter.Lease, len(todo))
+		group := make([]*slots.Lease, len(todo))
 		for j, i := range todo {
 			group[j] = leases[i]
 		}
@@ -307,8 +307,8 @@ func claimIDs(as []queue.Attempt) []string {
 
 // slot takes one slot of the configuration for a request that is no
 // automatic attempt (a manual resend).
-func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*limiter.Lease, error) {
-	taken, err := w.Limiter.Wait(ctx, string(cfg.ID), []string{limiter.UnnamedID()}, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
+func (w *Worker) slot(ctx context.Context, cfg *ent.Configuration) (*slots.Lease, error) {
+	taken, err := w.Limiter.Wait(ctx, string(cfg.ID), []string{slots.UnnamedID()}, cfg.MaxParallel, leaseTTL(cfg), slotWait, cfg.MaxParallel)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
 )
 
 // DeliveriesWithEvents is deliveriesWithEvents, for the tests of worker_test.

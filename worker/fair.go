@@ -10,21 +10,21 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/limiter"
-	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/slots"
 )
 
 // fairness keeps one account from taking this process's capacity from the
 // others: its handlers (asynq's goroutines) and its outbound requests are
-// each shared by a limiter.Fair. A task whose account may not take a
+// each shared by a slots.Fair. A task whose account may not take a
 // handler, or a request, is parked: it waits on the parked queue, holding
 // nothing, until a unit its account may take is given back here (which
 // wakes it), or its own timer runs out. Workers take tasks from the parked
 // queue less often than from the deliveries queue, so tasks coming back
 // from there do not stand in line before another account's new ones.
 type fairness struct {
-	handlers *limiter.Fair
-	requests *limiter.Fair
+	handlers *slots.Fair
+	requests *slots.Fair
 	wakes    chan wakeUp
 }
 
@@ -43,8 +43,8 @@ func newFairness(concurrency, reserve, requests int) *fairness {
 		requests = math.MaxInt32 // no cap
 	}
 	return &fairness{
-		handlers: limiter.NewFair(concurrency+reserve, reserve),
-		requests: limiter.NewFair(requests, requests/10),
+		handlers: slots.NewFair(concurrency+reserve, reserve),
+		requests: slots.NewFair(requests, requests/10),
 		wakes:    make(chan wakeUp, 1024),
 	}
 }
@@ -61,7 +61,7 @@ const parkFor = 5 * time.Second
 // errAccountBusy is the error of a task handed back because its account
 // holds its share of pool; the task is parked on pool.
 type errAccountBusy struct {
-	pool    *limiter.Fair
+	pool    *slots.Fair
 	account string
 }
 

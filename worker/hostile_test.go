@@ -19,17 +19,17 @@ import (
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/netguard"
-	"github.com/ferryhq/ferry/internal/netguard/netguardtest"
-	"github.com/ferryhq/ferry/internal/sender"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
+	"github.com/ferryhq/ferry/internal/adapter/sender/netguard/netguardtest"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // Hostile receivers, end to end: the worker sends to a receiver that
 // misbehaves, records a failed attempt that says what happened in
 // PostgreSQL, and its next delivery to the same configuration succeeds.
-// internal/sender's hostile tests hold the exact limits and the memory checks.
+// internal/adapter/sender's hostile tests hold the exact limits and the memory checks.
 
 const hostileType = "receiver.hostile"
 

@@ -15,7 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/batch"
+	"github.com/ferryhq/ferry/internal/platform/coalesce"
 )
 
 // Columns of the event read with its delivery, in one query.
@@ -27,7 +27,7 @@ const (
 // deliveriesWithEvents reads deliveries and the part of their events a
 // request needs (type, data, time) in one query, where ent's eager loading
 // would take two per delivery. The result follows ids; a delivery that does
-// not exist is nil. Workers call it through a batch.Batcher, so concurrent
+// not exist is nil. Workers call it through a coalesce.Batcher, so concurrent
 // handlers share one query.
 func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, ids []pulid.ID) ([]*ent.Delivery, error) {
 	read := readEnt
@@ -38,7 +38,7 @@ func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, i
 	if err != nil {
 		return nil, fmt.Errorf("load %d deliveries: %w", len(ids), err)
 	}
-	return batch.InOrder(ids, found, func(d *ent.Delivery) pulid.ID { return d.ID }), nil
+	return coalesce.InOrder(ids, found, func(d *ent.Delivery) pulid.ID { return d.ID }), nil
 }
 
 // readEnt reads through ent, for SQLite (dev mode).

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/config"
+	"github.com/ferryhq/ferry/internal/platform/config"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // childEnv marks the test binary re-run as a separate worker process, for

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 	"github.com/ferryhq/ferry/worker"
 )
 

@@ -11,9 +11,9 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/metrics"
-	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/platform/metrics"
 )
 
 // maxRecoverPerRun bounds one pass so a huge backlog cannot stall the loop.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // handleResend makes one MANUAL attempt of a delivery for a bulk resend,

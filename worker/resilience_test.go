@@ -14,8 +14,8 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 // count returns how many deliveries have status s.

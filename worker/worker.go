@@ -16,30 +16,30 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/attempts"
-	"github.com/ferryhq/ferry/internal/autodisable"
-	"github.com/ferryhq/ferry/internal/batch"
-	"github.com/ferryhq/ferry/internal/configs"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/domain/attempts"
+	"github.com/ferryhq/ferry/internal/domain/autodisable"
+	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/resend"
+	"github.com/ferryhq/ferry/internal/domain/retention"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/gopool"
-	"github.com/ferryhq/ferry/internal/keys"
-	"github.com/ferryhq/ferry/internal/limiter"
-	"github.com/ferryhq/ferry/internal/live"
-	"github.com/ferryhq/ferry/internal/metrics"
-	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/resend"
-	"github.com/ferryhq/ferry/internal/retention"
-	"github.com/ferryhq/ferry/internal/sender"
+	"github.com/ferryhq/ferry/internal/platform/coalesce"
+	"github.com/ferryhq/ferry/internal/platform/metrics"
 	"github.com/ferryhq/ferry/internal/ttlcache"
 )
 
 // Deps are what the worker needs from the rest of Ferry.
 type Deps struct {
 	Client  *ent.Client
-	Keys    *keys.Service
-	Configs *configs.Service
+	Keys    *signingkeys.Service
+	Configs *configurations.Service
 	Sender  *sender.Sender
 	Queue   *queue.Queue
-	Limiter *limiter.Limiter
+	Limiter *slots.Limiter
 	Resend  *resend.Service
 	Live    *live.Notifier
 	Redis   redis.UniversalClient
@@ -79,8 +79,8 @@ type Worker struct {
 	configCache *ttlcache.Cache[pulid.ID, *ent.Configuration] // see configTTL
 	// Concurrent handlers load their deliveries in one query and save
 	// their attempts in one transaction.
-	loads   *batch.Batcher[pulid.ID, *ent.Delivery]
-	records *batch.Batcher[attempts.Pending, *ent.Delivery]
+	loads   *coalesce.Batcher[pulid.ID, *ent.Delivery]
+	records *coalesce.Batcher[attempts.Pending, *ent.Delivery]
 	// fair shares the handlers and the requests of this process among
 	// accounts.
 	fair *fairness
@@ -114,12 +114,12 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000), sends: gopool.New(sendIdle),
 		fair: newFairness(o.Concurrency, reserve, o.MaxRequests)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
-	w.loads = batch.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
+	w.loads = coalesce.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
 		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
-	}, batch.Options{})
-	w.records = batch.New(func(ctx context.Context, ps []attempts.Pending) ([]*ent.Delivery, error) {
+	}, coalesce.Options{})
+	w.records = coalesce.New(func(ctx context.Context, ps []attempts.Pending) ([]*ent.Delivery, error) {
 		return attempts.SaveMany(ctx, d.Client, d.Dialect, ps)
-	}, batch.Options{})
+	}, coalesce.Options{})
 	w.srv = asynq.NewServer(opt, asynq.Config{
 		// The reserve's goroutines let an account with nothing running
 		// start while others hold every handler (see fairness).

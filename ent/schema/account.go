@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/tenancy"
+	"github.com/ferryhq/ferry/internal/edge/tenancy"
 )
 
 // Account is a tenant: the customer whose webhooks these are.

@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/tenancy"
+	"github.com/ferryhq/ferry/internal/edge/tenancy"
 )
 
 // AccountToken is an API token that acts for one account. Only its SHA-256

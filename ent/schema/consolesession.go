@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/tenancy"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/tenancy"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // ConsoleSession is a short-lived sign-in to the console for one account's

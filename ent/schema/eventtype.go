@@ -9,7 +9,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/tenancy"
+	"github.com/ferryhq/ferry/internal/edge/tenancy"
 )
 
 // EventType is an entry of the global, admin-managed catalog of event types.

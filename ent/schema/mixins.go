@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/schema/mixin"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/tenancy"
+	"github.com/ferryhq/ferry/internal/edge/tenancy"
 )
 
 // TimeMixin adds createdAt and updatedAt.

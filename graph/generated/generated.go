@@ -23,15 +23,15 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/model"
 	"github.com/ferryhq/ferry/graph/scalars"
-	"github.com/ferryhq/ferry/internal/accounts"
-	"github.com/ferryhq/ferry/internal/branding"
-	"github.com/ferryhq/ferry/internal/catalog"
-	"github.com/ferryhq/ferry/internal/configs"
-	"github.com/ferryhq/ferry/internal/history"
-	"github.com/ferryhq/ferry/internal/keys"
-	"github.com/ferryhq/ferry/internal/live"
-	"github.com/ferryhq/ferry/internal/publish"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/domain/accounts"
+	"github.com/ferryhq/ferry/internal/domain/branding"
+	"github.com/ferryhq/ferry/internal/domain/catalog"
+	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/history"
+	"github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -301,10 +301,10 @@ type ComplexityRoot struct {
 		ArchiveEventType        func(childComplexity int, id pulid.ID) int
 		CreateAccount           func(childComplexity int, input model.CreateAccountInput) int
 		CreateAccountToken      func(childComplexity int, input model.CreateAccountTokenInput) int
-		CreateConfiguration     func(childComplexity int, input configs.CreateInput) int
+		CreateConfiguration     func(childComplexity int, input configurations.CreateInput) int
 		CreateConsoleSession    func(childComplexity int, input accounts.SessionInput) int
 		CreateEventType         func(childComplexity int, input catalog.CreateInput) int
-		CreateSigningKey        func(childComplexity int, input keys.CreateInput) int
+		CreateSigningKey        func(childComplexity int, input signingkeys.CreateInput) int
 		DeactivateConfiguration func(childComplexity int, id pulid.ID) int
 		DeleteConfiguration     func(childComplexity int, id pulid.ID) int
 		PublishEvent            func(childComplexity int, input publish.Input) int
@@ -315,8 +315,8 @@ type ComplexityRoot struct {
 		RevokeConsoleSession    func(childComplexity int, id pulid.ID) int
 		RevokeSigningKey        func(childComplexity int, id pulid.ID) int
 		RotateSigningKey        func(childComplexity int, id pulid.ID) int
-		SendTestEvent           func(childComplexity int, input configs.TestEventInput) int
-		UpdateConfiguration     func(childComplexity int, id pulid.ID, input configs.UpdateInput) int
+		SendTestEvent           func(childComplexity int, input configurations.TestEventInput) int
+		UpdateConfiguration     func(childComplexity int, id pulid.ID, input configurations.UpdateInput) int
 		UpdateEventType         func(childComplexity int, id pulid.ID, input catalog.UpdateInput) int
 		VerifyURL               func(childComplexity int, url string) int
 	}
@@ -412,20 +412,20 @@ type MutationResolver interface {
 	CreateEventType(ctx context.Context, input catalog.CreateInput) (*ent.EventType, error)
 	UpdateEventType(ctx context.Context, id pulid.ID, input catalog.UpdateInput) (*ent.EventType, error)
 	ArchiveEventType(ctx context.Context, id pulid.ID) (*ent.EventType, error)
-	CreateSigningKey(ctx context.Context, input keys.CreateInput) (*model.CreateSigningKeyPayload, error)
+	CreateSigningKey(ctx context.Context, input signingkeys.CreateInput) (*model.CreateSigningKeyPayload, error)
 	RotateSigningKey(ctx context.Context, id pulid.ID) (*model.CreateSigningKeyPayload, error)
 	RevokeSigningKey(ctx context.Context, id pulid.ID) (*ent.SigningKey, error)
 	VerifyURL(ctx context.Context, url string) (*model.URLVerification, error)
-	CreateConfiguration(ctx context.Context, input configs.CreateInput) (*ent.Configuration, error)
-	UpdateConfiguration(ctx context.Context, id pulid.ID, input configs.UpdateInput) (*ent.Configuration, error)
+	CreateConfiguration(ctx context.Context, input configurations.CreateInput) (*ent.Configuration, error)
+	UpdateConfiguration(ctx context.Context, id pulid.ID, input configurations.UpdateInput) (*ent.Configuration, error)
 	DeleteConfiguration(ctx context.Context, id pulid.ID) (pulid.ID, error)
-	ActivateConfiguration(ctx context.Context, id pulid.ID) (*configs.Activation, error)
+	ActivateConfiguration(ctx context.Context, id pulid.ID) (*configurations.Activation, error)
 	DeactivateConfiguration(ctx context.Context, id pulid.ID) (*ent.Configuration, error)
 	PublishEvent(ctx context.Context, input publish.Input) (*ent.Event, error)
 	PublishEvents(ctx context.Context, input []*publish.Input) ([]*ent.Event, error)
 	ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error)
 	ResendDeliveries(ctx context.Context, where ent.DeliveryWhereInput) (int, error)
-	SendTestEvent(ctx context.Context, input configs.TestEventInput) (*ent.DeliveryAttempt, error)
+	SendTestEvent(ctx context.Context, input configurations.TestEventInput) (*ent.DeliveryAttempt, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -1476,7 +1476,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateConfiguration(childComplexity, args["input"].(configs.CreateInput)), true
+		return e.ComplexityRoot.Mutation.CreateConfiguration(childComplexity, args["input"].(configurations.CreateInput)), true
 	case "Mutation.createConsoleSession":
 		if e.ComplexityRoot.Mutation.CreateConsoleSession == nil {
 			break
@@ -1509,7 +1509,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateSigningKey(childComplexity, args["input"].(keys.CreateInput)), true
+		return e.ComplexityRoot.Mutation.CreateSigningKey(childComplexity, args["input"].(signingkeys.CreateInput)), true
 	case "Mutation.deactivateConfiguration":
 		if e.ComplexityRoot.Mutation.DeactivateConfiguration == nil {
 			break
@@ -1630,7 +1630,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SendTestEvent(childComplexity, args["input"].(configs.TestEventInput)), true
+		return e.ComplexityRoot.Mutation.SendTestEvent(childComplexity, args["input"].(configurations.TestEventInput)), true
 	case "Mutation.updateConfiguration":
 		if e.ComplexityRoot.Mutation.UpdateConfiguration == nil {
 			break
@@ -1641,7 +1641,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateConfiguration(childComplexity, args["id"].(pulid.ID), args["input"].(configs.UpdateInput)), true
+		return e.ComplexityRoot.Mutation.UpdateConfiguration(childComplexity, args["id"].(pulid.ID), args["input"].(configurations.UpdateInput)), true
 	case "Mutation.updateEventType":
 		if e.ComplexityRoot.Mutation.UpdateEventType == nil {
 			break
@@ -5543,7 +5543,7 @@ func (ec *executionContext) field_Configuration_deliveryStats_args(ctx context.C
 	args["until"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
 		func(ctx context.Context, v any) (*history.Interval, error) {
-			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, v)
+			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5612,8 +5612,8 @@ func (ec *executionContext) field_Mutation_createConfiguration_args(ctx context.
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (configs.CreateInput, error) {
-			return ec.unmarshalNCreateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐCreateInput(ctx, v)
+		func(ctx context.Context, v any) (configurations.CreateInput, error) {
+			return ec.unmarshalNCreateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐCreateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5627,7 +5627,7 @@ func (ec *executionContext) field_Mutation_createConsoleSession_args(ctx context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (accounts.SessionInput, error) {
-			return ec.unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋaccountsᚐSessionInput(ctx, v)
+			return ec.unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋaccountsᚐSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5641,7 +5641,7 @@ func (ec *executionContext) field_Mutation_createEventType_args(ctx context.Cont
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.CreateInput, error) {
-			return ec.unmarshalNCreateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋcatalogᚐCreateInput(ctx, v)
+			return ec.unmarshalNCreateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋcatalogᚐCreateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5654,8 +5654,8 @@ func (ec *executionContext) field_Mutation_createSigningKey_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (keys.CreateInput, error) {
-			return ec.unmarshalNCreateSigningKeyInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋkeysᚐCreateInput(ctx, v)
+		func(ctx context.Context, v any) (signingkeys.CreateInput, error) {
+			return ec.unmarshalNCreateSigningKeyInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋsigningkeysᚐCreateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5697,7 +5697,7 @@ func (ec *executionContext) field_Mutation_publishEvent_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (publish.Input, error) {
-			return ec.unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx, v)
+			return ec.unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5711,7 +5711,7 @@ func (ec *executionContext) field_Mutation_publishEvents_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) ([]*publish.Input, error) {
-			return ec.unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInputᚄ(ctx, v)
+			return ec.unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5808,8 +5808,8 @@ func (ec *executionContext) field_Mutation_sendTestEvent_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (configs.TestEventInput, error) {
-			return ec.unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐTestEventInput(ctx, v)
+		func(ctx context.Context, v any) (configurations.TestEventInput, error) {
+			return ec.unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐTestEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5830,8 +5830,8 @@ func (ec *executionContext) field_Mutation_updateConfiguration_args(ctx context.
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (configs.UpdateInput, error) {
-			return ec.unmarshalNUpdateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐUpdateInput(ctx, v)
+		func(ctx context.Context, v any) (configurations.UpdateInput, error) {
+			return ec.unmarshalNUpdateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5853,7 +5853,7 @@ func (ec *executionContext) field_Mutation_updateEventType_args(ctx context.Cont
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (catalog.UpdateInput, error) {
-			return ec.unmarshalNUpdateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋcatalogᚐUpdateInput(ctx, v)
+			return ec.unmarshalNUpdateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋcatalogᚐUpdateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6095,7 +6095,7 @@ func (ec *executionContext) field_Query_deliveryStats_args(ctx context.Context, 
 	args["until"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
 		func(ctx context.Context, v any) (*history.Interval, error) {
-			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, v)
+			return ec.unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6299,7 +6299,7 @@ func (ec *executionContext) field_Subscription_deliveryUpdated_args(ctx context.
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*live.Filter, error) {
-			return ec.unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋliveᚐFilter(ctx, v)
+			return ec.unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋadapterᚋliveᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6786,7 +6786,7 @@ func (ec *executionContext) fieldContext_AccountToken_revokedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("AccountToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _ActivationResult_configuration(ctx context.Context, field graphql.CollectedField, obj *configs.Activation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationResult_configuration(ctx context.Context, field graphql.CollectedField, obj *configurations.Activation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6818,7 +6818,7 @@ func (ec *executionContext) fieldContext_ActivationResult_configuration(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationResult_attempt(ctx context.Context, field graphql.CollectedField, obj *configs.Activation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationResult_attempt(ctx context.Context, field graphql.CollectedField, obj *configurations.Activation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7241,7 +7241,7 @@ func (ec *executionContext) _Configuration_deliveryStats(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *history.Stats) graphql.Marshaler {
-			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx, selections, v)
+			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7610,7 +7610,7 @@ func (ec *executionContext) _ConsoleSession_capabilities(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
-			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, selections, v)
+			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9075,7 +9075,7 @@ func (ec *executionContext) _DeliveryStats_interval(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v history.Interval) graphql.Marshaler {
-			return ec.marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx, selections, v)
+			return ec.marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9259,7 +9259,7 @@ func (ec *executionContext) _DeliveryStats_buckets(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*history.Bucket) graphql.Marshaler {
-			return ec.marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucketᚄ(ctx, selections, v)
+			return ec.marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐBucketᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9291,7 +9291,7 @@ func (ec *executionContext) _DeliveryStats_latency(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *history.Latency) graphql.Marshaler {
-			return ec.marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐLatency(ctx, selections, v)
+			return ec.marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐLatency(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10618,7 +10618,7 @@ func (ec *executionContext) _Mutation_createSigningKey(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSigningKey(ctx, fc.Args["input"].(keys.CreateInput))
+			return ec.Resolvers.Mutation().CreateSigningKey(ctx, fc.Args["input"].(signingkeys.CreateInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSigningKeyPayload) graphql.Marshaler {
@@ -10794,7 +10794,7 @@ func (ec *executionContext) _Mutation_createConfiguration(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateConfiguration(ctx, fc.Args["input"].(configs.CreateInput))
+			return ec.Resolvers.Mutation().CreateConfiguration(ctx, fc.Args["input"].(configurations.CreateInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Configuration) graphql.Marshaler {
@@ -10838,7 +10838,7 @@ func (ec *executionContext) _Mutation_updateConfiguration(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateConfiguration(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(configs.UpdateInput))
+			return ec.Resolvers.Mutation().UpdateConfiguration(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(configurations.UpdateInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Configuration) graphql.Marshaler {
@@ -10929,8 +10929,8 @@ func (ec *executionContext) _Mutation_activateConfiguration(ctx context.Context,
 			return ec.Resolvers.Mutation().ActivateConfiguration(ctx, fc.Args["id"].(pulid.ID))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *configs.Activation) graphql.Marshaler {
-			return ec.marshalNActivationResult2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐActivation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *configurations.Activation) graphql.Marshaler {
+			return ec.marshalNActivationResult2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐActivation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11190,7 +11190,7 @@ func (ec *executionContext) _Mutation_sendTestEvent(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SendTestEvent(ctx, fc.Args["input"].(configs.TestEventInput))
+			return ec.Resolvers.Mutation().SendTestEvent(ctx, fc.Args["input"].(configurations.TestEventInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DeliveryAttempt) graphql.Marshaler {
@@ -11771,7 +11771,7 @@ func (ec *executionContext) _Query_deliveryStats(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *history.Stats) graphql.Marshaler {
-			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx, selections, v)
+			return ec.marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12476,7 +12476,7 @@ func (ec *executionContext) _Viewer_capabilities(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
-			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, selections, v)
+			return ec.marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12577,7 +12577,7 @@ func (ec *executionContext) _Viewer_branding(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *branding.Branding) graphql.Marshaler {
-			return ec.marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx, selections, v)
+			return ec.marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋbrandingᚐBranding(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16142,8 +16142,8 @@ func UnmarshalCreateAccountTokenInput(ctx context.Context, raw any) (model.Creat
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateConfigurationInput(ctx context.Context, obj any) (configs.CreateInput, error) {
-	var it configs.CreateInput
+func (ec *executionContext) unmarshalInputCreateConfigurationInput(ctx context.Context, obj any) (configurations.CreateInput, error) {
+	var it configurations.CreateInput
 	if obj == nil {
 		return it, nil
 	}
@@ -16234,8 +16234,8 @@ func (ec *executionContext) unmarshalInputCreateConfigurationInput(ctx context.C
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateConfigurationInput(ctx context.Context, raw any) (configs.CreateInput, error) {
-	var out configs.CreateInput
+func UnmarshalCreateConfigurationInput(ctx context.Context, raw any) (configurations.CreateInput, error) {
+	var out configurations.CreateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateConfigurationInput", raw, &out)
 	return out, err
 }
@@ -16267,7 +16267,7 @@ func (ec *executionContext) unmarshalInputCreateConsoleSessionInput(ctx context.
 			it.AccountID = data
 		case "capabilities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capabilities"))
-			data, err := ec.unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx, v)
+			data, err := ec.unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16288,7 +16288,7 @@ func (ec *executionContext) unmarshalInputCreateConsoleSessionInput(ctx context.
 			it.ReturnURL = data
 		case "branding":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branding"))
-			data, err := ec.unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx, v)
+			data, err := ec.unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋbrandingᚐBranding(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16373,8 +16373,8 @@ func UnmarshalCreateEventTypeInput(ctx context.Context, raw any) (catalog.Create
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateSigningKeyInput(ctx context.Context, obj any) (keys.CreateInput, error) {
-	var it keys.CreateInput
+func (ec *executionContext) unmarshalInputCreateSigningKeyInput(ctx context.Context, obj any) (signingkeys.CreateInput, error) {
+	var it signingkeys.CreateInput
 	if obj == nil {
 		return it, nil
 	}
@@ -16416,8 +16416,8 @@ func (ec *executionContext) unmarshalInputCreateSigningKeyInput(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateSigningKeyInput(ctx context.Context, raw any) (keys.CreateInput, error) {
-	var out keys.CreateInput
+func UnmarshalCreateSigningKeyInput(ctx context.Context, raw any) (signingkeys.CreateInput, error) {
+	var out signingkeys.CreateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSigningKeyInput", raw, &out)
 	return out, err
 }
@@ -18676,7 +18676,7 @@ func (ec *executionContext) unmarshalInputDeliveryWhereInput(ctx context.Context
 			it.HasAttemptsWith = data
 		case "metadata":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
-			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx, v)
+			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐMetadataFilterᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19806,7 +19806,7 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 			it.HasDeliveriesWith = data
 		case "metadata":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
-			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx, v)
+			data, err := ec.unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐMetadataFilterᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19949,8 +19949,8 @@ func UnmarshalPublishEventInput(ctx context.Context, raw any) (publish.Input, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSendTestEventInput(ctx context.Context, obj any) (configs.TestEventInput, error) {
-	var it configs.TestEventInput
+func (ec *executionContext) unmarshalInputSendTestEventInput(ctx context.Context, obj any) (configurations.TestEventInput, error) {
+	var it configurations.TestEventInput
 	if obj == nil {
 		return it, nil
 	}
@@ -19999,8 +19999,8 @@ func (ec *executionContext) unmarshalInputSendTestEventInput(ctx context.Context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSendTestEventInput(ctx context.Context, raw any) (configs.TestEventInput, error) {
-	var out configs.TestEventInput
+func UnmarshalSendTestEventInput(ctx context.Context, raw any) (configurations.TestEventInput, error) {
+	var out configurations.TestEventInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendTestEventInput", raw, &out)
 	return out, err
 }
@@ -20674,8 +20674,8 @@ func UnmarshalSigningKeyWhereInput(ctx context.Context, raw any) (ent.SigningKey
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateConfigurationInput(ctx context.Context, obj any) (configs.UpdateInput, error) {
-	var it configs.UpdateInput
+func (ec *executionContext) unmarshalInputUpdateConfigurationInput(ctx context.Context, obj any) (configurations.UpdateInput, error) {
+	var it configurations.UpdateInput
 	if obj == nil {
 		return it, nil
 	}
@@ -20759,8 +20759,8 @@ func (ec *executionContext) unmarshalInputUpdateConfigurationInput(ctx context.C
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateConfigurationInput(ctx context.Context, raw any) (configs.UpdateInput, error) {
-	var out configs.UpdateInput
+func UnmarshalUpdateConfigurationInput(ctx context.Context, raw any) (configurations.UpdateInput, error) {
+	var out configurations.UpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateConfigurationInput", raw, &out)
 	return out, err
 }
@@ -21093,7 +21093,7 @@ func (ec *executionContext) _AccountToken(ctx context.Context, sel ast.Selection
 
 var activationResultImplementors = []string{"ActivationResult"}
 
-func (ec *executionContext) _ActivationResult(ctx context.Context, sel ast.SelectionSet, obj *configs.Activation) graphql.Marshaler {
+func (ec *executionContext) _ActivationResult(ctx context.Context, sel ast.SelectionSet, obj *configurations.Activation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activationResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23515,7 +23515,7 @@ func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋferryh
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNActivationResult2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐActivation(ctx context.Context, sel ast.SelectionSet, v *configs.Activation) graphql.Marshaler {
+func (ec *executionContext) marshalNActivationResult2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐActivation(ctx context.Context, sel ast.SelectionSet, v *configurations.Activation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivationResult!")
 		return graphql.Null
@@ -23582,7 +23582,7 @@ func (ec *executionContext) unmarshalNConfigurationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx context.Context, sel ast.SelectionSet, v *branding.Branding) graphql.Marshaler {
+func (ec *executionContext) marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋbrandingᚐBranding(ctx context.Context, sel ast.SelectionSet, v *branding.Branding) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConsoleBranding!")
 		return graphql.Null
@@ -23590,15 +23590,15 @@ func (ec *executionContext) marshalNConsoleBranding2ᚖgithubᚗcomᚋferryhqᚋ
 	return ec._ConsoleBranding(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx context.Context, v any) (viewer.Capability, error) {
+func (ec *executionContext) unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx context.Context, v any) (viewer.Capability, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability[tmp]
+	res := unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx context.Context, sel ast.SelectionSet, v viewer.Capability) graphql.Marshaler {
+func (ec *executionContext) marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx context.Context, sel ast.SelectionSet, v viewer.Capability) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability[v])
+	res := graphql.MarshalString(marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ConsoleCapability!")
 	}
@@ -23606,13 +23606,13 @@ func (ec *executionContext) marshalNConsoleCapability2githubᚗcomᚋferryhqᚋf
 }
 
 var (
-	unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability = map[string]viewer.Capability{
+	unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability = map[string]viewer.Capability{
 		"READ":                  viewer.CapRead,
 		"MANAGE_CONFIGURATIONS": viewer.CapManageConfigurations,
 		"MANAGE_KEYS":           viewer.CapManageKeys,
 		"RESEND":                viewer.CapResend,
 	}
-	marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability = map[viewer.Capability]string{
+	marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability = map[viewer.Capability]string{
 		viewer.CapRead:                 "READ",
 		viewer.CapManageConfigurations: "MANAGE_CONFIGURATIONS",
 		viewer.CapManageKeys:           "MANAGE_KEYS",
@@ -23620,13 +23620,13 @@ var (
 	}
 )
 
-func (ec *executionContext) unmarshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
+func (ec *executionContext) unmarshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]viewer.Capability, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23634,11 +23634,11 @@ func (ec *executionContext) unmarshalNConsoleCapability2ᚕgithubᚗcomᚋferryh
 	return res, nil
 }
 
-func (ec *executionContext) marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+func (ec *executionContext) marshalNConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, sel, v[i])
+		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23703,12 +23703,12 @@ func (ec *executionContext) marshalNCreateAccountTokenPayload2ᚖgithubᚗcomᚋ
 	return ec._CreateAccountTokenPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐCreateInput(ctx context.Context, v any) (configs.CreateInput, error) {
+func (ec *executionContext) unmarshalNCreateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐCreateInput(ctx context.Context, v any) (configurations.CreateInput, error) {
 	res, err := ec.unmarshalInputCreateConfigurationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋaccountsᚐSessionInput(ctx context.Context, v any) (accounts.SessionInput, error) {
+func (ec *executionContext) unmarshalNCreateConsoleSessionInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋaccountsᚐSessionInput(ctx context.Context, v any) (accounts.SessionInput, error) {
 	res, err := ec.unmarshalInputCreateConsoleSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -23721,12 +23721,12 @@ func (ec *executionContext) marshalNCreateConsoleSessionPayload2ᚖgithubᚗcom�
 	return ec._CreateConsoleSessionPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNCreateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋcatalogᚐCreateInput(ctx context.Context, v any) (catalog.CreateInput, error) {
+func (ec *executionContext) unmarshalNCreateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋcatalogᚐCreateInput(ctx context.Context, v any) (catalog.CreateInput, error) {
 	res, err := ec.unmarshalInputCreateEventTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCreateSigningKeyInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋkeysᚐCreateInput(ctx context.Context, v any) (keys.CreateInput, error) {
+func (ec *executionContext) unmarshalNCreateSigningKeyInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋsigningkeysᚐCreateInput(ctx context.Context, v any) (signingkeys.CreateInput, error) {
 	res, err := ec.unmarshalInputCreateSigningKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -23806,7 +23806,7 @@ func (ec *executionContext) marshalNDeliveryConnection2ᚖgithubᚗcomᚋferryhq
 	return ec._DeliveryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐLatency(ctx context.Context, sel ast.SelectionSet, v *history.Latency) graphql.Marshaler {
+func (ec *executionContext) marshalNDeliveryLatency2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐLatency(ctx context.Context, sel ast.SelectionSet, v *history.Latency) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeliveryLatency!")
 		return graphql.Null
@@ -23828,7 +23828,7 @@ func (ec *executionContext) marshalNDeliveryOrderField2ᚖgithubᚗcomᚋferryhq
 	return v
 }
 
-func (ec *executionContext) marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐStats(ctx context.Context, sel ast.SelectionSet, v *history.Stats) graphql.Marshaler {
+func (ec *executionContext) marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐStats(ctx context.Context, sel ast.SelectionSet, v *history.Stats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeliveryStats!")
 		return graphql.Null
@@ -23836,11 +23836,11 @@ func (ec *executionContext) marshalNDeliveryStats2ᚖgithubᚗcomᚋferryhqᚋfe
 	return ec._DeliveryStats(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*history.Bucket) graphql.Marshaler {
+func (ec *executionContext) marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*history.Bucket) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucket(ctx, sel, v[i])
+		return ec.marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐBucket(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23852,7 +23852,7 @@ func (ec *executionContext) marshalNDeliveryStatsBucket2ᚕᚖgithubᚗcomᚋfer
 	return ret
 }
 
-func (ec *executionContext) marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐBucket(ctx context.Context, sel ast.SelectionSet, v *history.Bucket) graphql.Marshaler {
+func (ec *executionContext) marshalNDeliveryStatsBucket2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐBucket(ctx context.Context, sel ast.SelectionSet, v *history.Bucket) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeliveryStatsBucket!")
 		return graphql.Null
@@ -24084,7 +24084,7 @@ func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilter(ctx context.Context, v any) (*history.MetadataFilter, error) {
+func (ec *executionContext) unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐMetadataFilter(ctx context.Context, v any) (*history.MetadataFilter, error) {
 	res, err := ec.unmarshalInputMetadataFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -24113,18 +24113,18 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx context.Context, v any) (publish.Input, error) {
+func (ec *executionContext) unmarshalNPublishEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInput(ctx context.Context, v any) (publish.Input, error) {
 	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInputᚄ(ctx context.Context, v any) ([]*publish.Input, error) {
+func (ec *executionContext) unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInputᚄ(ctx context.Context, v any) ([]*publish.Input, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]*publish.Input, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -24132,7 +24132,7 @@ func (ec *executionContext) unmarshalNPublishEventInput2ᚕᚖgithubᚗcomᚋfer
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋpublishᚐInput(ctx context.Context, v any) (*publish.Input, error) {
+func (ec *executionContext) unmarshalNPublishEventInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋpublishᚐInput(ctx context.Context, v any) (*publish.Input, error) {
 	res, err := ec.unmarshalInputPublishEventInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -24147,7 +24147,7 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋferryhqᚋferryᚋgraph�
 	return v
 }
 
-func (ec *executionContext) unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐTestEventInput(ctx context.Context, v any) (configs.TestEventInput, error) {
+func (ec *executionContext) unmarshalNSendTestEventInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐTestEventInput(ctx context.Context, v any) (configurations.TestEventInput, error) {
 	res, err := ec.unmarshalInputSendTestEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -24187,15 +24187,15 @@ func (ec *executionContext) unmarshalNSigningKeyWhereInput2ᚖgithubᚗcomᚋfer
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, v any) (history.Interval, error) {
+func (ec *executionContext) unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx context.Context, v any) (history.Interval, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[tmp]
+	res := unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v history.Interval) graphql.Marshaler {
+func (ec *executionContext) marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v history.Interval) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[v])
+	res := graphql.MarshalString(marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval[v])
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "StatsInterval!")
 	}
@@ -24203,11 +24203,11 @@ func (ec *executionContext) marshalNStatsInterval2githubᚗcomᚋferryhqᚋferry
 }
 
 var (
-	unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[string]history.Interval{
+	unmarshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval = map[string]history.Interval{
 		"HOUR": history.Hour,
 		"DAY":  history.Day,
 	}
-	marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[history.Interval]string{
+	marshalNStatsInterval2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval = map[history.Interval]string{
 		history.Hour: "HOUR",
 		history.Day:  "DAY",
 	}
@@ -24278,12 +24278,12 @@ func (ec *executionContext) marshalNURLVerification2ᚖgithubᚗcomᚋferryhqᚋ
 	return ec._URLVerification(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUpdateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋconfigsᚐUpdateInput(ctx context.Context, v any) (configs.UpdateInput, error) {
+func (ec *executionContext) unmarshalNUpdateConfigurationInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋconfigurationsᚐUpdateInput(ctx context.Context, v any) (configurations.UpdateInput, error) {
 	res, err := ec.unmarshalInputUpdateConfigurationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋcatalogᚐUpdateInput(ctx context.Context, v any) (catalog.UpdateInput, error) {
+func (ec *executionContext) unmarshalNUpdateEventTypeInput2githubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋcatalogᚐUpdateInput(ctx context.Context, v any) (catalog.UpdateInput, error) {
 	res, err := ec.unmarshalInputUpdateEventTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -24665,7 +24665,7 @@ func (ec *executionContext) unmarshalOConfigurationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋbrandingᚐBranding(ctx context.Context, v any) (*branding.Branding, error) {
+func (ec *executionContext) unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋbrandingᚐBranding(ctx context.Context, v any) (*branding.Branding, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -24673,7 +24673,7 @@ func (ec *executionContext) unmarshalOConsoleBrandingInput2ᚖgithubᚗcomᚋfer
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
+func (ec *executionContext) unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx context.Context, v any) ([]viewer.Capability, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -24682,7 +24682,7 @@ func (ec *executionContext) unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryh
 	res := make([]viewer.Capability, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -24690,14 +24690,14 @@ func (ec *executionContext) unmarshalOConsoleCapability2ᚕgithubᚗcomᚋferryh
 	return res, nil
 }
 
-func (ec *executionContext) marshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
+func (ec *executionContext) marshalOConsoleCapability2ᚕgithubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []viewer.Capability) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋviewerᚐCapability(ctx, sel, v[i])
+		return ec.marshalNConsoleCapability2githubᚗcomᚋferryhqᚋferryᚋinternalᚋedgeᚋviewerᚐCapability(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -24961,7 +24961,7 @@ func (ec *executionContext) marshalODeliveryStatus2ᚖgithubᚗcomᚋferryhqᚋf
 	return v
 }
 
-func (ec *executionContext) unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋliveᚐFilter(ctx context.Context, v any) (*live.Filter, error) {
+func (ec *executionContext) unmarshalODeliveryUpdatedFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋadapterᚋliveᚐFilter(ctx context.Context, v any) (*live.Filter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -25271,7 +25271,7 @@ func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilterᚄ(ctx context.Context, v any) ([]*history.MetadataFilter, error) {
+func (ec *executionContext) unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐMetadataFilterᚄ(ctx context.Context, v any) ([]*history.MetadataFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -25280,7 +25280,7 @@ func (ec *executionContext) unmarshalOMetadataFilter2ᚕᚖgithubᚗcomᚋferryh
 	res := make([]*history.MetadataFilter, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐMetadataFilter(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMetadataFilter2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐMetadataFilter(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -25355,31 +25355,31 @@ func (ec *executionContext) unmarshalOSigningKeyWhereInput2ᚖgithubᚗcomᚋfer
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, v any) (*history.Interval, error) {
+func (ec *executionContext) unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx context.Context, v any) (*history.Interval, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[tmp]
+	res := unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval[tmp]
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v *history.Interval) graphql.Marshaler {
+func (ec *executionContext) marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval(ctx context.Context, sel ast.SelectionSet, v *history.Interval) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval[*v])
+	res := graphql.MarshalString(marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval[*v])
 	return res
 }
 
 var (
-	unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[string]history.Interval{
+	unmarshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval = map[string]history.Interval{
 		"HOUR": history.Hour,
 		"DAY":  history.Day,
 	}
-	marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋhistoryᚐInterval = map[history.Interval]string{
+	marshalOStatsInterval2ᚖgithubᚗcomᚋferryhqᚋferryᚋinternalᚋdomainᚋhistoryᚐInterval = map[history.Interval]string{
 		history.Hour: "HOUR",
 		history.Day:  "DAY",
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/branding"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/domain/branding"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 // A new account (tenant).

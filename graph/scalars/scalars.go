@@ -13,7 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/internal/apperr"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
 
 // MarshalStringMap writes a Map scalar.

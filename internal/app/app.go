@@ -19,22 +19,22 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
 	_ "github.com/ferryhq/ferry/ent/runtime" // privacy policies and hooks
-	"github.com/ferryhq/ferry/internal/auth"
-	"github.com/ferryhq/ferry/internal/autodisable"
-	"github.com/ferryhq/ferry/internal/config"
-	"github.com/ferryhq/ferry/internal/configs"
-	"github.com/ferryhq/ferry/internal/keys"
-	"github.com/ferryhq/ferry/internal/limiter"
-	"github.com/ferryhq/ferry/internal/live"
-	"github.com/ferryhq/ferry/internal/metrics"
-	"github.com/ferryhq/ferry/internal/netguard"
-	"github.com/ferryhq/ferry/internal/publish"
-	"github.com/ferryhq/ferry/internal/queue"
-	"github.com/ferryhq/ferry/internal/ratelimit"
-	"github.com/ferryhq/ferry/internal/resend"
-	"github.com/ferryhq/ferry/internal/secrets"
-	"github.com/ferryhq/ferry/internal/sender"
-	"github.com/ferryhq/ferry/internal/sockets"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
+	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/domain/autodisable"
+	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/domain/resend"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
+	"github.com/ferryhq/ferry/internal/edge/auth"
+	"github.com/ferryhq/ferry/internal/edge/ratelimit"
+	"github.com/ferryhq/ferry/internal/edge/sockets"
+	"github.com/ferryhq/ferry/internal/platform/config"
+	"github.com/ferryhq/ferry/internal/platform/metrics"
 	"github.com/ferryhq/ferry/worker"
 )
 
@@ -51,11 +51,11 @@ type App struct {
 	Client  *ent.Client
 	Redis   *redis.Client
 	Auth    *auth.Authenticator
-	Keys    *keys.Service
-	Configs *configs.Service
+	Keys    *signingkeys.Service
+	Configs *configurations.Service
 	Sender  *sender.Sender
 	Queue   *queue.Queue
-	Limiter *limiter.Limiter
+	Limiter *slots.Limiter
 	Publish *publish.Publisher
 	Resend  *resend.Service
 	// Live announces delivery changes; Hub receives them for subscriptions.
@@ -91,7 +91,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	policy := netguard.Policy{AllowInsecure: cfg.AllowInsecureURLs}
 	snd := sender.New(policy, "Ferry-Webhooks/"+Version, sender.WithProxy(cfg.EgressProxy),
 		sender.WithMaxConnections(cfg.MaxOutboundConns))
-	k := keys.New(client, box)
+	k := signingkeys.New(client, box)
 	k.MaxPerAccount = cfg.MaxSigningKeysPerAccount
 	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
 	if err != nil {
@@ -102,7 +102,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
 	m := metrics.New(q.Inspector())
-	cfgs := configs.New(client, k, box, snd, policy, notifier)
+	cfgs := configurations.New(client, k, box, snd, policy, notifier)
 	cfgs.Metrics, cfgs.MaxPerAccount = m, cfg.MaxConfigurationsPerAccount
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
@@ -130,7 +130,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Configs:     cfgs,
 		Sender:      snd,
 		Queue:       q,
-		Limiter:     limiter.New(rdb, "ferry:inflight:"),
+		Limiter:     slots.New(rdb, "ferry:inflight:"),
 		Publish:     pub,
 		Resend:      rs,
 		Live:        notifier,

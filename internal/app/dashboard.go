@@ -8,7 +8,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 
-	"github.com/ferryhq/ferry/internal/httpguard"
+	"github.com/ferryhq/ferry/internal/edge/httpguard"
 )
 
 // dashboardPath is where asynqmon, asynq's web dashboard, is mounted.

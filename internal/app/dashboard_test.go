@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 func get(t *testing.T, url string, auth func(*http.Request)) int {

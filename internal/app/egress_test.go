@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // With FERRY_EGRESS_PROXY set, everything Ferry sends to a receiver (the URL

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/graph"
-	"github.com/ferryhq/ferry/internal/httpguard"
-	"github.com/ferryhq/ferry/internal/ratelimit"
-	"github.com/ferryhq/ferry/internal/requestid"
+	"github.com/ferryhq/ferry/internal/edge/httpguard"
+	"github.com/ferryhq/ferry/internal/edge/ratelimit"
+	"github.com/ferryhq/ferry/internal/edge/requestid"
 	"github.com/ferryhq/ferry/web"
 )
 

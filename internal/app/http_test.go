@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ferryhq/ferry/internal/apptest"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 func TestReadyzFailsWhenRedisIsUnreachable(t *testing.T) {

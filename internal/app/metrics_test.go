@@ -12,8 +12,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/queue"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // scrape reads /metrics the way Prometheus does and returns each family.

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/ent/configuration"
-	"github.com/ferryhq/ferry/internal/apptest"
-	"github.com/ferryhq/ferry/internal/viewer"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
 // A dev database made before static headers were encrypted keeps working:

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 // OpenDB sends parameters in binary, as binary_parameters does, but JSON

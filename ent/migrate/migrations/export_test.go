@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/ferryhq/ferry/internal/secrets"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
 )
 
 // ApplyBefore applies the migrations older than version, leaving db as an

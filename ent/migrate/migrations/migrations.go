@@ -16,7 +16,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ferryhq/ferry/internal/secrets"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
 )
 
 //go:embed *.sql

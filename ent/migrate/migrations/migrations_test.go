@@ -11,9 +11,9 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/app"
-	"github.com/ferryhq/ferry/internal/secrets"
-	"github.com/ferryhq/ferry/internal/testenv"
+	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 // The checked-in migrations must produce exactly the schema ent expects;

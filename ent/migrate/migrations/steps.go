@@ -8,7 +8,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"github.com/ferryhq/ferry/internal/secrets"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
 )
 
 // steps are the Go parts of migrations, for what SQL cannot do: each runs

@@ -15,10 +15,10 @@ import (
 //   - accounts are never deleted, and every row names the account of the
 //     token (or event) it was made for; publishing with the admin token
 //     checks that the account it names exists;
-//   - a configuration is deleted only by configs.Delete, which deletes it
+//   - a configuration is deleted only by configurations.Delete, which deletes it
 //     and then clears the link on its deliveries and then on their
 //     attempts; whoever writes a delivery locks its configuration first
-//     (store.KeyShare), and an attempt takes its configuration from the
+//     (sqlstore.KeyShare), and an attempt takes its configuration from the
 //     delivery row it moves, so neither links to one deleted meanwhile;
 //   - a delivery is written in the transaction of its event, and an attempt
 //     in the transaction that moves its delivery; retention, the only thing

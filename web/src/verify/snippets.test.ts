@@ -4,7 +4,7 @@ import readme from '../../../README.md?raw';
 import verifyJs from '../../../webhook/testdata/verify.js?raw';
 import verifyPy from '../../../webhook/testdata/verify.py?raw';
 import exampleGo from '../../../webhook/example_test.go?raw';
-import senderGo from '../../../internal/sender/message.go?raw';
+import senderGo from '../../../internal/adapter/sender/message.go?raw';
 import { ferryHeaders, goVerifier, nodeVerifier, pythonVerifier, signedHeaders, snippets } from './snippets';
 
 // Every header-like name a piece of code mentions, lower-cased.

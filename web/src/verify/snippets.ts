@@ -3,7 +3,7 @@
 // against the Go package (webhook/testdata/verify.*, example_test.go);
 // snippets.test.ts fails if these copies drift from them by a single byte.
 
-// What Ferry sets on every signed request (internal/sender/message.go).
+// What Ferry sets on every signed request (internal/adapter/sender/message.go).
 export const ferryHeaders = [
   'webhook-id',
   'webhook-timestamp',

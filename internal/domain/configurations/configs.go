@@ -1,0 +1,417 @@
+// Package configurations manages webhook configurations: validation, URL
+// verification, activation by ping, deactivation and deletion.
+package configurations
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/ent/schema"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/live"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/domain/attempts"
+	"github.com/ferryhq/ferry/internal/domain/catalog"
+	"github.com/ferryhq/ferry/internal/domain/signingkeys"
+	"github.com/ferryhq/ferry/internal/edge/auth"
+	"github.com/ferryhq/ferry/internal/platform/metrics"
+)
+
+// verifyTimeout bounds URL verification, as the Verificar URL button does.
+const verifyTimeout = 10 * time.Second
+
+// Service manages configurations.
+type Service struct {
+	client *ent.Client
+	keys   *signingkeys.Service
+	box    *secrets.Box // seals the static headers
+	sender *sender.Sender
+	policy netguard.Policy
+	live   *live.Notifier
+	now    func() time.Time
+	// Metrics counts ping and test attempts; nil counts nothing.
+	Metrics *metrics.Metrics
+	// MaxPerAccount is the most configurations an account may have
+	// (FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT); 0 is unlimited.
+	MaxPerAccount int
+}
+
+// New returns a Service storing static headers sealed by box; changes to
+// deliveries are announced on n.
+func New(client *ent.Client, k *signingkeys.Service, box *secrets.Box, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
+	return &Service{client: client, keys: k, box: box, sender: s, policy: policy, live: n, now: time.Now}
+}
+
+// Headers returns the static headers cfg sends, opened. Only requests to
+// the receiver carry them: everything shown or recorded is redacted.
+func (s *Service) Headers(cfg *ent.Configuration) (map[string]string, error) {
+	var sealed []byte
+	if cfg.HeadersEncrypted != nil {
+		sealed = *cfg.HeadersEncrypted
+	}
+	h, err := s.box.OpenMap(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("headers of configuration %s: %w", cfg.ID, err)
+	}
+	return h, nil
+}
+
+// CreateInput is a new configuration; nil fields take their defaults.
+type CreateInput struct {
+	AccountID      *pulid.ID         `json:"accountID,omitempty"`
+	Name           string            `json:"name"`
+	URL            string            `json:"url"`
+	SigningKeyID   pulid.ID          `json:"signingKeyID"`
+	EventTypes     []string          `json:"eventTypes"`
+	MaxParallel    *int              `json:"maxParallel,omitempty"`
+	TimeoutSeconds *int              `json:"timeoutSeconds,omitempty"`
+	RetrySchedule  []int             `json:"retrySchedule,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+}
+
+// UpdateInput changes a configuration; nil fields stay as they are.
+type UpdateInput struct {
+	Name           *string           `json:"name,omitempty"`
+	URL            *string           `json:"url,omitempty"`
+	SigningKeyID   *pulid.ID         `json:"signingKeyID,omitempty"`
+	EventTypes     []string          `json:"eventTypes,omitempty"`
+	MaxParallel    *int              `json:"maxParallel,omitempty"`
+	TimeoutSeconds *int              `json:"timeoutSeconds,omitempty"`
+	RetrySchedule  []int             `json:"retrySchedule,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+}
+
+// VerifyURL calls url as a delivery would and reports how it answered. A URL
+// the policy refuses is reported as a failed verification, not an error.
+func (s *Service) VerifyURL(ctx context.Context, url string) sender.Result {
+	return s.sender.Verify(ctx, url, verifyTimeout)
+}
+
+// Create validates in, verifies the URL answers 2xx, and stores the
+// configuration INACTIVE.
+func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Configuration, error) {
+	accountID, err := auth.OwnerAccount(ctx, in.AccountID, "accountID")
+	if err != nil {
+		return nil, err
+	}
+	maxParallel := valueOr(in.MaxParallel, defaultParallel)
+	timeout := valueOr(in.TimeoutSeconds, defaultTimeoutS)
+	schedule := in.RetrySchedule
+	if schedule == nil {
+		schedule = schema.DefaultRetrySchedule
+	}
+	headers := in.Headers
+	if headers == nil {
+		headers = map[string]string{}
+	}
+	for _, check := range []func() error{
+		func() error { return checkName(in.Name) },
+		func() error { return s.checkURL(in.URL) },
+		func() error { return checkRange("maxParallel", maxParallel, MinParallel, MaxParallel) },
+		func() error { return checkRange("timeoutSeconds", timeout, MinTimeout, MaxTimeout) },
+		func() error { return checkRetrySchedule(schedule) },
+		func() error { return checkHeaders(headers) },
+		func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) },
+		func() error { _, err := s.keys.Usable(ctx, accountID, in.SigningKeyID, "signingKeyID"); return err },
+		// Before the URL is called; checked again, under lock, when saving.
+		func() error { return s.checkQuota(ctx, s.client, accountID) },
+		func() error { return s.verify(ctx, in.URL) },
+	} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	sealed, err := s.box.SealMap(headers)
+	if err != nil {
+		return nil, fmt.Errorf("create configuration: %w", err)
+	}
+	var cfg *ent.Configuration
+	err = sqlstore.WithAccountLocked(ctx, s.client, accountID, func(tx *ent.Tx) error {
+		if err := s.checkQuota(ctx, tx.Client(), accountID); err != nil {
+			return err
+		}
+		c := tx.Configuration.Create().
+			SetAccountID(accountID).
+			SetName(strings.TrimSpace(in.Name)).
+			SetURL(in.URL).
+			SetSigningKeyID(in.SigningKeyID).
+			SetEventTypes(in.EventTypes).
+			SetMaxParallel(maxParallel).
+			SetTimeoutSeconds(timeout).
+			SetRetrySchedule(schedule).
+			SetHeaderHints(secrets.RedactMap(headers))
+		if sealed != nil {
+			c.SetHeadersEncrypted(sealed)
+		}
+		cfg, err = c.Save(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create configuration: %w", err)
+	}
+	return cfg.Unwrap(), nil
+}
+
+// checkQuota refuses one configuration more than the account may have.
+func (s *Service) checkQuota(ctx context.Context, client *ent.Client, accountID pulid.ID) error {
+	if s.MaxPerAccount <= 0 {
+		return nil
+	}
+	n, err := client.Configuration.Query().Where(configuration.AccountID(accountID)).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count configurations of %s: %w", accountID, err)
+	}
+	if n >= s.MaxPerAccount {
+		return apperr.OverQuota("configurations", s.MaxPerAccount, "FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT")
+	}
+	return nil
+}
+
+// Update validates and applies in. A new URL is verified first.
+func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent.Configuration, error) {
+	cfg, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u := s.client.Configuration.UpdateOne(cfg)
+	var checks []func() error
+	if in.Name != nil {
+		checks = append(checks, func() error { return checkName(*in.Name) })
+		u.SetName(strings.TrimSpace(*in.Name))
+	}
+	if in.MaxParallel != nil {
+		checks = append(checks, func() error { return checkRange("maxParallel", *in.MaxParallel, MinParallel, MaxParallel) })
+		u.SetMaxParallel(*in.MaxParallel)
+	}
+	if in.TimeoutSeconds != nil {
+		checks = append(checks, func() error { return checkRange("timeoutSeconds", *in.TimeoutSeconds, MinTimeout, MaxTimeout) })
+		u.SetTimeoutSeconds(*in.TimeoutSeconds)
+	}
+	if in.RetrySchedule != nil {
+		checks = append(checks, func() error { return checkRetrySchedule(in.RetrySchedule) })
+		u.SetRetrySchedule(in.RetrySchedule)
+	}
+	if in.Headers != nil {
+		stored, err := s.Headers(cfg)
+		if err != nil {
+			return nil, err
+		}
+		headers := keepStored(in.Headers, stored)
+		sealed, err := s.box.SealMap(headers)
+		if err != nil {
+			return nil, fmt.Errorf("update configuration %s: %w", id, err)
+		}
+		checks = append(checks, func() error { return checkHeaders(headers) })
+		u.SetHeaderHints(secrets.RedactMap(headers))
+		if sealed == nil {
+			u.ClearHeadersEncrypted()
+		} else {
+			u.SetHeadersEncrypted(sealed)
+		}
+	}
+	if in.EventTypes != nil {
+		checks = append(checks, func() error { return catalog.CheckUsable(ctx, s.client, "eventTypes", in.EventTypes) })
+		u.SetEventTypes(in.EventTypes)
+	}
+	if in.SigningKeyID != nil {
+		checks = append(checks, func() error {
+			_, err := s.keys.Usable(ctx, cfg.AccountID, *in.SigningKeyID, "signingKeyID")
+			return err
+		})
+		u.SetSigningKeyID(*in.SigningKeyID)
+	}
+	if in.URL != nil && *in.URL != cfg.URL {
+		checks = append(checks, func() error { return s.checkURL(*in.URL) }, func() error { return s.verify(ctx, *in.URL) })
+		u.SetURL(*in.URL)
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err = u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update configuration %s: %w", id, err)
+	}
+	return cfg, nil
+}
+
+// Delete removes a configuration. Its waiting deliveries are cancelled; its
+// history stays (deliveries keep their URL, lose the link).
+func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
+	if _, err := s.get(ctx, id); err != nil {
+		return err
+	}
+	var cancelled []*ent.Delivery
+	err := sqlstore.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		if cancelled, err = cancelWaiting(ctx, tx.Client(), id); err != nil {
+			return err
+		}
+		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
+			return fmt.Errorf("delete configuration %s: %w", id, err)
+		}
+		return unlink(ctx, tx, id)
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range cancelled {
+		d.ConfigurationID = nil
+	}
+	s.live.Deliveries(ctx, cancelled...)
+	return nil
+}
+
+// unlink clears the link to the deleted configuration id on its deliveries,
+// then on their attempts (PostgreSQL does not enforce it, see
+// migrations.Unenforced). In that order, and after the delete, nothing is
+// missed: publishing locked the configuration, so its deliveries are
+// committed by now, and an attempt being saved takes its configuration
+// from its delivery's row, which the first update locks or has cleared.
+func unlink(ctx context.Context, tx *ent.Tx, id pulid.ID) error {
+	if err := tx.Delivery.Update().Where(delivery.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
+		return fmt.Errorf("unlink deliveries of %s: %w", id, err)
+	}
+	if err := tx.DeliveryAttempt.Update().Where(deliveryattempt.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
+		return fmt.Errorf("unlink attempts of %s: %w", id, err)
+	}
+	return nil
+}
+
+// Deactivate stops deliveries to a configuration; waiting ones are cancelled
+// (they can be resent by hand). Events published while it is inactive never
+// reach it.
+func (s *Service) Deactivate(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error) {
+	if _, err := s.get(ctx, id); err != nil {
+		return nil, err
+	}
+	cfg, err := s.deactivate(ctx, id, reason, false)
+	if err == nil && cfg == nil {
+		// Deleted since it was read.
+		return nil, apperr.Missing("configuration " + string(id))
+	}
+	return cfg, err
+}
+
+// DeactivateIfActive is Deactivate for Ferry itself: it changes only a
+// configuration that is still ACTIVE, so of callers racing to switch one
+// off exactly one does. It returns nil and no error when the configuration
+// is not ACTIVE (or no longer exists).
+func (s *Service) DeactivateIfActive(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error) {
+	return s.deactivate(ctx, id, reason, true)
+}
+
+// deactivate turns the configuration INACTIVE with reason and cancels its
+// waiting deliveries, in one transaction; with onlyActive, only while it is
+// ACTIVE. It returns nil when nothing was changed.
+func (s *Service) deactivate(ctx context.Context, id pulid.ID, reason *string, onlyActive bool) (*ent.Configuration, error) {
+	var (
+		cfg       *ent.Configuration
+		cancelled []*ent.Delivery
+	)
+	err := sqlstore.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+		u := tx.Configuration.Update().Where(configuration.ID(id))
+		if onlyActive {
+			u.Where(configuration.StatusEQ(configuration.StatusACTIVE))
+		}
+		n, err := u.SetStatus(configuration.StatusINACTIVE).SetNillableDisabledReason(reason).Save(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		if cfg, err = tx.Configuration.Get(ctx, id); err != nil {
+			return err
+		}
+		cancelled, err = cancelWaiting(ctx, tx.Client(), id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("deactivate configuration %s: %w", id, err)
+	}
+	if cfg == nil {
+		return nil, nil
+	}
+	s.live.Deliveries(ctx, cancelled...)
+	return cfg.Unwrap(), nil
+}
+
+// maxAnnounced bounds how many cancelled deliveries are announced one by one
+// to live subscribers; the rest are cancelled all the same.
+const maxAnnounced = 10_000
+
+// cancelWaiting cancels deliveries to a configuration that have not ended,
+// and returns (up to maxAnnounced of) them as they now are.
+func cancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent.Delivery, error) {
+	waiting := delivery.And(delivery.ConfigurationID(id), delivery.StatusIn(attempts.Waiting...))
+	ds, err := client.Delivery.Query().Where(waiting).Limit(maxAnnounced).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
+	}
+	_, err = client.Delivery.Update().Where(waiting).
+		SetStatus(delivery.StatusCANCELLED).
+		ClearNextAttemptAt().
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
+	}
+	now := time.Now()
+	for _, d := range ds {
+		d.Status, d.NextAttemptAt, d.UpdatedAt = delivery.StatusCANCELLED, nil, now
+	}
+	return ds, nil
+}
+
+func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {
+	cfg, err := s.client.Configuration.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Missing("configuration " + string(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load configuration %s: %w", id, err)
+	}
+	return cfg, nil
+}
+
+func (s *Service) checkURL(raw string) error {
+	if _, err := s.policy.CheckURL(raw); err != nil {
+		return apperr.Invalid("url", "%s", strings.TrimPrefix(err.Error(), "url: "))
+	}
+	return nil
+}
+
+func (s *Service) verify(ctx context.Context, url string) error {
+	res := s.VerifyURL(ctx, url)
+	if !res.OK() {
+		return apperr.Invalid("url", "verification failed: %s (the URL must answer 2xx)", describe(res))
+	}
+	return nil
+}
+
+func valueOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// pingData is the body of an activation ping's data.
+func pingData(cfg *ent.Configuration) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{
+		"configurationId": cfg.ID,
+		"message":         "Ferry activation ping",
+		"eventTypes":      slices.Clone(cfg.EventTypes),
+	})
+	return b
+}

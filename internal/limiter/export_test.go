@@ -1,6 +1,0 @@
-package limiter
-
-import "time"
-
-// SetNow gives f a clock of the test's.
-func SetNow(f *Fair, now func() time.Time) { f.now = now }
