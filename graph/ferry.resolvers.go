@@ -175,12 +175,12 @@ func (r *mutationResolver) PublishEvents(ctx context.Context, input []*publish.I
 
 // ResendDelivery is the resolver for the resendDelivery field.
 func (r *mutationResolver) ResendDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
-	return r.Resend.Resend(ctx, id)
+	return r.Attempts.Resend(ctx, id)
 }
 
 // ResendDeliveries is the resolver for the resendDeliveries field.
 func (r *mutationResolver) ResendDeliveries(ctx context.Context, where ent.DeliveryWhereInput) (int, error) {
-	return r.Resend.ResendMatching(ctx, &where)
+	return r.Attempts.ResendMatching(ctx, &where)
 }
 
 // SendTestEvent is the resolver for the sendTestEvent field.

@@ -10,8 +10,8 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/live"
 	"github.com/ferryhq/ferry/internal/domain/branding"
 	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/publish"
-	"github.com/ferryhq/ferry/internal/domain/resend"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/edge/auth"
 	"github.com/ferryhq/ferry/internal/edge/sockets"
@@ -19,12 +19,12 @@ import (
 
 // Resolver is the root resolver; it holds the dependencies resolvers need.
 type Resolver struct {
-	Client  *ent.Client
-	Keys    *signingkeys.Service
-	Configs *configurations.Service
-	Publish *publish.Publisher
-	Resend  *resend.Service
-	Hub     *live.Hub
+	Client   *ent.Client
+	Keys     *signingkeys.Service
+	Configs  *configurations.Service
+	Publish  *publish.Publisher
+	Attempts *delivery.Service
+	Hub      *live.Hub
 	// Sockets closes a revoked token's websockets on every API instance.
 	Sockets *sockets.Registry
 	// Auth's clock times console sessions, so they expire by the clock

@@ -279,6 +279,7 @@ func TestHostileRedirectToMetadataIsNotFollowed(t *testing.T) {
 	})
 	e := apptest.New(t, true)
 	e.App.Sender = sender.New(netguard.Policy{AllowInsecure: true, Resolver: dns.Resolver()}, "Ferry-Webhooks/test")
+	e.App.Attempts.Sender = e.App.Sender
 	a := onlyAttempt(hostileRunIn(t, e, rcv, 10, "redirect")[0])
 
 	if a.kind != "redirect" || a.status != 307 || !strings.Contains(a.err, target) {
@@ -310,6 +311,7 @@ func TestHostileDNSRebindingIsBlockedAtDialTime(t *testing.T) {
 	e := apptest.New(t, false)
 	policy := netguard.Policy{Resolver: dns.Resolver()}
 	e.App.Sender = sender.New(policy, "Ferry-Webhooks/test", sender.WithRootCAs(roots))
+	e.App.Attempts.Sender = e.App.Sender
 	e.CreateEventType(hostileType)
 	acc := e.CreateAccount("rebinding tenant")
 	keyID, _ := e.CreateSigningKey(acc.Token, "rebinding key")

@@ -1,5 +1,6 @@
-// Package worker runs Ferry's asynq workers: one file per task (deliver,
-// recover), each split into load → send → record.
+// Package worker runs Ferry's asynq workers: it decodes each task, hands it
+// to the delivery engine, and tells asynq what became of it (done, handed
+// back, parked). It also runs the recovery and retention loops.
 package worker
 
 import (
@@ -15,44 +16,21 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/adapter/live"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
-	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/adapter/slots"
-	"github.com/ferryhq/ferry/internal/domain/attempts"
-	"github.com/ferryhq/ferry/internal/domain/autodisable"
-	"github.com/ferryhq/ferry/internal/domain/configurations"
-	"github.com/ferryhq/ferry/internal/domain/resend"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/retention"
-	"github.com/ferryhq/ferry/internal/domain/signingkeys"
-	"github.com/ferryhq/ferry/internal/gopool"
-	"github.com/ferryhq/ferry/internal/platform/coalesce"
 	"github.com/ferryhq/ferry/internal/platform/metrics"
-	"github.com/ferryhq/ferry/internal/ttlcache"
 )
 
 // Deps are what the worker needs from the rest of Ferry.
 type Deps struct {
-	Client  *ent.Client
-	Keys    *signingkeys.Service
-	Configs *configurations.Service
-	Sender  *sender.Sender
-	Queue   *queue.Queue
-	Limiter *slots.Limiter
-	Resend  *resend.Service
-	Live    *live.Notifier
-	Redis   redis.UniversalClient
-	Logger  *slog.Logger
-	// Dialect is the database's (dialect.Postgres, or dialect.SQLite in
-	// dev mode); attempts are saved in bulk statements on PostgreSQL.
-	Dialect string
-	// Metrics counts attempts, requests in flight and recovery; nil counts
-	// nothing.
+	Client   *ent.Client
+	Attempts *delivery.Service
+	Queue    *queue.Queue
+	Redis    redis.UniversalClient
+	Logger   *slog.Logger
+	// Metrics counts recovery; nil counts nothing.
 	Metrics *metrics.Metrics
-	// AutoDisable switches off configurations whose deliveries keep
-	// failing; nil switches none off.
-	AutoDisable *autodisable.Checker
 }
 
 // Options tune the worker.
@@ -69,25 +47,15 @@ type Options struct {
 	RetentionInterval time.Duration
 }
 
-// Worker processes delivery attempts from Redis and recovers lost ones.
+// Worker runs delivery tasks from Redis on asynq, and the maintenance loops.
 type Worker struct {
 	Deps
-	srv         *asynq.Server
-	mux         *asynq.ServeMux
-	recover     *Recoverer
-	sweeper     *retention.Sweeper
-	configCache *ttlcache.Cache[pulid.ID, *ent.Configuration] // see configTTL
-	// Concurrent handlers load their deliveries in one query and save
-	// their attempts in one transaction.
-	loads   *coalesce.Batcher[pulid.ID, *ent.Delivery]
-	records *coalesce.Batcher[attempts.Pending, *ent.Delivery]
-	// fair shares the handlers and the requests of this process among
-	// accounts.
-	fair *fairness
-	// sends runs each request of a wave on a goroutine kept from an
-	// earlier one, whose stack has already grown to what net/http needs.
-	sends *gopool.Pool
-	now   func() time.Time
+	srv     *asynq.Server
+	mux     *asynq.ServeMux
+	engine  *delivery.Engine
+	recover *Recoverer
+	sweeper *retention.Sweeper
+	now     func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -99,32 +67,20 @@ type Worker struct {
 	handlers sync.WaitGroup
 }
 
-// errSlotBusy hands a task back while its configuration is at maxParallel.
-// It is not an attempt and not a failure.
-var errSlotBusy = errors.New("configuration at maxParallel")
-
 // New returns a worker on redisURL.
 func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	opt, err := asynq.ParseRedisURI(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	reserve := handlerReserve(o.Concurrency)
 	w := &Worker{Deps: d, mux: asynq.NewServeMux(), now: time.Now, shutdown: o.ShutdownTimeout,
-		configCache: ttlcache.New[pulid.ID, *ent.Configuration](configTTL, 100_000), sends: gopool.New(sendIdle),
-		fair: newFairness(o.Concurrency, reserve, o.MaxRequests)}
+		engine: d.Attempts.NewEngine(o.Concurrency, o.MaxRequests)}
 	w.base, w.cancelBase = context.WithCancel(context.Background())
-	w.loads = coalesce.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
-		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
-	}, coalesce.Options{})
-	w.records = coalesce.New(func(ctx context.Context, ps []attempts.Pending) ([]*ent.Delivery, error) {
-		return attempts.SaveMany(ctx, d.Client, d.Dialect, ps)
-	}, coalesce.Options{})
 	w.srv = asynq.NewServer(opt, asynq.Config{
 		// The reserve's goroutines let an account with nothing running
-		// start while others hold every handler (see fairness).
-		Concurrency: o.Concurrency + reserve,
-		// New tasks first, most of the time (see fairness).
+		// start while others hold every handler.
+		Concurrency: o.Concurrency + delivery.HandlerReserve(o.Concurrency),
+		// New tasks first, most of the time (see park.go).
 		Queues:          map[string]int{queue.Name: 10, queue.Parked: 1},
 		ShutdownTimeout: o.ShutdownTimeout,
 		// Both intervals shape latency: new work is picked up within 10 ms,
@@ -147,11 +103,40 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	return w, nil
 }
 
+// handleDeliver makes one attempt of one delivery.
+func (w *Worker) handleDeliver(ctx context.Context, t *asynq.Task) error {
+	a, err := queue.ParseAttempt(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	return w.engine.Deliver(ctx, a)
+}
+
+// handleDeliverMany makes the first attempts of deliveries published
+// together to one configuration.
+func (w *Worker) handleDeliverMany(ctx context.Context, t *asynq.Task) error {
+	m, err := queue.ParseMany(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	n, _ := asynq.GetRetryCount(ctx)
+	return w.engine.DeliverMany(ctx, m, n > 0)
+}
+
+// handleResend makes one MANUAL attempt of a delivery for a bulk resend.
+func (w *Worker) handleResend(ctx context.Context, t *asynq.Task) error {
+	r, err := queue.ParseResend(t.Payload())
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	return w.engine.ResendQueued(ctx, r)
+}
+
 // isFailure tells asynq which errors are real failures. Waiting for a slot
 // or for the account's share, and being handed back at shutdown, are not.
 func isFailure(err error) bool {
-	var busy *errAccountBusy
-	return !errors.Is(err, errSlotBusy) && !errors.As(err, &busy) && !errors.Is(err, context.Canceled)
+	var busy *delivery.AccountBusy
+	return !errors.Is(err, delivery.ErrSlotBusy) && !errors.As(err, &busy) && !errors.Is(err, context.Canceled)
 }
 
 // retryDelay is asynq's delay before handing a task back: short while
@@ -159,11 +144,11 @@ func isFailure(err error) bool {
 // after a shutdown, backing off on infrastructure errors (database down).
 // It is never an attempt: Ferry counts those.
 func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
-	var busy *errAccountBusy
+	var busy *delivery.AccountBusy
 	switch {
 	case errors.As(err, &busy):
 		return parkDelay()
-	case errors.Is(err, errSlotBusy):
+	case errors.Is(err, delivery.ErrSlotBusy):
 		return time.Duration(50+rand.IntN(150)) * time.Millisecond
 	case errors.Is(err, context.Canceled):
 		return 0
@@ -191,14 +176,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	handBack.Stop()
 	w.cancelBase()
 	w.waitHandlers(handlersGrace)
-	w.sends.Close()
 	loops.Wait()
 	w.Logger.Info("worker stopped")
 	return nil
 }
-
-// sendIdle is how long a goroutine that made a request waits for the next.
-const sendIdle = 10 * time.Second
 
 // handlersGrace bounds how long Run waits, after asynq has stopped, for
 // cancelled handlers to give back their slots and claims.

@@ -27,8 +27,8 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/slots"
 	"github.com/ferryhq/ferry/internal/domain/autodisable"
 	"github.com/ferryhq/ferry/internal/domain/configurations"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/publish"
-	"github.com/ferryhq/ferry/internal/domain/resend"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/edge/auth"
 	"github.com/ferryhq/ferry/internal/edge/ratelimit"
@@ -57,7 +57,12 @@ type App struct {
 	Queue   *queue.Queue
 	Limiter *slots.Limiter
 	Publish *publish.Publisher
-	Resend  *resend.Service
+	// Attempts makes every delivery attempt: the workers' automatic ones,
+	// resends, activation pings and test events.
+	Attempts *delivery.Service
+	// AutoDisable switches off configurations that keep failing; nil when
+	// FERRY_AUTO_DISABLE_AFTER is 0.
+	AutoDisable *autodisable.Checker
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
@@ -102,12 +107,19 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
 	m := metrics.New(q.Inspector())
-	cfgs := configurations.New(client, k, box, snd, policy, notifier)
-	cfgs.Metrics, cfgs.MaxPerAccount = m, cfg.MaxConfigurationsPerAccount
+	limiter := slots.New(rdb, "ferry:inflight:")
+	attempts := delivery.New(delivery.Deps{Client: client, Dialect: dialectName, Keys: k, Box: box, Sender: snd,
+		Queue: q, Slots: limiter, Live: notifier, Logger: logger, Metrics: m})
+	cfgs := configurations.New(client, k, box, snd, policy, notifier, attempts)
+	cfgs.MaxPerAccount = cfg.MaxConfigurationsPerAccount
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
-	rs := resend.New(client, k, cfgs, snd, q, notifier, logger)
-	rs.Metrics = m
+	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
+	autoDisable := autodisable.New(client, cfgs, pub, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
+	attempts.Deactivator = cfgs
+	if autoDisable != nil {
+		attempts.Failures = autoDisable
+	}
 	authn := auth.NewAuthenticator(client, cfg.AdminToken)
 	ws := cfg.Websockets
 	socks := sockets.New(rdb, sockets.Rules{
@@ -130,9 +142,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Configs:     cfgs,
 		Sender:      snd,
 		Queue:       q,
-		Limiter:     slots.New(rdb, "ferry:inflight:"),
+		Limiter:     limiter,
 		Publish:     pub,
-		Resend:      rs,
+		Attempts:    attempts,
+		AutoDisable: autoDisable,
 		Live:        notifier,
 		Hub:         live.NewHub(rdb, logger),
 		Metrics:     m,
@@ -248,18 +261,14 @@ func (a *App) Ready(ctx context.Context) map[string]error {
 
 // NewWorker returns a delivery worker sharing this app's dependencies.
 func (a *App) NewWorker() (*worker.Worker, error) {
-	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
-	autoDisable := autodisable.New(a.Client, a.Configs, a.Publish, a.Logger, a.Config.AutoDisableAfter, a.Config.AutoDisableMin)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := autoDisable.EnsureEventType(ctx); err != nil {
+	if err := a.AutoDisable.EnsureEventType(ctx); err != nil {
 		// Ensured again before each event; until then none can subscribe.
 		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", autodisable.EventType, "err", err)
 	}
 	return worker.New(a.Config.RedisURL, worker.Deps{
-		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Sender: a.Sender,
-		Queue: a.Queue, Limiter: a.Limiter, Resend: a.Resend, Live: a.Live, Redis: a.Redis, Logger: a.Logger,
-		Metrics: a.Metrics, AutoDisable: autoDisable, Dialect: a.Dialect,
+		Client: a.Client, Attempts: a.Attempts, Queue: a.Queue, Redis: a.Redis, Logger: a.Logger, Metrics: a.Metrics,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
 		MaxRequests:       a.Config.MaxOutboundConns,

@@ -21,7 +21,7 @@ import (
 // customer console and the health checks.
 func (a *App) Handler() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Resend: a.Resend, Hub: a.Hub, Sockets: a.Sockets,
+		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Attempts: a.Attempts, Hub: a.Hub, Sockets: a.Sockets,
 		Auth: a.Auth, PublicURL: a.Config.PublicURL, Branding: a.Config.Branding,
 	})
 	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -37,7 +38,11 @@ func TestDevModeSealsStaticHeadersLeftInTheClear(t *testing.T) {
 	if cfg.HeaderHints["Authorization"] != "••••ZA==" || cfg.HeadersEncrypted == nil {
 		t.Fatalf("after the restart: hints %v, sealed %v; want the value redacted and sealed", cfg.HeaderHints, cfg.HeadersEncrypted != nil)
 	}
-	if h, err := e.App.Configs.Headers(cfg); err != nil || h["Authorization"] != auth {
+	box, err := secrets.NewBox(e.App.Config.EncryptionKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := box.OpenMap(*cfg.HeadersEncrypted); err != nil || h["Authorization"] != auth {
 		t.Errorf("the sealed headers open to %v (%v), want the value they had", h, err)
 	}
 	var raw string

@@ -12,7 +12,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
-	"github.com/ferryhq/ferry/ent/delivery"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -22,11 +22,10 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
 	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
-	"github.com/ferryhq/ferry/internal/domain/attempts"
 	"github.com/ferryhq/ferry/internal/domain/catalog"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/edge/auth"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
 )
 
 // verifyTimeout bounds URL verification, as the Verificar URL button does.
@@ -40,32 +39,19 @@ type Service struct {
 	sender *sender.Sender
 	policy netguard.Policy
 	live   *live.Notifier
-	now    func() time.Time
-	// Metrics counts ping and test attempts; nil counts nothing.
-	Metrics *metrics.Metrics
+	// attempts sends activation pings and test events.
+	attempts *delivery.Service
+	now      func() time.Time
 	// MaxPerAccount is the most configurations an account may have
 	// (FERRY_MAX_CONFIGURATIONS_PER_ACCOUNT); 0 is unlimited.
 	MaxPerAccount int
 }
 
-// New returns a Service storing static headers sealed by box; changes to
-// deliveries are announced on n.
-func New(client *ent.Client, k *signingkeys.Service, box *secrets.Box, s *sender.Sender, policy netguard.Policy, n *live.Notifier) *Service {
-	return &Service{client: client, keys: k, box: box, sender: s, policy: policy, live: n, now: time.Now}
-}
-
-// Headers returns the static headers cfg sends, opened. Only requests to
-// the receiver carry them: everything shown or recorded is redacted.
-func (s *Service) Headers(cfg *ent.Configuration) (map[string]string, error) {
-	var sealed []byte
-	if cfg.HeadersEncrypted != nil {
-		sealed = *cfg.HeadersEncrypted
-	}
-	h, err := s.box.OpenMap(sealed)
-	if err != nil {
-		return nil, fmt.Errorf("headers of configuration %s: %w", cfg.ID, err)
-	}
-	return h, nil
+// New returns a Service storing static headers sealed by box, sending pings
+// and test events through attempts; changes to deliveries are announced on n.
+func New(client *ent.Client, k *signingkeys.Service, box *secrets.Box, s *sender.Sender, policy netguard.Policy,
+	n *live.Notifier, attempts *delivery.Service) *Service {
+	return &Service{client: client, keys: k, box: box, sender: s, policy: policy, live: n, attempts: attempts, now: time.Now}
 }
 
 // CreateInput is a new configuration; nil fields take their defaults.
@@ -204,11 +190,15 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 		u.SetRetrySchedule(in.RetrySchedule)
 	}
 	if in.Headers != nil {
-		stored, err := s.Headers(cfg)
-		if err != nil {
-			return nil, err
+		var stored []byte
+		if cfg.HeadersEncrypted != nil {
+			stored = *cfg.HeadersEncrypted
 		}
-		headers := keepStored(in.Headers, stored)
+		opened, err := s.box.OpenMap(stored)
+		if err != nil {
+			return nil, fmt.Errorf("headers of configuration %s: %w", id, err)
+		}
+		headers := keepStored(in.Headers, opened)
 		sealed, err := s.box.SealMap(headers)
 		if err != nil {
 			return nil, fmt.Errorf("update configuration %s: %w", id, err)
@@ -257,7 +247,7 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 	var cancelled []*ent.Delivery
 	err := sqlstore.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
-		if cancelled, err = cancelWaiting(ctx, tx.Client(), id); err != nil {
+		if cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id); err != nil {
 			return err
 		}
 		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
@@ -282,7 +272,7 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 // committed by now, and an attempt being saved takes its configuration
 // from its delivery's row, which the first update locks or has cleared.
 func unlink(ctx context.Context, tx *ent.Tx, id pulid.ID) error {
-	if err := tx.Delivery.Update().Where(delivery.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
+	if err := tx.Delivery.Update().Where(entdelivery.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
 		return fmt.Errorf("unlink deliveries of %s: %w", id, err)
 	}
 	if err := tx.DeliveryAttempt.Update().Where(deliveryattempt.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
@@ -334,7 +324,7 @@ func (s *Service) deactivate(ctx context.Context, id pulid.ID, reason *string, o
 		if cfg, err = tx.Configuration.Get(ctx, id); err != nil {
 			return err
 		}
-		cancelled, err = cancelWaiting(ctx, tx.Client(), id)
+		cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id)
 		return err
 	})
 	if err != nil {
@@ -345,32 +335,6 @@ func (s *Service) deactivate(ctx context.Context, id pulid.ID, reason *string, o
 	}
 	s.live.Deliveries(ctx, cancelled...)
 	return cfg.Unwrap(), nil
-}
-
-// maxAnnounced bounds how many cancelled deliveries are announced one by one
-// to live subscribers; the rest are cancelled all the same.
-const maxAnnounced = 10_000
-
-// cancelWaiting cancels deliveries to a configuration that have not ended,
-// and returns (up to maxAnnounced of) them as they now are.
-func cancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent.Delivery, error) {
-	waiting := delivery.And(delivery.ConfigurationID(id), delivery.StatusIn(attempts.Waiting...))
-	ds, err := client.Delivery.Query().Where(waiting).Limit(maxAnnounced).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
-	}
-	_, err = client.Delivery.Update().Where(waiting).
-		SetStatus(delivery.StatusCANCELLED).
-		ClearNextAttemptAt().
-		Save(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
-	}
-	now := time.Now()
-	for _, d := range ds {
-		d.Status, d.NextAttemptAt, d.UpdatedAt = delivery.StatusCANCELLED, nil, now
-	}
-	return ds, nil
 }
 
 func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {

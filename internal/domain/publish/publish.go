@@ -16,6 +16,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/event"
@@ -30,7 +32,6 @@ import (
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
 	"github.com/ferryhq/ferry/internal/platform/metrics"
 	"github.com/ferryhq/ferry/internal/platform/tracing"
-	"github.com/ferryhq/ferry/internal/ttlcache"
 )
 
 // Limits on what a publisher may send.
@@ -58,10 +59,10 @@ type Publisher struct {
 	live   *live.Notifier
 	logger *slog.Logger
 	now    func() time.Time
-	types  *ttlcache.Cache[string, struct{}] // publishable types, see typeTTL
+	types  *expirable.LRU[string, struct{}] // publishable types, see typeTTL
 	// accounts the admin token named that exist: accounts are never
 	// deleted, so one found stays found (see checkAccount).
-	accounts *ttlcache.Cache[pulid.ID, struct{}]
+	accounts *expirable.LRU[pulid.ID, struct{}]
 	group    *coalesce.Batcher[request, stored] // group commit, see batch.go
 	// Metrics counts publishes and created deliveries; nil counts nothing.
 	Metrics *metrics.Metrics
@@ -73,8 +74,8 @@ type Publisher struct {
 // New returns a Publisher; new deliveries are announced on n.
 func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Publisher {
 	p := &Publisher{client: client, queue: q, live: n, logger: logger, now: time.Now,
-		types:    ttlcache.New[string, struct{}](typeTTL, 10_000),
-		accounts: ttlcache.New[pulid.ID, struct{}](time.Hour, 10_000)}
+		types:    expirable.NewLRU[string, struct{}](10_000, nil, typeTTL),
+		accounts: expirable.NewLRU[pulid.ID, struct{}](10_000, nil, time.Hour)}
 	// At most 200 events a batch bounds one insert to 50 MiB of data.
 	p.group = coalesce.New(p.storeBatch, coalesce.Options{Max: 200})
 	return p
@@ -127,8 +128,7 @@ func (p *Publisher) checkAccount(ctx context.Context, id pulid.ID) error {
 	if v, _ := viewer.FromContext(ctx); v.Role != viewer.RoleAdmin {
 		return nil
 	}
-	now := p.now()
-	if _, ok := p.accounts.Get(id, now); ok {
+	if _, ok := p.accounts.Get(id); ok {
 		return nil
 	}
 	ok, err := p.client.Account.Query().Where(account.ID(id)).Exist(ctx)
@@ -138,7 +138,7 @@ func (p *Publisher) checkAccount(ctx context.Context, id pulid.ID) error {
 	if !ok {
 		return apperr.Invalid("accountID", "no account has the id %q", id)
 	}
-	p.accounts.Put(id, struct{}{}, now)
+	p.accounts.Add(id, struct{}{})
 	return nil
 }
 
@@ -265,13 +265,12 @@ func (p *Publisher) byIdempotencyKey(ctx context.Context, accountID pulid.ID, ke
 const typeTTL = time.Second
 
 func (p *Publisher) checkType(ctx context.Context, name string) error {
-	now := p.now()
-	if _, ok := p.types.Get(name, now); ok {
+	if _, ok := p.types.Get(name); ok {
 		return nil
 	}
 	err := p.lookUpType(ctx, name)
 	if err == nil {
-		p.types.Put(name, struct{}{}, now)
+		p.types.Add(name, struct{}{})
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package attempts
+package delivery
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/delivery"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
@@ -16,7 +16,12 @@ import (
 )
 
 // Waiting are the statuses of a delivery that still has attempts to come.
-var Waiting = []delivery.Status{delivery.StatusPENDING, delivery.StatusRETRYING}
+var Waiting = []entdelivery.Status{entdelivery.StatusPENDING, entdelivery.StatusRETRYING}
+
+// waiting reports whether a delivery in status has attempts to come.
+func waiting(status entdelivery.Status) bool {
+	return status == entdelivery.StatusPENDING || status == entdelivery.StatusRETRYING
+}
 
 // WaitingArg is Waiting as an array argument of a PostgreSQL statement
 // (status = ANY($n)), so "still waiting" means in SQL what it means here.
@@ -32,7 +37,7 @@ var waitingArg = func() any {
 
 // Outcome is where one attempt moves its delivery.
 type Outcome struct {
-	Status delivery.Status
+	Status entdelivery.Status
 	Next   time.Time // the next automatic attempt; zero when there is none
 }
 
@@ -69,11 +74,11 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 // attempt n-1 (and waiting, with onlyWaiting) and so moved to out.
 func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, error) {
 	u := tx.Delivery.Update().
-		Where(delivery.ID(d.ID), delivery.AttemptCount(n-1)).
+		Where(entdelivery.ID(d.ID), entdelivery.AttemptCount(n-1)).
 		SetStatus(out.Status).SetAttemptCount(n).
 		SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
 	if onlyWaiting {
-		u.Where(delivery.StatusIn(Waiting...))
+		u.Where(entdelivery.StatusIn(Waiting...))
 	}
 	if res.StatusCode != 0 {
 		u.SetLastResponseStatus(res.StatusCode)
@@ -99,7 +104,7 @@ func moveLinked(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sen
 	if err != nil || !moved {
 		return moved, nil, err
 	}
-	now, err := tx.Delivery.Query().Where(delivery.ID(d.ID)).Select(delivery.FieldConfigurationID).Only(ctx)
+	now, err := tx.Delivery.Query().Where(entdelivery.ID(d.ID)).Select(entdelivery.FieldConfigurationID).Only(ctx)
 	if err != nil {
 		return false, nil, fmt.Errorf("read configuration of %s: %w", d.ID, err)
 	}

@@ -1,4 +1,4 @@
-package worker_test
+package delivery_test
 
 import (
 	"context"
@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/delivery"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
-	"github.com/ferryhq/ferry/worker"
 )
+
+const typ = "QUESTION_ANSWERED"
 
 // A wave's deliveries are read in one query, in the order asked, with their
 // events' data; a delivery that is not there is nil.
@@ -32,7 +34,7 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 		}
 		// One has been attempted and lost its configuration, so every
 		// nullable column is read both set and empty.
-		if err := e.App.Client.Delivery.UpdateOneID(stored[1].ID).SetStatus(delivery.StatusRETRYING).
+		if err := e.App.Client.Delivery.UpdateOneID(stored[1].ID).SetStatus(entdelivery.StatusRETRYING).
 			SetAttemptCount(1).SetLastResponseStatus(503).SetLastDurationMs(42).
 			SetLastAttemptAt(time.Now().Add(-time.Minute)).SetNextAttemptAt(time.Now().Add(time.Hour)).
 			ClearConfigurationID().Exec(ctx); err != nil {
@@ -40,7 +42,7 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 		}
 		stored = e.Deliveries()
 		ids := []pulid.ID{stored[2].ID, "dlv_01NOTTHERE0000000000000000", stored[0].ID, stored[1].ID}
-		got, err := worker.DeliveriesWithEvents(ctx, e.App.Client, e.App.Dialect, ids)
+		got, err := delivery.DeliveriesWithEvents(ctx, e.App.Client, e.App.Dialect, ids)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package attempts_test
+package delivery_test
 
 import (
 	"net/http"
@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/delivery"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/domain/attempts"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -28,24 +28,24 @@ func TestSaveManyAppliesEachAttemptsGuard(t *testing.T) {
 		cfg := e.App.Client.Configuration.GetX(ctx, pulid.ID(ep.ID))
 		now := time.Now().Truncate(time.Millisecond)
 		ds := e.SeedDeliveries(cfg, typ, now,
-			apptest.Seeded{Status: delivery.StatusPENDING, Created: now},
-			apptest.Seeded{Status: delivery.StatusPENDING, Created: now},
-			apptest.Seeded{Status: delivery.StatusPENDING, Created: now},
-			apptest.Seeded{Status: delivery.StatusPENDING, Created: now},
-			apptest.Seeded{Status: delivery.StatusCANCELLED, Created: now},
+			apptest.Seeded{Status: entdelivery.StatusPENDING, Created: now},
+			apptest.Seeded{Status: entdelivery.StatusPENDING, Created: now},
+			apptest.Seeded{Status: entdelivery.StatusPENDING, Created: now},
+			apptest.Seeded{Status: entdelivery.StatusPENDING, Created: now},
+			apptest.Seeded{Status: entdelivery.StatusCANCELLED, Created: now},
 		)
 		ok := sender.Result{StatusCode: 200, Duration: 12 * time.Millisecond, StartedAt: now, RequestURL: cfg.URL,
 			RequestBody: []byte(`{}`), ResponseBody: []byte("fine")}
 		bad := sender.Result{StatusCode: 500, Duration: 30 * time.Millisecond, StartedAt: now, RequestURL: cfg.URL,
 			RequestBody: []byte(`{}`), ResponseBody: []byte("oops")}
 		next := now.Add(time.Minute)
-		got, err := attempts.SaveMany(ctx, e.App.Client, e.App.Dialect, []attempts.Pending{
-			{Delivery: ds[0], Number: 1, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
-			{Delivery: ds[1], Number: 1, Result: bad, Outcome: attempts.Outcome{Status: delivery.StatusRETRYING, Next: next}},
-			{Delivery: ds[2], Number: 2, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
-			{Delivery: ds[3], Number: 1, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
-			{Delivery: ds[3], Number: 1, Result: bad, Outcome: attempts.Outcome{Status: delivery.StatusFAILED}},
-			{Delivery: ds[4], Number: 1, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
+		got, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
+			{Delivery: ds[0], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[1], Number: 1, Result: bad, Outcome: delivery.Outcome{Status: entdelivery.StatusRETRYING, Next: next}},
+			{Delivery: ds[2], Number: 2, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[3], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[3], Number: 1, Result: bad, Outcome: delivery.Outcome{Status: entdelivery.StatusFAILED}},
+			{Delivery: ds[4], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -57,21 +57,21 @@ func TestSaveManyAppliesEachAttemptsGuard(t *testing.T) {
 			}
 		}
 		type state struct {
-			status   delivery.Status
+			status   entdelivery.Status
 			count    int
 			code     int
 			attempts int
 			next     bool
 		}
 		want := []state{
-			{delivery.StatusSUCCEEDED, 1, 200, 1, false},
-			{delivery.StatusRETRYING, 1, 500, 1, true},
-			{delivery.StatusPENDING, 0, 0, 0, true},      // stale attempt number: untouched
-			{delivery.StatusSUCCEEDED, 1, 200, 1, false}, // listed twice: the first wins, once
-			{delivery.StatusCANCELLED, 0, 0, 0, false},   // not waiting: untouched
+			{entdelivery.StatusSUCCEEDED, 1, 200, 1, false},
+			{entdelivery.StatusRETRYING, 1, 500, 1, true},
+			{entdelivery.StatusPENDING, 0, 0, 0, true},      // stale attempt number: untouched
+			{entdelivery.StatusSUCCEEDED, 1, 200, 1, false}, // listed twice: the first wins, once
+			{entdelivery.StatusCANCELLED, 0, 0, 0, false},   // not waiting: untouched
 		}
 		for i, d := range ds {
-			now := e.App.Client.Delivery.Query().Where(delivery.ID(d.ID)).WithAttempts().OnlyX(ctx)
+			now := e.App.Client.Delivery.Query().Where(entdelivery.ID(d.ID)).WithAttempts().OnlyX(ctx)
 			s := state{now.Status, now.AttemptCount, 0, len(now.Edges.Attempts), now.NextAttemptAt != nil}
 			if now.LastResponseStatus != nil {
 				s.code = *now.LastResponseStatus
@@ -85,7 +85,7 @@ func TestSaveManyAppliesEachAttemptsGuard(t *testing.T) {
 			d.LastDurationMs == nil || *d.LastDurationMs != 30 {
 			t.Errorf("retrying delivery: next %v duration %v, want %v and 30", d.NextAttemptAt, d.LastDurationMs, next)
 		}
-		if got[1].Status != delivery.StatusRETRYING || got[1].AttemptCount != 1 {
+		if got[1].Status != entdelivery.StatusRETRYING || got[1].AttemptCount != 1 {
 			t.Errorf("returned delivery %+v does not show the move", got[1])
 		}
 	})

@@ -1,4 +1,4 @@
-package worker
+package delivery
 
 import (
 	"context"
@@ -12,11 +12,78 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/delivery"
+	"github.com/ferryhq/ferry/ent/configuration"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
 )
+
+// configTTL is how long a worker reuses a configuration (with its signing
+// key) it has read, saving two queries per delivery to a busy one. A change to a
+// URL, headers, timeout or key reaches deliveries within this time.
+// Deactivating, deleting or revoking cancels waiting deliveries in the
+// database, and the delivery row is always read fresh, so those take effect
+// at once.
+const configTTL = time.Second
+
+// configuration returns the configuration id with its signing key, nil when
+// it no longer exists, from e.configs while fresh.
+func (e *Engine) configuration(ctx context.Context, id pulid.ID) (*ent.Configuration, error) {
+	if cfg, ok := e.configs.Get(id); ok {
+		return cfg, nil
+	}
+	cfg, err := e.Client.Configuration.Query().Where(configuration.ID(id)).WithSigningKey().Only(ctx)
+	if ent.IsNotFound(err) {
+		cfg, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load configuration %s: %w", id, err)
+	}
+	e.configs.Add(id, cfg)
+	return cfg, nil
+}
+
+// loadAll returns, for each automatic attempt, its delivery with its
+// event, or nil when the attempt is no longer due (made already, ended, or
+// deleted).
+func (s *Service) loadAll(ctx context.Context, as []queue.Attempt) ([]*ent.Delivery, error) {
+	ids := make([]pulid.ID, len(as))
+	for i, a := range as {
+		ids[i] = a.DeliveryID
+	}
+	ds, errs := s.loads.DoAll(ctx, ids)
+	for i, d := range ds {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if d != nil && !due(d, as[i]) {
+			ds[i] = nil
+		}
+	}
+	return ds, nil
+}
+
+// due reports whether attempt a of d is still to be made.
+func due(d *ent.Delivery, a queue.Attempt) bool {
+	return d.AttemptCount == a.Number-1 && waiting(d.Status)
+}
+
+// unattempted returns the attempts of as that are still due.
+func (s *Service) unattempted(ctx context.Context, as []queue.Attempt) ([]queue.Attempt, error) {
+	ds, err := s.loadAll(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	var out []queue.Attempt
+	for i, d := range ds {
+		if d != nil {
+			out = append(out, as[i])
+		}
+	}
+	return out, nil
+}
 
 // Columns of the event read with its delivery, in one query.
 const (
@@ -44,10 +111,10 @@ func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, i
 // readEnt reads through ent, for SQLite (dev mode).
 func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
 	found, err := client.Delivery.Query().
-		Where(delivery.IDIn(ids...)).
+		Where(entdelivery.IDIn(ids...)).
 		Modify(func(s *entsql.Selector) {
 			t := entsql.Table(event.Table)
-			s.Join(t).On(s.C(delivery.FieldEventID), t.C(event.FieldID))
+			s.Join(t).On(s.C(entdelivery.FieldEventID), t.C(event.FieldID))
 			s.AppendSelectAs(t.C(event.FieldData), eventDataColumn)
 			s.AppendSelectAs(t.C(event.FieldOccurredAt), eventOccurredAtColumn)
 		}).

@@ -1,6 +1,6 @@
 // Package attempts records what one HTTP request to a receiver sent and got,
 // as a DeliveryAttempt row: the history every screen and resend relies on.
-package attempts
+package delivery
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package attempts_test
+package delivery_test
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
-	"github.com/ferryhq/ferry/ent/delivery"
+	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/domain/attempts"
+	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -24,12 +24,12 @@ func TestAnAttemptTakesItsConfigurationFromTheDeliveryRow(t *testing.T) {
 	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) {
 		ctx, cfg, ds, now := pending(t, e, "links", 3)
 		// Read before sending, as a worker does; then the link goes.
-		e.App.Client.Delivery.Update().Where(delivery.IDIn(ds[0].ID, ds[1].ID)).ClearConfigurationID().ExecX(ctx)
+		e.App.Client.Delivery.Update().Where(entdelivery.IDIn(ds[0].ID, ds[1].ID)).ClearConfigurationID().ExecX(ctx)
 		ok := sender.Result{StatusCode: 200, Duration: 5 * time.Millisecond, StartedAt: now, RequestURL: cfg.URL,
 			RequestBody: []byte(`{}`), ResponseBody: []byte("fine")}
-		got, err := attempts.SaveMany(ctx, e.App.Client, e.App.Dialect, []attempts.Pending{
-			{Delivery: ds[0], Number: 1, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
-			{Delivery: ds[2], Number: 1, Result: ok, Outcome: attempts.Outcome{Status: delivery.StatusSUCCEEDED}},
+		got, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
+			{Delivery: ds[0], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[2], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -37,8 +37,8 @@ func TestAnAttemptTakesItsConfigurationFromTheDeliveryRow(t *testing.T) {
 		if got[0] == nil || got[0].ConfigurationID != nil || got[1] == nil || got[1].ConfigurationID == nil || *got[1].ConfigurationID != cfg.ID {
 			t.Errorf("SaveMany returned %+v and %+v, want the first unlinked and the second linked", got[0], got[1])
 		}
-		if _, err := attempts.Save(ctx, e.App.Client, ds[1], 1, deliveryattempt.TriggerMANUAL, ok,
-			attempts.Outcome{Status: delivery.StatusSUCCEEDED}, false); err != nil {
+		if _, err := delivery.Save(ctx, e.App.Client, ds[1], 1, deliveryattempt.TriggerMANUAL, ok,
+			delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}, false); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range []bool{false, false, true} {
@@ -62,15 +62,15 @@ func TestSaveManyStoresAttemptsAsSaveDoes(t *testing.T) {
 		refused := sender.Result{Duration: 3 * time.Millisecond, StartedAt: now.Add(time.Second), RequestURL: cfg.URL,
 			RequestHeaders: http.Header{"Webhook-Id": {"msg_2"}}, RequestBody: []byte(`{}`),
 			ErrorKind: sender.ErrConnect, Error: "dial tcp: connection refused"}
-		retry := attempts.Outcome{Status: delivery.StatusRETRYING, Next: now.Add(time.Minute)}
-		if _, err := attempts.SaveMany(ctx, e.App.Client, e.App.Dialect, []attempts.Pending{
+		retry := delivery.Outcome{Status: entdelivery.StatusRETRYING, Next: now.Add(time.Minute)}
+		if _, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
 			{Delivery: ds[0], Number: 1, Result: answered, Outcome: retry},
 			{Delivery: ds[1], Number: 1, Result: refused, Outcome: retry},
 		}); err != nil {
 			t.Fatal(err)
 		}
 		for i, res := range []sender.Result{answered, refused} {
-			if _, err := attempts.Save(ctx, e.App.Client, ds[2+i], 1, deliveryattempt.TriggerAUTOMATIC, res, retry, true); err != nil {
+			if _, err := delivery.Save(ctx, e.App.Client, ds[2+i], 1, deliveryattempt.TriggerAUTOMATIC, res, retry, true); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -107,7 +107,7 @@ func pending(t *testing.T, e *apptest.Env, name string, n int) (context.Context,
 	now := time.Now().Truncate(time.Microsecond)
 	seeded := make([]apptest.Seeded, n)
 	for i := range seeded {
-		seeded[i] = apptest.Seeded{Status: delivery.StatusPENDING, Created: now}
+		seeded[i] = apptest.Seeded{Status: entdelivery.StatusPENDING, Created: now}
 	}
 	return ctx, cfg, e.SeedDeliveries(cfg, typ, now, seeded...), now
 }

@@ -1,0 +1,255 @@
+package delivery
+
+import (
+	"context"
+	"sync"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
+	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
+	"github.com/ferryhq/ferry/ent/deliveryattempt"
+	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
+)
+
+// Engine makes the attempts of one worker process's tasks, sharing the
+// process among accounts (shares.go).
+type Engine struct {
+	*Service
+	shares  *shares
+	configs *expirable.LRU[pulid.ID, *ent.Configuration] // see configTTL
+}
+
+// NewEngine returns an engine for a process running concurrency handlers
+// (plus HandlerReserve) with at most maxRequests requests out (0: no cap).
+func (s *Service) NewEngine(concurrency, maxRequests int) *Engine {
+	return &Engine{Service: s, shares: newShares(concurrency, maxRequests),
+		configs: expirable.NewLRU[pulid.ID, *ent.Configuration](100_000, nil, configTTL)}
+}
+
+// Wakes are the ids of parked tasks whose account may go on now.
+func (e *Engine) Wakes() <-chan string { return e.shares.wakes }
+
+// Deliver makes attempt a, queued on its own (a retry, or a recovered
+// attempt).
+func (e *Engine) Deliver(ctx context.Context, a queue.Attempt) error {
+	if a.Config == "" {
+		// Queued before tasks named their configuration: read it first.
+		sys := viewer.System(ctx)
+		d, err := e.loadOne(sys, a)
+		if d == nil || err != nil {
+			return err
+		}
+		if d.ConfigurationID == nil {
+			return e.cancel(sys, d)
+		}
+		a.Config = *d.ConfigurationID
+	}
+	return e.deliver(ctx, a.Config, []queue.Attempt{a}, -1, false)
+}
+
+// DeliverMany makes the first attempts of deliveries published together to
+// one configuration; retried is whether the task was handed back before.
+func (e *Engine) DeliverMany(ctx context.Context, m queue.Many, retried bool) error {
+	as := make([]queue.Attempt, len(m.Deliveries))
+	for i, id := range m.Deliveries {
+		as[i] = queue.Attempt{DeliveryID: id, Number: 1, Config: m.Config}
+		if i < len(m.Traces) {
+			as[i].Trace = m.Traces[i]
+		}
+	}
+	return e.deliver(ctx, m.Config, as, m.HandOff, retried)
+}
+
+// deliver makes automatic attempts as, all to the configuration cfgID, in
+// waves of at most maxParallel: claim each, read the deliveries, send each
+// once it holds one of the configuration's slots, record. Each attempt is
+// claimed before its delivery is read, so an attempt that another task also
+// carries is made once: the other task finds it claimed, or, once it is
+// recorded, no longer due. The slots are taken after the read, so they are
+// held only while requests are out.
+//
+// The task holds one of this process's handlers for the configuration's
+// account meanwhile, and each request one of its requests: when the
+// account holds its share of either, the task is handed back (AccountBusy).
+//
+// handOff is the task's queue.Many.HandOff, -1 for a task of one attempt.
+func (e *Engine) deliver(ctx context.Context, cfgID pulid.ID, as []queue.Attempt, handOff int, retried bool) error {
+	sys := viewer.System(ctx)
+	cfg, err := e.configuration(sys, cfgID)
+	if err != nil {
+		return err
+	}
+	if cfg == nil || cfg.Status != configuration.StatusACTIVE {
+		// Deleted or deactivated while these tasks waited.
+		e.Logger.InfoContext(ctx, "configuration gone or inactive; deliveries cancelled", "configuration_id", cfgID)
+		return e.cancelAll(sys, as)
+	}
+	done, err := e.shares.admit(cfg.AccountID)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if retried && handOff >= 0 {
+		// Handed back part done: drop what was attempted since. An attempt
+		// once made stays made, so this is safe before claiming.
+		if as, err = e.unattempted(sys, as); err != nil {
+			return err
+		}
+	}
+	t, err := e.open(cfg)
+	if err != nil {
+		e.Logger.WarnContext(ctx, "cannot open the configuration to send; deliveries cancelled", "configuration_id", cfgID, "err", err)
+		return e.cancelAll(sys, as)
+	}
+	made := false
+	for len(as) > 0 {
+		claimed, err := e.claimAll(ctx, cfg, as[:min(len(as), cfg.MaxParallel)])
+		if err != nil {
+			return err
+		}
+		granted, rest := sortOut(as, claimed)
+		if len(granted) == 0 {
+			as = rest
+			continue
+		}
+		unsent, refused, err := e.wave(ctx, t, granted, claimed.Leases)
+		if err != nil {
+			return err
+		}
+		as = append(unsent, rest...)
+		if len(unsent) == len(granted) {
+			// No slot freed up in time, or the account has its share of
+			// requests out.
+			switch {
+			case made && handOff >= 0:
+				return e.handOn(ctx, cfgID, as, handOff+1)
+			case refused:
+				return e.shares.busyRequests(cfg.AccountID)
+			}
+			return ErrSlotBusy
+		}
+		made = true
+	}
+	return nil
+}
+
+// handOn queues attempts as, which found no slot after others of their task
+// were made, as a new task at the back of the queue. Handed back instead,
+// they would wait out asynq's retry delay while the configuration's slots
+// went unused.
+func (e *Engine) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt, n int) error {
+	m := queue.Many{Config: cfgID, HandOff: n}
+	for _, a := range as {
+		m.Deliveries = append(m.Deliveries, a.DeliveryID)
+		m.Traces = append(m.Traces, a.Trace)
+	}
+	if err := e.Queue.EnqueueMany(ctx, m); err != nil {
+		e.Logger.WarnContext(ctx, "hand on first attempts; the task is handed back instead", "configuration_id", cfgID, "err", err)
+		return ErrSlotBusy
+	}
+	return nil
+}
+
+// wave makes attempts as, each claimed by its lease in leases: it reads
+// their deliveries, sends each as soon as it gets a slot of the
+// configuration and one of the account's requests, frees the slots of
+// each group sent together once its requests are over, records what was
+// sent and then ends the claims. It returns the attempts that got no slot
+// in time, unmade and unclaimed, and whether the account's share of
+// requests held some of them back.
+func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases []*slots.Lease) (unsent []queue.Attempt, refused bool, err error) {
+	sys := viewer.System(ctx)
+	cfg := t.cfg
+	defer e.Slots.End(leases...)
+	ds, err := e.loadAll(sys, as)
+	if err != nil {
+		return nil, false, err
+	}
+	var todo []int // index in as of each attempt to send
+	for i, d := range ds {
+		if d == nil {
+			continue
+		}
+		if d.ConfigurationID == nil {
+			// The configuration was deleted since it was read.
+			if err := e.cancel(sys, d); err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		d.Edges.Configuration = cfg
+		todo = append(todo, i)
+	}
+	made := make([]*attempt, len(as))
+	var wg sync.WaitGroup
+	for len(todo) > 0 && !refused {
+		group := make([]*slots.Lease, len(todo))
+		for j, i := range todo {
+			group[j] = leases[i]
+		}
+		n, err := e.waitSlots(ctx, cfg, group)
+		if err != nil && ctx.Err() == nil {
+			// Redis failed: the attempts left go on as if no slot had
+			// come in time, and they are made later.
+			e.Logger.WarnContext(ctx, "waiting for slots failed", "configuration_id", cfg.ID, "attempts", len(todo), "err", err)
+		}
+		if err != nil || n == 0 {
+			break
+		}
+		if k := e.shares.takeRequests(cfg.AccountID, n); k < n {
+			e.Slots.Free(group[k:n]...)
+			n, refused = k, true
+			if n == 0 {
+				break
+			}
+		}
+		sending := todo[:n]
+		todo = todo[n:]
+		for _, i := range sending {
+			made[i] = &attempt{d: ds[i], number: as[i].Number, trigger: deliveryattempt.TriggerAUTOMATIC, trace: as[i].Trace}
+		}
+		wg.Go(func() {
+			var reqs sync.WaitGroup
+			for _, i := range sending {
+				reqs.Go(func() { e.send(ctx, t, made[i]) })
+			}
+			reqs.Wait()
+			e.Slots.Free(group[:n]...)
+			e.shares.giveRequests(cfg.AccountID, n)
+		})
+	}
+	wg.Wait()
+	for _, i := range todo {
+		unsent = append(unsent, as[i])
+	}
+	if ctx.Err() != nil {
+		// Shutting down: hand the task back unrecorded; it runs again.
+		e.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(as))
+		return nil, false, ctx.Err()
+	}
+	var sent []*attempt
+	for _, a := range made {
+		if a != nil {
+			sent = append(sent, a)
+		}
+	}
+	if len(sent) == 0 {
+		return unsent, refused, nil
+	}
+	_, err = e.finish(sys, t, sent)
+	return unsent, refused, err
+}
+
+// loadOne reads attempt a's delivery with its event, or nil when it is no
+// longer due.
+func (s *Service) loadOne(ctx context.Context, a queue.Attempt) (*ent.Delivery, error) {
+	ds, err := s.loadAll(ctx, []queue.Attempt{a})
+	if err != nil {
+		return nil, err
+	}
+	return ds[0], nil
+}

@@ -1,0 +1,11 @@
+package delivery
+
+// Statements and readers of this package, for the tests of delivery_test.
+var (
+	SaveSQL              = saveSQL
+	SaveArgs             = saveArgs
+	DeliveriesWithEvents = deliveriesWithEvents
+)
+
+// ReadQuery is the statement that reads a wave's deliveries on PostgreSQL.
+const ReadQuery = readQuery
