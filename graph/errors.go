@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -27,13 +28,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if isVariableError(gqlErr.Path) {
 				// A variable of the wrong shape (null, wrong type) is bad
 				// input like any other: name the field.
-				field := lastName(gqlErr.Path)
-				gqlErr.Message = field + ": " + gqlErr.Message
-				gqlErr.Extensions["code"] = string(apperr.BadInput)
-				gqlErr.Extensions["field"] = field
+				e := apperr.Invalid(lastName(gqlErr.Path), "%s", gqlErr.Message)
+				gqlErr.Message = e.Message
+				maps.Copy(gqlErr.Extensions, e.Extensions())
 			}
 			if _, ok := gqlErr.Extensions["code"]; !ok {
-				gqlErr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+				maps.Copy(gqlErr.Extensions, apperr.New(apperr.GraphQLValidationFailed, "", nil).Extensions())
 			}
 			return gqlErr
 		}
@@ -43,17 +43,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			logger.ErrorContext(ctx, "graphql internal error", "request_id", requestid.FromContext(ctx), "err", err.Error())
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
-		out.Message = e.Message
-		out.Extensions = map[string]any{"code": string(e.Code)}
-		field := e.Field
-		if e.Code == apperr.BadInput && field == "" {
+		if e.Code == apperr.BadInput && e.Field == "" {
 			// Input coercion errors (scalars) know their place only by path.
-			field = lastName(out.Path)
-			out.Message = field + ": " + e.Message
+			e = apperr.Invalid(lastName(out.Path), "%s", e.Message)
 		}
-		if field != "" {
-			out.Extensions["field"] = field
-		}
+		out.Message = e.Message
+		out.Extensions = e.Extensions()
 		if e.Code == apperr.Internal {
 			id := requestid.FromContext(ctx)
 			out.Message = "internal error (request id " + id + ")"

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 	"github.com/ferryhq/ferry/internal/edge/auth"
 	"github.com/ferryhq/ferry/internal/edge/ratelimit"
 	"github.com/ferryhq/ferry/internal/edge/sockets"
@@ -83,10 +84,7 @@ func requireViewer(ctx context.Context, next graphql.OperationHandler) graphql.R
 		return next(ctx)
 	}
 	msg := auth.FailureMessage(ctx)
-	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-		Message:    msg,
-		Extensions: map[string]any{"code": "UNAUTHENTICATED"},
-	}}})
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{apperr.New(apperr.Unauthenticated, msg, nil).GraphQL()}})
 }
 
 func introspectionOnly(oc *graphql.OperationContext) bool {

@@ -53,12 +53,6 @@ var outboundFields = map[string]bool{
 	"activateConfiguration": true, "createConfiguration": true, "updateConfiguration": true,
 }
 
-// Error codes of refused operations.
-const (
-	codeTooDeep    = "QUERY_TOO_DEEP"
-	codeTooComplex = "QUERY_TOO_COMPLEX"
-)
-
 // QueryLimits refuses, before anything runs, operations nested deeper than
 // MaxDepth fields or asking for more than MaxComplexity fields, where a
 // field under a list counts once per item the list may hold: a connection's
@@ -95,7 +89,7 @@ func (l QueryLimits) MutateOperationParameters(_ context.Context, p *graphql.Raw
 	braces, parens, selections := 0, 0, 0
 	for tokens := 1; ; tokens++ {
 		if tokens > MaxTokens {
-			return limitError(codeTooComplex, fmt.Sprintf("the document holds more than %d tokens; the limit is %d (pass large inputs as variables)", MaxTokens, MaxTokens),
+			return limitError(apperr.QueryTooComplex, fmt.Sprintf("the document holds more than %d tokens; the limit is %d (pass large inputs as variables)", MaxTokens, MaxTokens),
 				MaxTokens, tokens)
 		}
 		tok, err := lex.ReadToken()
@@ -107,7 +101,7 @@ func (l QueryLimits) MutateOperationParameters(_ context.Context, p *graphql.Raw
 			return nil
 		case lexer.BraceL:
 			if braces++; braces > maxBraces {
-				return limitError(codeTooDeep, fmt.Sprintf("the query nests more than %d levels of braces; the limit is %d fields deep", maxBraces, l.MaxDepth),
+				return limitError(apperr.QueryTooDeep, fmt.Sprintf("the query nests more than %d levels of braces; the limit is %d fields deep", maxBraces, l.MaxDepth),
 					l.MaxDepth, braces)
 			}
 		case lexer.BraceR:
@@ -121,7 +115,7 @@ func (l QueryLimits) MutateOperationParameters(_ context.Context, p *graphql.Raw
 				continue
 			}
 			if selections++; selections > MaxSelections {
-				return limitError(codeTooComplex, fmt.Sprintf("the document names more than %d fields, aliases and fragments; the limit is %d", MaxSelections, MaxSelections),
+				return limitError(apperr.QueryTooComplex, fmt.Sprintf("the document names more than %d fields, aliases and fragments; the limit is %d", MaxSelections, MaxSelections),
 					MaxSelections, selections)
 			}
 		}
@@ -158,20 +152,19 @@ func (l QueryLimits) perRequest(oc *graphql.OperationContext) *gqlerror.Error {
 		}
 	}
 	if events > publish.MaxEventsPerCall {
-		return &gqlerror.Error{
-			Message:    fmt.Sprintf("input: the request publishes %d events across its fields; at most %d per request", events, publish.MaxEventsPerCall),
-			Extensions: map[string]any{"code": string(apperr.BadInput), "field": "input", "limit": publish.MaxEventsPerCall, "value": events},
-		}
+		e := apperr.Invalid("input", "the request publishes %d events across its fields; at most %d per request", events, publish.MaxEventsPerCall)
+		e.Detail = map[string]any{"limit": publish.MaxEventsPerCall, "value": events}
+		return e.GraphQL()
 	}
 	if outbound > MaxOutboundPerRequest {
-		return limitError(codeTooComplex, fmt.Sprintf("the request makes %d outbound requests (verifyURL, sendTestEvent, resendDelivery, activateConfiguration, createConfiguration, updateConfiguration); the limit is %d per request", outbound, MaxOutboundPerRequest),
+		return limitError(apperr.QueryTooComplex, fmt.Sprintf("the request makes %d outbound requests (verifyURL, sendTestEvent, resendDelivery, activateConfiguration, createConfiguration, updateConfiguration); the limit is %d per request", outbound, MaxOutboundPerRequest),
 			MaxOutboundPerRequest, outbound)
 	}
 	return nil
 }
 
-func limitError(code, msg string, limit, got int) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code, "limit": limit, "value": got}}
+func limitError(code apperr.Code, msg string, limit, got int) *gqlerror.Error {
+	return apperr.New(code, msg, map[string]any{"limit": limit, "value": got}).GraphQL()
 }
 
 // walker computes the depth and cost of a selection set, each fragment once,
@@ -228,9 +221,9 @@ func (w *walker) check(depth, cost int) {
 	switch {
 	case w.err != nil:
 	case depth > w.limits.MaxDepth:
-		w.err = limitError(codeTooDeep, fmt.Sprintf("the query is at least %d fields deep; the limit is %d", depth, w.limits.MaxDepth), w.limits.MaxDepth, depth)
+		w.err = limitError(apperr.QueryTooDeep, fmt.Sprintf("the query is at least %d fields deep; the limit is %d", depth, w.limits.MaxDepth), w.limits.MaxDepth, depth)
 	case cost > w.limits.MaxComplexity:
-		w.err = limitError(codeTooComplex, fmt.Sprintf("the query may return at least %d fields; the limit is %d (lists count at their first/last size, an event's data or an attempt's body as %d: ask for smaller pages or fewer nested fields)", cost, w.limits.MaxComplexity, largeFieldWeight),
+		w.err = limitError(apperr.QueryTooComplex, fmt.Sprintf("the query may return at least %d fields; the limit is %d (lists count at their first/last size, an event's data or an attempt's body as %d: ask for smaller pages or fewer nested fields)", cost, w.limits.MaxComplexity, largeFieldWeight),
 			w.limits.MaxComplexity, cost)
 	case w.fields%1024 == 0 && w.ctx.Err() != nil:
 		w.err = gqlerror.Errorf("request cancelled")
@@ -274,10 +267,7 @@ func (w *walker) multiplier(f *ast.Field) int {
 		size := toInt(v)
 		if size < 0 || size > MaxPageSize {
 			if w.err == nil {
-				w.err = &gqlerror.Error{
-					Message:    fmt.Sprintf("%s: must be from 0 to %d, got %d", name, MaxPageSize, size),
-					Extensions: map[string]any{"code": string(apperr.BadInput), "field": name},
-				}
+				w.err = apperr.Invalid(name, "must be from 0 to %d, got %d", MaxPageSize, size).GraphQL()
 			}
 			return 1
 		}
@@ -314,10 +304,7 @@ func refuseBadArguments(f *ast.Field, vars map[string]any) *gqlerror.Error {
 			continue // gqlgen reports malformed values itself
 		}
 		if arg.Name == "where" && nesting(v, MaxWhereDepth+1) > MaxWhereDepth {
-			return &gqlerror.Error{
-				Message:    fmt.Sprintf("where: filters may nest at most %d levels (and, or, not and edge filters)", MaxWhereDepth),
-				Extensions: map[string]any{"code": string(apperr.BadInput), "field": "where"},
-			}
+			return apperr.Invalid("where", "filters may nest at most %d levels (and, or, not and edge filters)", MaxWhereDepth).GraphQL()
 		}
 		if obj, ok := v.(map[string]any); ok {
 			for k, inner := range obj {
@@ -335,10 +322,7 @@ func refuseBadArguments(f *ast.Field, vars map[string]any) *gqlerror.Error {
 }
 
 func nulError(field string) *gqlerror.Error {
-	return &gqlerror.Error{
-		Message:    field + ": must not contain NUL (\\u0000) characters",
-		Extensions: map[string]any{"code": string(apperr.BadInput), "field": field},
-	}
+	return apperr.Invalid(field, "must not contain NUL (\\u0000) characters").GraphQL()
 }
 
 func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }

@@ -9,10 +9,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-)
 
-// codeTooLarge is the extensions.code of an answer refused for its size.
-const codeTooLarge = "RESPONSE_TOO_LARGE"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+)
 
 // ResponseLimit bounds the bytes of one answer of a query or a subscription:
 // the strings, JSON and maps its fields resolve to are counted as they
@@ -78,10 +77,9 @@ func (l ResponseLimit) InterceptField(ctx context.Context, next graphql.Resolver
 }
 
 func (l ResponseLimit) tooLarge() *gqlerror.Error {
-	return &gqlerror.Error{
-		Message:    fmt.Sprintf("the answer would be larger than %d bytes (FERRY_MAX_RESPONSE_BYTES): ask for smaller pages or fewer large fields (data, requestBody, responseBody)", l.MaxBytes),
-		Extensions: map[string]any{"code": codeTooLarge, "limit": l.MaxBytes},
-	}
+	return apperr.New(apperr.ResponseTooLarge,
+		fmt.Sprintf("the answer would be larger than %d bytes (FERRY_MAX_RESPONSE_BYTES): ask for smaller pages or fewer large fields (data, requestBody, responseBody)", l.MaxBytes),
+		map[string]any{"limit": l.MaxBytes}).GraphQL()
 }
 
 // size is about how many bytes v adds to an answer; only values whose size

@@ -20,9 +20,6 @@ import (
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
-// codeTooManyOperations refuses an operation over its socket's caps.
-const codeTooManyOperations = "TOO_MANY_OPERATIONS"
-
 // keepAlive is how often an open socket is pinged; a peer that stops
 // answering is dropped after twice as long, so dead sockets do not pin
 // descriptors.
@@ -146,7 +143,7 @@ func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationH
 	v, err := o.Auth.Authenticate(ctx, s.Authorization)
 	switch {
 	case auth.IsUnauthenticated(err):
-		answer := refuse(string(apperr.Unauthenticated), "the token is no longer valid", nil)
+		answer := refuse(apperr.Unauthenticated, "the token is no longer valid", nil)
 		// Closed once the answer is sent: the transport asks for the next one.
 		return func(ctx context.Context) *graphql.Response {
 			resp := answer(ctx)
@@ -157,17 +154,17 @@ func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationH
 		}
 	case err != nil:
 		o.Logger.ErrorContext(ctx, "websocket: authenticate", "err", err)
-		return refuse("UNAVAILABLE", "authentication is unavailable, try again", nil)
+		return refuse(apperr.Unavailable, "authentication is unavailable, try again", nil)
 	}
 	ctx = viewer.NewContext(ctx, v)
 	subject, rate := ratelimit.Subject(v, o.Rates)
 	if allowed, wait := o.RateLimiter.Admit(ctx, o.Logger, subject, rate); !allowed {
 		msg, secs := ratelimit.Refusal(rate, wait)
-		return refuse(ratelimit.Code, msg, map[string]any{"retryAfter": secs})
+		return refuse(apperr.RateLimited, msg, map[string]any{"retryAfter": secs})
 	}
 	end, err := s.Begin(graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription)
 	if err != nil {
-		return refuse(codeTooManyOperations, err.Error(), nil)
+		return refuse(apperr.TooManyOperations, err.Error(), nil)
 	}
 	// The transport cancels an operation's context once it is over.
 	context.AfterFunc(ctx, end)
@@ -175,10 +172,6 @@ func (o HandlerOptions) socketRules(ctx context.Context, next graphql.OperationH
 }
 
 // refuse answers an operation with one error.
-func refuse(code, msg string, ext map[string]any) graphql.ResponseHandler {
-	extensions := map[string]any{"code": code}
-	for k, v := range ext {
-		extensions[k] = v
-	}
-	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: extensions}}})
+func refuse(code apperr.Code, msg string, detail map[string]any) graphql.ResponseHandler {
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{apperr.New(code, msg, detail).GraphQL()}})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -18,8 +19,8 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
-	"github.com/ferryhq/ferry/worker"
 )
 
 // blackHole is a receiver that answers Ferry's URL checks and activation
@@ -157,8 +158,11 @@ func fairnessRun(t *testing.T, e *apptest.Env, want int, publishA func(apptest.A
 	p99 := latencies[len(latencies)-1] // nearest rank of 20
 	t.Logf("B's publish → arrival: p50 %s, p99 %s; A's black holes held %d requests, then %d",
 		latencies[len(latencies)/2], p99, heldBefore, hole.held())
-	if p99 > time.Second {
-		t.Errorf("B's publish → arrival p99 = %s, want under 1 s while A's black holes hold the worker", p99)
+	// Unfair, B would wait for A's black holes (60 s); fair, it waits for
+	// a handler, well under a second alone but up to ~1.2 s beside the
+	// rest of the suite on two cores.
+	if p99 > 3*time.Second {
+		t.Errorf("B's publish → arrival p99 = %s, want under 3 s while A's black holes hold the worker", p99)
 	}
 
 	// A's requests are still out, its deliveries still waiting.
@@ -211,7 +215,7 @@ func TestRecoveryLeavesParkedAttemptsAlone(t *testing.T) {
 		}
 	}
 
-	n, err := worker.RecoverOnce(ctx, e.App.Client, e.App.Queue)
+	n, err := (&maintenance.Recovery{Client: e.App.Client, Queue: e.App.Queue, Logger: slog.Default(), Grace: -time.Minute, Batch: 100}).RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package worker runs Ferry's asynq workers: it decodes each task, hands it
 // to the delivery engine, and tells asynq what became of it (done, handed
-// back, parked). It also runs the recovery and retention loops.
+// back, parked). It also runs the maintenance loops.
 package worker
 
 import (
@@ -18,7 +18,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
-	"github.com/ferryhq/ferry/internal/domain/retention"
+	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/platform/metrics"
 )
 
@@ -26,9 +26,11 @@ import (
 type Deps struct {
 	Client   *ent.Client
 	Attempts *delivery.Service
-	Queue    *queue.Queue
-	Redis    redis.UniversalClient
-	Logger   *slog.Logger
+	// AutoDisable's loop runs beside recovery and retention; nil runs none.
+	AutoDisable *maintenance.AutoDisable
+	Queue       *queue.Queue
+	Redis       redis.UniversalClient
+	Logger      *slog.Logger
 	// Metrics counts recovery; nil counts nothing.
 	Metrics *metrics.Metrics
 }
@@ -50,12 +52,12 @@ type Options struct {
 // Worker runs delivery tasks from Redis on asynq, and the maintenance loops.
 type Worker struct {
 	Deps
-	srv     *asynq.Server
-	mux     *asynq.ServeMux
-	engine  *delivery.Engine
-	recover *Recoverer
-	sweeper *retention.Sweeper
-	now     func() time.Time
+	srv       *asynq.Server
+	mux       *asynq.ServeMux
+	engine    *delivery.Engine
+	recovery  *maintenance.Recovery
+	retention *maintenance.Retention
+	now       func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -96,9 +98,9 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	w.mux.HandleFunc(queue.TypeDeliver, w.tracked(w.handleDeliver))
 	w.mux.HandleFunc(queue.TypeDeliverMany, w.tracked(w.handleDeliverMany))
 	w.mux.HandleFunc(queue.TypeResend, w.tracked(w.handleResend))
-	w.recover = &Recoverer{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
-		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000, now: time.Now}
-	w.sweeper = &retention.Sweeper{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
+	w.recovery = &maintenance.Recovery{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
+		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000}
+	w.retention = &maintenance.Retention{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
 		Days: o.RetentionDays, Interval: o.RetentionInterval}
 	return w, nil
 }
@@ -156,7 +158,7 @@ func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	return min(time.Duration(1<<min(n, 6))*time.Second, time.Minute)
 }
 
-// Run processes tasks and runs the recovery loop until ctx is cancelled, then
+// Run processes tasks and runs the maintenance loops until ctx is cancelled, then
 // lets in-flight attempts finish; those that cannot within the shutdown
 // timeout are handed back unrecorded and run again later.
 func (w *Worker) Run(ctx context.Context) error {
@@ -165,8 +167,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.Logger.InfoContext(ctx, "worker started")
 	var loops sync.WaitGroup
-	loops.Go(func() { w.recover.Run(ctx) })
-	loops.Go(func() { w.sweeper.Run(ctx) })
+	loops.Go(func() { w.recovery.Run(ctx) })
+	loops.Go(func() { w.retention.Run(ctx) })
+	loops.Go(func() { w.AutoDisable.Run(ctx) })
 	loops.Go(func() { w.runWaker(ctx) })
 	<-ctx.Done()
 	// Attempts still running near the end of the shutdown timeout are

@@ -25,9 +25,9 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
 	"github.com/ferryhq/ferry/internal/adapter/slots"
-	"github.com/ferryhq/ferry/internal/domain/autodisable"
 	"github.com/ferryhq/ferry/internal/domain/configurations"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
+	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/domain/publish"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/edge/auth"
@@ -62,7 +62,7 @@ type App struct {
 	Attempts *delivery.Service
 	// AutoDisable switches off configurations that keep failing; nil when
 	// FERRY_AUTO_DISABLE_AFTER is 0.
-	AutoDisable *autodisable.Checker
+	AutoDisable *maintenance.AutoDisable
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
@@ -115,7 +115,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	pub := publish.New(client, q, notifier, logger)
 	pub.Metrics, pub.Dialect = m, dialectName
 	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
-	autoDisable := autodisable.New(client, cfgs, pub, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
+	autoDisable := maintenance.NewAutoDisable(client, cfgs, pub, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
+	if autoDisable != nil {
+		autoDisable.Redis = rdb
+	}
 	attempts.Deactivator = cfgs
 	if autoDisable != nil {
 		attempts.Failures = autoDisable
@@ -265,10 +268,11 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 	defer cancel()
 	if err := a.AutoDisable.EnsureEventType(ctx); err != nil {
 		// Ensured again before each event; until then none can subscribe.
-		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", autodisable.EventType, "err", err)
+		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", maintenance.EventType, "err", err)
 	}
 	return worker.New(a.Config.RedisURL, worker.Deps{
-		Client: a.Client, Attempts: a.Attempts, Queue: a.Queue, Redis: a.Redis, Logger: a.Logger, Metrics: a.Metrics,
+		Client: a.Client, Attempts: a.Attempts, AutoDisable: a.AutoDisable, Queue: a.Queue, Redis: a.Redis,
+		Logger: a.Logger, Metrics: a.Metrics,
 	}, worker.Options{
 		Concurrency:       a.Config.WorkerConcurrency,
 		MaxRequests:       a.Config.MaxOutboundConns,

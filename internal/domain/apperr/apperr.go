@@ -1,12 +1,17 @@
-// Package apperr is Ferry's one domain error type: a code clients can act on
-// and a message that is safe to show them. The GraphQL layer maps it to
-// extensions.code in one place (graph/errors.go).
+// Package apperr is Ferry's one error type clients see: a code they can act
+// on and a message that is safe to show them. Every extensions.code, in a
+// GraphQL answer or an HTTP-level refusal, is written here (Extensions).
 package apperr
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
 	"strings"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
@@ -24,6 +29,19 @@ const (
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
 	QuotaExceeded   Code = "QUOTA_EXCEEDED"
+	// Unavailable: a dependency is down; the request may be retried.
+	Unavailable Code = "UNAVAILABLE"
+	// RateLimited: the token's budget is spent; retryAfter says for how long.
+	RateLimited Code = "RATE_LIMITED"
+	// Refusals of a request's shape, before anything runs.
+	BadRequest        Code = "BAD_REQUEST"
+	RequestTooLarge   Code = "REQUEST_TOO_LARGE"
+	QueryTooDeep      Code = "QUERY_TOO_DEEP"
+	QueryTooComplex   Code = "QUERY_TOO_COMPLEX"
+	ResponseTooLarge  Code = "RESPONSE_TOO_LARGE"
+	TooManyOperations Code = "TOO_MANY_OPERATIONS"
+	// GraphQLValidationFailed: gqlgen refused the document.
+	GraphQLValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
 )
 
 // Error is a domain error with a user-safe message.
@@ -31,7 +49,42 @@ type Error struct {
 	Code    Code
 	Field   string // the input field at fault, for BadInput
 	Message string
-	Err     error // the cause, never shown to clients
+	// Detail goes to the client beside the code (a limit, the value over
+	// it, retryAfter).
+	Detail map[string]any
+	Err    error // the cause, never shown to clients
+}
+
+// New returns an error of code with a message and detail.
+func New(code Code, msg string, detail map[string]any) *Error {
+	return &Error{Code: code, Message: msg, Detail: detail}
+}
+
+// Extensions is what a client sees of e beside its message: its code, the
+// field at fault, and its detail.
+func (e *Error) Extensions() map[string]any {
+	ext := make(map[string]any, 2+len(e.Detail))
+	maps.Copy(ext, e.Detail)
+	ext["code"] = string(e.Code)
+	if e.Field != "" {
+		ext["field"] = e.Field
+	}
+	return ext
+}
+
+// GraphQL is e as one GraphQL error.
+func (e *Error) GraphQL() *gqlerror.Error {
+	return &gqlerror.Error{Message: e.Message, Extensions: e.Extensions()}
+}
+
+// WriteHTTP answers an HTTP request with e alone, in the shape of a GraphQL
+// answer, so clients handle refusals the way they handle every other error.
+func WriteHTTP(w http.ResponseWriter, status int, e *Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": e.Message, "extensions": e.Extensions()}},
+	})
 }
 
 // Error implements error.

@@ -5,31 +5,15 @@ package httpguard
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
-
-// WriteError answers with one GraphQL-shaped error, so clients handle
-// refusals (here and in rate limiting) the way they handle every other error.
-func WriteError(w http.ResponseWriter, status int, code, msg string, ext map[string]any) {
-	extensions := map[string]any{"code": code}
-	for k, v := range ext {
-		extensions[k] = v
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": extensions}},
-	})
-}
-
-// CodeTooLarge is the extensions.code of a refused oversized body.
-const CodeTooLarge = "REQUEST_TOO_LARGE"
 
 // BodyLimit refuses request bodies larger than limit bytes with HTTP 413
 // before the handler reads any of them, whether the client declared the
@@ -43,9 +27,9 @@ func BodyLimit(limit int64, next http.Handler) http.Handler {
 		}
 		refuse := func() {
 			w.Header().Set("Connection", "close")
-			WriteError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+			apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apperr.New(apperr.RequestTooLarge,
 				fmt.Sprintf("the request body is larger than %d bytes (FERRY_MAX_BODY_BYTES)", limit),
-				map[string]any{"limit": limit})
+				map[string]any{"limit": limit}))
 		}
 		if r.ContentLength > limit {
 			refuse()
@@ -53,7 +37,7 @@ func BodyLimit(limit int64, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 		if err != nil {
-			WriteError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read", nil)
+			apperr.WriteHTTP(w, http.StatusBadRequest, apperr.New(apperr.BadRequest, "the request body could not be read", nil))
 			return
 		}
 		if int64(len(body)) > limit {
@@ -108,8 +92,8 @@ func (o Origins) Middleware(next http.Handler) http.Handler {
 		origin := r.Header.Get("Origin")
 		w.Header().Add("Vary", "Origin")
 		if !o.Allowed(r) {
-			WriteError(w, http.StatusForbidden, "FORBIDDEN",
-				fmt.Sprintf("origin %q may not call this API (FERRY_ALLOWED_ORIGINS)", origin), nil)
+			apperr.WriteHTTP(w, http.StatusForbidden, apperr.New(apperr.Forbidden,
+				fmt.Sprintf("origin %q may not call this API (FERRY_ALLOWED_ORIGINS)", origin), nil))
 			return
 		}
 		if origin != "" {

@@ -17,13 +17,10 @@ import (
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ferryhq/ferry/internal/edge/httpguard"
+	"github.com/ferryhq/ferry/internal/domain/apperr"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/platform/config"
 )
-
-// Code is the extensions.code of a refused request.
-const Code = "RATE_LIMITED"
 
 // gcra admits a request when the bucket's theoretical arrival time, moved on
 // by one emission interval, is at most one period ahead of now. Redis's own
@@ -201,7 +198,7 @@ func Refusal(rate config.Rate, wait time.Duration) (msg string, secs int) {
 func refuse(w http.ResponseWriter, rate config.Rate, wait time.Duration) {
 	msg, secs := Refusal(rate, wait)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	httpguard.WriteError(w, http.StatusTooManyRequests, Code, msg, map[string]any{"retryAfter": secs})
+	apperr.WriteHTTP(w, http.StatusTooManyRequests, apperr.New(apperr.RateLimited, msg, map[string]any{"retryAfter": secs}))
 }
 
 // ClientIP is the address the request came from (proxies' headers are not

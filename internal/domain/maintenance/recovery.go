@@ -1,4 +1,4 @@
-package worker
+package maintenance
 
 import (
 	"context"
@@ -19,10 +19,10 @@ import (
 // maxRecoverPerRun bounds one pass so a huge backlog cannot stall the loop.
 const maxRecoverPerRun = 100_000
 
-// Recoverer re-enqueues deliveries that should have run by now but have no
+// Recovery re-enqueues deliveries that should have run by now but have no
 // live task: after Redis lost its data, a worker died, or an enqueue failed
 // after commit. Task ids make re-enqueuing a live task a no-op.
-type Recoverer struct {
+type Recovery struct {
 	Client   *ent.Client
 	Queue    *queue.Queue
 	Redis    redis.UniversalClient // elects one recoverer a pass among workers
@@ -31,11 +31,11 @@ type Recoverer struct {
 	Grace    time.Duration
 	Batch    int
 	Metrics  *metrics.Metrics // nil counts nothing
-	now      func() time.Time
+	Now      func() time.Time // the clock; time.Now when nil
 }
 
 // Run calls RunOnce every Interval until ctx is cancelled.
-func (r *Recoverer) Run(ctx context.Context) {
+func (r *Recovery) Run(ctx context.Context) {
 	t := time.NewTicker(r.Interval)
 	defer t.Stop()
 	for {
@@ -44,7 +44,7 @@ func (r *Recoverer) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if !r.elected(ctx) {
+		if !elected(ctx, r.Redis, recoveryLock, r.Interval, r.Logger) {
 			continue
 		}
 		n, err := r.RunOnce(ctx)
@@ -61,22 +61,11 @@ func (r *Recoverer) Run(ctx context.Context) {
 // recoveryLock lets one worker process of many run each pass.
 const recoveryLock = "ferry:recovery:lock"
 
-// elected reports whether this process runs the pass of this interval: the
-// first to set the lock does, and it expires before the next pass. Should
-// Redis fail, every process runs it: a pass twice is harmless.
-func (r *Recoverer) elected(ctx context.Context) bool {
-	if r.Redis == nil {
-		return true
-	}
-	ok, err := r.Redis.SetNX(ctx, recoveryLock, "1", r.Interval*9/10).Result()
-	return ok || err != nil
-}
-
 // RunOnce enqueues every waiting delivery whose next attempt is overdue by
 // more than Grace, and returns how many it enqueued (or found queued).
-func (r *Recoverer) RunOnce(ctx context.Context) (int, error) {
+func (r *Recovery) RunOnce(ctx context.Context) (int, error) {
 	ctx = viewer.System(ctx)
-	cutoff := r.now().Add(-r.Grace)
+	cutoff := now(r.Now).Add(-r.Grace)
 	orphaned, err := r.Queue.Orphaned()
 	if err != nil {
 		return 0, fmt.Errorf("recover: %w", err)

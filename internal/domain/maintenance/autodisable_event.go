@@ -1,4 +1,4 @@
-package autodisable
+package maintenance
 
 import (
 	"context"
@@ -33,8 +33,8 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 // EnsureEventType adds EventType to the catalog unless it is there, so that
 // configurations can subscribe to it before anything is switched off. Many
 // processes may call it at once: one inserts, the others find its row.
-// A nil Checker does nothing.
-func (c *Checker) EnsureEventType(ctx context.Context) error {
+// A nil AutoDisable does nothing.
+func (c *AutoDisable) EnsureEventType(ctx context.Context) error {
 	if c == nil || c.After <= 0 {
 		return nil
 	}
@@ -73,7 +73,7 @@ type disabledData struct {
 }
 
 // announce publishes EventType for cfg, just switched off, to its account.
-func (c *Checker) announce(ctx context.Context, cfg *ent.Configuration, f *failure, reason string) error {
+func (c *AutoDisable) announce(ctx context.Context, cfg *ent.Configuration, f *failure, reason string) error {
 	data, err := json.Marshal(disabledData{
 		ConfigurationID: cfg.ID, Name: cfg.Name, URL: cfg.URL, DisabledReason: reason,
 		FailingSince:       f.since.UTC().Format(timeFormat),

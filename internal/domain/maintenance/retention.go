@@ -1,8 +1,8 @@
-// Package retention deletes old delivery history so the database does not
+// Retention deletes old delivery history so the database does not
 // grow forever.
 //
 // The rule: an event is deleted, and its deliveries and their attempts with
-// it (ON DELETE CASCADE), when all of these hold, for cutoff = now - Days:
+// it (in one statement: the links are not foreign keys), when all of these hold, for cutoff = now - Days:
 //
 //   - the event was created before the cutoff;
 //   - none of its deliveries is still waiting (PENDING or RETRYING), so no
@@ -22,7 +22,7 @@
 // the cutoff instead of reading every young event. created_at stays the
 // rule; the id bound only narrows the scan (an event whose id is younger
 // than its created_at would merely be kept longer).
-package retention
+package maintenance
 
 import (
 	"context"
@@ -41,35 +41,36 @@ import (
 )
 
 const (
-	// DefaultBatch is how many events one batch deletes when Batch is 0.
-	DefaultBatch = 1000
-	// DefaultInterval is how often Run sweeps when Interval is 0.
-	DefaultInterval = time.Hour
+	// DefaultRetentionBatch is how many events one batch deletes when
+	// Batch is 0.
+	DefaultRetentionBatch = 1000
+	// DefaultRetentionInterval is how often Run sweeps when Interval is 0.
+	DefaultRetentionInterval = time.Hour
 	// maxPerPass bounds one pass so a huge first sweep cannot hold the
 	// loop for hours; the next pass carries on.
 	maxPerPass = 100_000
-	// lockKey elects one sweeper per interval among processes.
-	lockKey = "ferry:retention:lock"
+	// retentionLock elects one sweeper per interval among processes.
+	retentionLock = "ferry:retention:lock"
 	// eventIDPrefix is the prefix of event ids (see ent/schema/event.go).
 	eventIDPrefix = "evt"
 )
 
-// Sweeper deletes events, deliveries and attempts older than Days.
-type Sweeper struct {
+// Retention deletes events, deliveries and attempts older than Days.
+type Retention struct {
 	Client *ent.Client // raw SQL only, so the privacy policies do not apply
 	// Redis, when set, elects one sweeper per Interval across processes;
 	// should Redis fail, every process sweeps: a sweep twice is harmless.
 	Redis    redis.UniversalClient
 	Logger   *slog.Logger     // slog.Default when nil
 	Days     int              // history kept, in days; 0 or less keeps it forever
-	Interval time.Duration    // between passes of Run; DefaultInterval when 0
-	Batch    int              // events per batch; DefaultBatch when 0
+	Interval time.Duration    // between passes of Run; DefaultRetentionInterval when 0
+	Batch    int              // events per batch; DefaultRetentionBatch when 0
 	Now      func() time.Time // the clock; time.Now when nil
 }
 
 // Run sweeps at once and then every Interval until ctx is done. Sweeping at
 // start means deploys more frequent than Interval cannot starve it.
-func (s *Sweeper) Run(ctx context.Context) {
+func (s *Retention) Run(ctx context.Context) {
 	if s.Days <= 0 {
 		s.logger().InfoContext(ctx, "retention disabled: history is kept forever")
 		return
@@ -87,7 +88,7 @@ func (s *Sweeper) Run(ctx context.Context) {
 }
 
 // pass runs one sweep and logs its outcome.
-func (s *Sweeper) pass(ctx context.Context) {
+func (s *Retention) pass(ctx context.Context) {
 	n, cutoff, err := s.runOnce(ctx)
 	switch {
 	case cutoff.IsZero():
@@ -102,14 +103,14 @@ func (s *Sweeper) pass(ctx context.Context) {
 // RunOnce deletes what the rule allows, in batches, and returns how many
 // events it deleted. It does nothing when Days <= 0 or when another
 // sweeper already ran this interval.
-func (s *Sweeper) RunOnce(ctx context.Context) (deleted int, err error) {
+func (s *Retention) RunOnce(ctx context.Context) (deleted int, err error) {
 	n, _, err := s.runOnce(ctx)
 	return n, err
 }
 
 // runOnce is RunOnce that also returns the cutoff it swept to, zero when it
 // did not sweep.
-func (s *Sweeper) runOnce(ctx context.Context) (int, time.Time, error) {
+func (s *Retention) runOnce(ctx context.Context) (int, time.Time, error) {
 	if s.Days <= 0 || !s.elected(ctx) {
 		return 0, time.Time{}, nil
 	}
@@ -121,22 +122,14 @@ func (s *Sweeper) runOnce(ctx context.Context) (int, time.Time, error) {
 	return n, cutoff, nil
 }
 
-// elected reports whether this process sweeps this interval: the first to
-// set the lock does, and the lock expires before the next pass.
-func (s *Sweeper) elected(ctx context.Context) bool {
-	if s.Redis == nil {
-		return true
-	}
-	ok, err := s.Redis.SetNX(ctx, lockKey, "1", s.interval()*9/10).Result()
-	if err != nil {
-		s.logger().WarnContext(ctx, "retention lock unavailable; sweeping anyway", "err", err)
-	}
-	return ok || err != nil
+// elected reports whether this process sweeps this interval.
+func (s *Retention) elected(ctx context.Context) bool {
+	return elected(ctx, s.Redis, retentionLock, s.interval(), s.logger())
 }
 
 // sweep deletes batch after batch until one comes back short, the pass cap
 // is reached or ctx is done.
-func (s *Sweeper) sweep(ctx context.Context, cutoff time.Time) (int, error) {
+func (s *Retention) sweep(ctx context.Context, cutoff time.Time) (int, error) {
 	bound := idBefore(eventIDPrefix, cutoff)
 	after, total := "", 0
 	for total < maxPerPass {
@@ -200,7 +193,7 @@ SELECT count(*) FROM gone`
 // deleteBatch deletes one batch of events in a transaction. It returns how
 // many it deleted and the ids it considered: the next batch starts after
 // the last, and a full batch means more may follow.
-func (s *Sweeper) deleteBatch(ctx context.Context, cutoff time.Time, after, bound string) (n int, ids []string, err error) {
+func (s *Retention) deleteBatch(ctx context.Context, cutoff time.Time, after, bound string) (n int, ids []string, err error) {
 	err = sqlstore.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		var err error
 		ids, err = candidates(ctx, tx, cutoff, after, bound, s.batch())
@@ -274,28 +267,23 @@ func idBefore(prefix string, t time.Time) string {
 	return prefix + "_" + u.String()
 }
 
-func (s *Sweeper) batch() int {
+func (s *Retention) batch() int {
 	if s.Batch > 0 {
 		return s.Batch
 	}
-	return DefaultBatch
+	return DefaultRetentionBatch
 }
 
-func (s *Sweeper) interval() time.Duration {
+func (s *Retention) interval() time.Duration {
 	if s.Interval > 0 {
 		return s.Interval
 	}
-	return DefaultInterval
+	return DefaultRetentionInterval
 }
 
-func (s *Sweeper) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *Retention) now() time.Time { return now(s.Now) }
 
-func (s *Sweeper) logger() *slog.Logger {
+func (s *Retention) logger() *slog.Logger {
 	if s.Logger != nil {
 		return s.Logger
 	}

@@ -1,4 +1,4 @@
-package retention_test
+package maintenance_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/domain/retention"
+	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -51,8 +51,8 @@ func newHistory(t *testing.T) *history {
 }
 
 // sweeper returns a Sweeper keeping 30 days on h's database and clock.
-func (h *history) sweeper() *retention.Sweeper {
-	return &retention.Sweeper{
+func (h *history) sweeper() *maintenance.Retention {
+	return &maintenance.Retention{
 		Client: h.client,
 		Logger: slog.New(slog.DiscardHandler),
 		Days:   30,
@@ -154,7 +154,7 @@ func (h *history) wantGone(why string, ids ...pulid.ID) {
 }
 
 // sweep runs s once and fails the test on error.
-func (h *history) sweep(s *retention.Sweeper) int {
+func (h *history) sweep(s *maintenance.Retention) int {
 	h.t.Helper()
 	n, err := s.RunOnce(context.Background())
 	if err != nil {
@@ -369,7 +369,7 @@ func TestRunOnceElectsOneSweeperPerInterval(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parse REDIS_URL: %v", err)
 	}
-	newSweeper := func() *retention.Sweeper {
+	newSweeper := func() *maintenance.Retention {
 		rdb := redis.NewClient(opts)
 		t.Cleanup(func() { _ = rdb.Close() })
 		s := h.sweeper()

@@ -1,4 +1,4 @@
-// Package autodisable switches off webhook configurations whose deliveries
+// AutoDisable switches off webhook configurations whose deliveries
 // keep failing, and tells the account so through an event.
 //
 // The rule, checked whenever an automatic attempt leaves a delivery FAILED:
@@ -28,15 +28,18 @@
 // 0003). MinInterval bounds how often one process checks one configuration.
 // Counting all failures and finding the last one happen only when switching
 // off.
-package autodisable
+package maintenance
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
@@ -50,7 +53,7 @@ import (
 )
 
 const (
-	// DefaultMinInterval is how often New's checker looks at one
+	// DefaultMinInterval is how often NewAutoDisable's checks looks at one
 	// configuration at most: against a 72 h rule a minute's delay is
 	// nothing, and a failing endpoint with heavy traffic ends a delivery
 	// many times a second.
@@ -63,9 +66,9 @@ const (
 	maxRemembered = 10_000
 )
 
-// Checker decides, after a delivery failed, whether its configuration has
+// AutoDisable decides, after a delivery failed, whether its configuration has
 // failed long enough to be switched off, and switches it off.
-type Checker struct {
+type AutoDisable struct {
 	Client    *ent.Client
 	Configs   *configurations.Service
 	Publisher *publish.Publisher
@@ -81,25 +84,29 @@ type Checker struct {
 	// throttled.
 	MinInterval time.Duration
 	Now         func() time.Time // the clock; time.Now when nil
+	// Redis, when set, elects one process per pass of Run; Interval is
+	// the time between passes (DefaultAutoDisableInterval when 0).
+	Redis    redis.UniversalClient
+	Interval time.Duration
 
 	mu      sync.Mutex
 	checked map[pulid.ID]time.Time
 }
 
-// New returns a Checker with DefaultMinInterval, or nil (which switches
+// NewAutoDisable returns an AutoDisable with DefaultMinInterval, or nil (which switches
 // nothing off) when after is 0 or less.
-func New(client *ent.Client, c *configurations.Service, p *publish.Publisher, logger *slog.Logger, after time.Duration, minFailures int) *Checker {
+func NewAutoDisable(client *ent.Client, c *configurations.Service, p *publish.Publisher, logger *slog.Logger, after time.Duration, minFailures int) *AutoDisable {
 	if after <= 0 {
 		return nil
 	}
-	return &Checker{Client: client, Configs: c, Publisher: p, Logger: logger,
+	return &AutoDisable{Client: client, Configs: c, Publisher: p, Logger: logger,
 		After: after, MinFailures: minFailures, MinInterval: DefaultMinInterval}
 }
 
 // AfterFailure is the worker's hook, called when an automatic attempt left a
 // delivery of configurationID FAILED. It is best effort: errors are logged,
-// and the next failure checks again. A nil Checker does nothing.
-func (c *Checker) AfterFailure(ctx context.Context, configurationID pulid.ID) {
+// and the next failure checks again. A nil AutoDisable does nothing.
+func (c *AutoDisable) AfterFailure(ctx context.Context, configurationID pulid.ID) {
 	if c == nil || c.After <= 0 || !c.due(configurationID) {
 		return
 	}
@@ -111,11 +118,85 @@ func (c *Checker) AfterFailure(ctx context.Context, configurationID pulid.ID) {
 	}
 }
 
+// DefaultAutoDisableInterval is how often Run looks for configurations to
+// switch off. AfterFailure checks at each failure; the pass catches those
+// whose check was missed (a worker died, the database was down).
+const DefaultAutoDisableInterval = 10 * time.Minute
+
+// autoDisableLock elects one process per pass.
+const autoDisableLock = "ferry:autodisable:lock"
+
+// autoDisablePage is how many configurations RunOnce reads at a time.
+const autoDisablePage = 500
+
+// Run runs RunOnce every Interval until ctx is done. A nil AutoDisable
+// returns at once.
+func (c *AutoDisable) Run(ctx context.Context) {
+	if c == nil || c.After <= 0 {
+		return
+	}
+	interval := cmp.Or(c.Interval, DefaultAutoDisableInterval)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !elected(ctx, c.Redis, autoDisableLock, interval, c.logger()) {
+			continue
+		}
+		if n, err := c.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			c.logger().ErrorContext(ctx, "auto-disable pass failed", "err", err, "switched_off", n)
+		}
+	}
+}
+
+// RunOnce checks every ACTIVE configuration that has a delivery which
+// failed before now - After, and returns how many it switched off.
+func (c *AutoDisable) RunOnce(ctx context.Context) (int, error) {
+	if c == nil || c.After <= 0 {
+		return 0, nil
+	}
+	ctx = viewer.System(ctx)
+	cutoff := c.now().Add(-c.After)
+	off := 0
+	var after pulid.ID
+	for ctx.Err() == nil {
+		q := c.Client.Configuration.Query().
+			Where(configuration.StatusEQ(configuration.StatusACTIVE),
+				configuration.HasDeliveriesWith(delivery.StatusEQ(delivery.StatusFAILED), delivery.CreatedAtLTE(cutoff))).
+			Order(ent.Asc(configuration.FieldID)).Limit(autoDisablePage)
+		if after != "" {
+			q.Where(configuration.IDGT(after))
+		}
+		ids, err := q.IDs(ctx)
+		if err != nil {
+			return off, fmt.Errorf("auto-disable: configurations failing since %s: %w", cutoff, err)
+		}
+		for _, id := range ids {
+			disabled, err := c.Check(ctx, id)
+			if disabled {
+				off++
+			}
+			if err != nil {
+				return off, err
+			}
+		}
+		if len(ids) < autoDisablePage {
+			return off, nil
+		}
+		after = ids[len(ids)-1]
+	}
+	return off, ctx.Err()
+}
+
 // Check applies the rule to configurationID and switches it off when it
 // holds. disabled reports whether this call switched it off; it is false
 // when another caller did so first. An error after switching off means the
 // account was not told.
-func (c *Checker) Check(ctx context.Context, configurationID pulid.ID) (disabled bool, err error) {
+func (c *AutoDisable) Check(ctx context.Context, configurationID pulid.ID) (disabled bool, err error) {
 	if c == nil || c.After <= 0 {
 		return false, nil
 	}
@@ -165,7 +246,7 @@ type failure struct {
 }
 
 // failing applies the rule and returns nil when the configuration stays on.
-func (c *Checker) failing(ctx context.Context, id pulid.ID) (*failure, error) {
+func (c *AutoDisable) failing(ctx context.Context, id pulid.ID) (*failure, error) {
 	cutoff := c.now().Add(-c.After)
 	lastSuccess, err := c.lastSuccess(ctx, id)
 	if err != nil {
@@ -200,7 +281,7 @@ func (c *Checker) failing(ctx context.Context, id pulid.ID) (*failure, error) {
 // lastSuccess is the latest lastAttemptAt of the configuration's SUCCEEDED
 // deliveries, zero if none. A delivery resent by hand long after it was
 // created counts when it was attempted, not when it was created.
-func (c *Checker) lastSuccess(ctx context.Context, id pulid.ID) (time.Time, error) {
+func (c *AutoDisable) lastSuccess(ctx context.Context, id pulid.ID) (time.Time, error) {
 	d, err := c.Client.Delivery.Query().
 		Where(delivery.ConfigurationID(id), delivery.StatusEQ(delivery.StatusSUCCEEDED), delivery.LastAttemptAtNotNil()).
 		Order(ent.Desc(delivery.FieldLastAttemptAt)).
@@ -215,7 +296,7 @@ func (c *Checker) lastSuccess(ctx context.Context, id pulid.ID) (time.Time, erro
 }
 
 // describe adds what the last failure got: its response status or error.
-func (c *Checker) describe(ctx context.Context, id pulid.ID, f *failure) error {
+func (c *AutoDisable) describe(ctx context.Context, id pulid.ID, f *failure) error {
 	// Failures created since the oldest one are all the failures: the
 	// range of the index that failing read.
 	last, err := c.Client.Delivery.Query().
@@ -261,7 +342,7 @@ func (f *failure) reason() string {
 
 // due reports whether configurationID may be checked now, and if so
 // remembers that it was.
-func (c *Checker) due(id pulid.ID) bool {
+func (c *AutoDisable) due(id pulid.ID) bool {
 	if c.MinInterval <= 0 {
 		return true
 	}
@@ -285,16 +366,11 @@ func (c *Checker) due(id pulid.ID) bool {
 	return true
 }
 
-func (c *Checker) minFailures() int { return max(c.MinFailures, 1) }
+func (c *AutoDisable) minFailures() int { return max(c.MinFailures, 1) }
 
-func (c *Checker) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *AutoDisable) now() time.Time { return now(c.Now) }
 
-func (c *Checker) logger() *slog.Logger {
+func (c *AutoDisable) logger() *slog.Logger {
 	if c.Logger != nil {
 		return c.Logger
 	}

@@ -1,4 +1,4 @@
-package autodisable_test
+package maintenance_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/eventtype"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/domain/autodisable"
+	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -56,8 +56,8 @@ func sys() context.Context { return viewer.System(context.Background()) }
 
 // checker is what the worker gets with FERRY_AUTO_DISABLE_AFTER=72h and
 // FERRY_AUTO_DISABLE_MIN_FAILURES=20, on the fixture's clock.
-func (f *fixture) checker() *autodisable.Checker {
-	c := autodisable.New(f.e.App.Client, f.e.App.Configs, f.e.App.Publish,
+func (f *fixture) checker() *maintenance.AutoDisable {
+	c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Publish,
 		slog.New(slog.NewTextHandler(f.t.Output(), nil)), after, minFailures)
 	c.MinInterval = 0
 	c.Now = func() time.Time { return f.now }
@@ -101,7 +101,7 @@ func (f *fixture) ago(d time.Duration) time.Time { return f.now.Add(-d) }
 func (f *fixture) announced(cfg *ent.Configuration) []map[string]any {
 	f.t.Helper()
 	evts, err := f.e.App.Client.Event.Query().
-		Where(event.Type(autodisable.EventType), event.AccountID(cfg.AccountID)).All(sys())
+		Where(event.Type(maintenance.EventType), event.AccountID(cfg.AccountID)).All(sys())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestAutoDisableCheckAppliesTheRule(t *testing.T) {
 				t.Errorf("configuration is %s with reason %q, want %s with a reason only when switched off", now.Status, deref(now.DisabledReason), wantStatus)
 			}
 			if n := len(f.announced(cfg)); n != wantEvents {
-				t.Errorf("%d %s events about it, want %d", n, autodisable.EventType, wantEvents)
+				t.Errorf("%d %s events about it, want %d", n, maintenance.EventType, wantEvents)
 			}
 			for _, d := range seeded {
 				d2 := f.e.App.Client.Delivery.GetX(sys(), d.ID)
@@ -246,8 +246,8 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 	other := f.e.CreateAccount("other tenant")
 	otherKey, _ := f.e.CreateSigningKey(other.Token, "key")
 	failing := f.config("failing")
-	listener := f.config("listener", autodisable.EventType)
-	otherListener := f.configOf(pulid.ID(other.ID), pulid.ID(otherKey), "other-listener", autodisable.EventType)
+	listener := f.config("listener", maintenance.EventType)
+	otherListener := f.configOf(pulid.ID(other.ID), pulid.ID(otherKey), "other-listener", maintenance.EventType)
 	rows := apptest.FailedBetween(24, f.ago(90*time.Hour), f.ago(3*time.Hour))
 	rows = append(rows, row{Status: delivery.StatusFAILED, Created: f.ago(2 * time.Hour), Attempted: f.ago(time.Hour),
 		Error: "connect: connection refused"})
@@ -270,7 +270,7 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 	}
 	events := f.announced(failing)
 	if len(events) != 1 {
-		t.Fatalf("%d %s events, want 1", len(events), autodisable.EventType)
+		t.Fatalf("%d %s events, want 1", len(events), maintenance.EventType)
 	}
 	data := events[0]
 	want := map[string]any{
@@ -295,7 +295,7 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 		want int
 	}{{listener, 1}, {otherListener, 0}} {
 		n := f.e.App.Client.Delivery.Query().
-			Where(delivery.ConfigurationID(tc.cfg.ID), delivery.EventType(autodisable.EventType)).CountX(sys())
+			Where(delivery.ConfigurationID(tc.cfg.ID), delivery.EventType(maintenance.EventType)).CountX(sys())
 		if n != tc.want {
 			t.Errorf("configuration %s has %d deliveries of the event, want %d", tc.cfg.Name, n, tc.want)
 		}
@@ -309,7 +309,7 @@ func TestAutoDisableRacingChecksSwitchOffOnceAndAnnounceOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := f.config("failing")
-	listener := f.config("listener", autodisable.EventType)
+	listener := f.config("listener", maintenance.EventType)
 	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
 
 	// One checker per racer, as in separate worker processes.
@@ -346,10 +346,10 @@ func TestAutoDisableRacingChecksSwitchOffOnceAndAnnounceOnce(t *testing.T) {
 		t.Errorf("configuration is %s, want INACTIVE", got.Status)
 	}
 	if events := f.announced(failing); len(events) != 1 {
-		t.Errorf("%d %s events, want exactly 1", len(events), autodisable.EventType)
+		t.Errorf("%d %s events, want exactly 1", len(events), maintenance.EventType)
 	}
 	ds := f.e.App.Client.Delivery.Query().
-		Where(delivery.ConfigurationID(listener.ID), delivery.EventType(autodisable.EventType)).CountX(sys())
+		Where(delivery.ConfigurationID(listener.ID), delivery.EventType(maintenance.EventType)).CountX(sys())
 	if ds != 1 {
 		t.Errorf("the listener has %d deliveries of the event, want 1", ds)
 	}
@@ -371,12 +371,12 @@ func TestAutoDisableEnsureEventTypeAddsItOnceUnderConcurrency(t *testing.T) {
 	if err := f.checker().EnsureEventType(context.Background()); err != nil {
 		t.Errorf("EnsureEventType once it exists: %v", err)
 	}
-	ets, err := f.e.App.Client.EventType.Query().Where(eventtype.Name(autodisable.EventType)).All(sys())
+	ets, err := f.e.App.Client.EventType.Query().Where(eventtype.Name(maintenance.EventType)).All(sys())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ets) != 1 {
-		t.Fatalf("%d catalog entries named %s, want 1", len(ets), autodisable.EventType)
+		t.Fatalf("%d catalog entries named %s, want 1", len(ets), maintenance.EventType)
 	}
 	et := ets[0]
 	if et.Application == nil || *et.Application != "ferry" || !strings.Contains(et.Description, "failedDeliveries") || et.Archived {
@@ -420,10 +420,10 @@ func TestAutoDisableSwitchesNothingOffWhenAfterIsZero(t *testing.T) {
 	f := newFixture(t)
 	failing := f.config("failing")
 	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
-	if c := autodisable.New(f.e.App.Client, f.e.App.Configs, f.e.App.Publish, nil, 0, minFailures); c != nil {
+	if c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Publish, nil, 0, minFailures); c != nil {
 		t.Errorf("New with After 0 = %+v, want nil", c)
 	}
-	var off *autodisable.Checker
+	var off *maintenance.AutoDisable
 	off.AfterFailure(context.Background(), failing.ID) // must not panic
 	c := f.checker()
 	c.After = 0
@@ -437,5 +437,64 @@ func TestAutoDisableSwitchesNothingOffWhenAfterIsZero(t *testing.T) {
 	// is about After, not about the rows.
 	if switched, err := f.checker().Check(context.Background(), failing.ID); !switched || err != nil {
 		t.Errorf("Check with After %s = %v, %v; want true", after, switched, err)
+	}
+}
+
+// The pass switches off every configuration the rule holds for, also one
+// whose failures never reached AfterFailure (its worker died), and leaves
+// the others alone.
+func TestAutoDisableRunOnceSwitchesOffWhatTheRuleHoldsFor(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	failing := f.config("failing")
+	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
+	young := f.config("young")
+	f.seed(young, apptest.FailedBetween(minFailures, f.ago(after-time.Hour), f.ago(time.Hour))...)
+	healthy := f.config("healthy")
+	f.seed(healthy, row{Status: delivery.StatusSUCCEEDED, Created: f.ago(200 * time.Hour), Attempted: f.ago(200 * time.Hour), Code: 200})
+
+	n, err := f.checker().RunOnce(t.Context())
+	if err != nil || n != 1 {
+		t.Fatalf("RunOnce = %d, %v; want 1 configuration switched off", n, err)
+	}
+	if got := f.reload(failing); got.Status != configuration.StatusINACTIVE || got.DisabledReason == nil {
+		t.Errorf("failing configuration is %s (reason %q), want INACTIVE with a reason", got.Status, deref(got.DisabledReason))
+	}
+	for _, cfg := range []*ent.Configuration{young, healthy} {
+		if got := f.reload(cfg); got.Status != configuration.StatusACTIVE {
+			t.Errorf("%s is %s, want ACTIVE", cfg.Name, got.Status)
+		}
+	}
+	if got := f.announced(failing); len(got) != 1 {
+		t.Errorf("%d disabled events about the failing configuration, want 1", len(got))
+	}
+	if n, err := f.checker().RunOnce(t.Context()); err != nil || n != 0 {
+		t.Errorf("a second pass = %d, %v; want nothing more switched off", n, err)
+	}
+}
+
+// Run passes every Interval and returns once its context ends.
+func TestAutoDisableRunPassesUntilItsContextEnds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	failing := f.config("failing")
+	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
+	c := f.checker()
+	c.Interval = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.reload(failing).Status == configuration.StatusACTIVE {
+		if time.Now().After(deadline) {
+			t.Fatal("Run did not switch the failing configuration off within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after its context ended")
 	}
 }
