@@ -32,7 +32,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/app"
 	"github.com/ferryhq/ferry/internal/platform/config"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 	"github.com/ferryhq/ferry/internal/tools/devmode"
 )
 
@@ -184,7 +184,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, out 
 // startTracing exports traces when OTEL_EXPORTER_OTLP_ENDPOINT is set, and
 // returns what flushes them at exit.
 func startTracing(ctx context.Context, getenv func(string) string) (stop func(), err error) {
-	shutdown, err := tracing.Setup(ctx, getenv, app.Version)
+	shutdown, err := telemetry.SetupTracing(ctx, getenv, app.Version)
 	if err != nil {
 		return nil, err
 	}

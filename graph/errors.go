@@ -11,7 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ferryhq/ferry/internal/domain/apperr"
-	"github.com/ferryhq/ferry/internal/edge/requestid"
+	"github.com/ferryhq/ferry/internal/edge/middleware"
 )
 
 // presentError is the one place where errors become what clients see: a
@@ -40,7 +40,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		e := apperr.From(err)
 		if e.Code == apperr.Internal {
 			// Log before the presented error (often the same value) is rewritten.
-			logger.ErrorContext(ctx, "graphql internal error", "request_id", requestid.FromContext(ctx), "err", err.Error())
+			logger.ErrorContext(ctx, "graphql internal error", "request_id", middleware.RequestID(ctx), "err", err.Error())
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		if e.Code == apperr.BadInput && e.Field == "" {
@@ -50,7 +50,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Message = e.Message
 		out.Extensions = e.Extensions()
 		if e.Code == apperr.Internal {
-			id := requestid.FromContext(ctx)
+			id := middleware.RequestID(ctx)
 			out.Message = "internal error (request id " + id + ")"
 			out.Extensions["requestId"] = id
 		}

@@ -17,14 +17,14 @@ import (
 	"github.com/ferryhq/ferry/internal/edge/ratelimit"
 	"github.com/ferryhq/ferry/internal/edge/sockets"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // HandlerOptions are what the GraphQL handler needs besides the schema.
 type HandlerOptions struct {
 	Auth    *auth.Authenticator
 	Logger  *slog.Logger
-	Metrics *metrics.Metrics // nil counts nothing
+	Metrics *telemetry.Metrics // nil counts nothing
 	Limits  QueryLimits
 	// MaxResponseBytes bounds the answer of a query or subscription.
 	MaxResponseBytes int

@@ -19,7 +19,7 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Deps are what the worker needs from the rest of Ferry.
@@ -32,7 +32,7 @@ type Deps struct {
 	Redis       redis.UniversalClient
 	Logger      *slog.Logger
 	// Metrics counts recovery; nil counts nothing.
-	Metrics *metrics.Metrics
+	Metrics *telemetry.Metrics
 }
 
 // Options tune the worker.

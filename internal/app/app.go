@@ -34,7 +34,7 @@ import (
 	"github.com/ferryhq/ferry/internal/edge/ratelimit"
 	"github.com/ferryhq/ferry/internal/edge/sockets"
 	"github.com/ferryhq/ferry/internal/platform/config"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 	"github.com/ferryhq/ferry/worker"
 )
 
@@ -69,7 +69,7 @@ type App struct {
 	// RateLimiter keeps API request budgets in Redis.
 	RateLimiter *ratelimit.Limiter
 	// Metrics holds this process's Prometheus series, served at /metrics.
-	Metrics *metrics.Metrics
+	Metrics *telemetry.Metrics
 	// Sockets holds the API's open websockets.
 	Sockets *sockets.Registry
 
@@ -106,7 +106,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	q := queue.New(aopt)
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
-	m := metrics.New(q.Inspector())
+	m := telemetry.NewMetrics(q.Inspector())
 	limiter := slots.New(rdb, "ferry:inflight:")
 	attempts := delivery.New(delivery.Deps{Client: client, Dialect: dialectName, Keys: k, Box: box, Sender: snd,
 		Queue: q, Slots: limiter, Live: notifier, Logger: logger, Metrics: m})

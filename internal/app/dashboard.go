@@ -8,7 +8,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 
-	"github.com/ferryhq/ferry/internal/edge/httpguard"
+	"github.com/ferryhq/ferry/internal/edge/middleware"
 )
 
 // dashboardPath is where asynqmon, asynq's web dashboard, is mounted.
@@ -38,5 +38,5 @@ func (a *App) dashboard() (http.Handler, func() error, error) {
 		}
 		mon.ServeHTTP(w, r)
 	})
-	return httpguard.SameOrigin(h), mon.Close, nil
+	return middleware.SameOrigin(h), mon.Close, nil
 }

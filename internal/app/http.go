@@ -11,9 +11,8 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/graph"
-	"github.com/ferryhq/ferry/internal/edge/httpguard"
+	"github.com/ferryhq/ferry/internal/edge/middleware"
 	"github.com/ferryhq/ferry/internal/edge/ratelimit"
-	"github.com/ferryhq/ferry/internal/edge/requestid"
 	"github.com/ferryhq/ferry/web"
 )
 
@@ -24,7 +23,7 @@ func (a *App) Handler() http.Handler {
 		Client: a.Client, Keys: a.Keys, Configs: a.Configs, Publish: a.Publish, Attempts: a.Attempts, Hub: a.Hub, Sockets: a.Sockets,
 		Auth: a.Auth, PublicURL: a.Config.PublicURL, Branding: a.Config.Branding,
 	})
-	origins := httpguard.NewOrigins(a.Config.AllowedOrigins)
+	origins := middleware.NewOrigins(a.Config.AllowedOrigins)
 	rates := ratelimit.Rates{Account: a.Config.RateLimit, Admin: a.Config.AdminRateLimit}
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Auth: a.Auth, Logger: a.Logger, Metrics: a.Metrics,
@@ -35,7 +34,7 @@ func (a *App) Handler() http.Handler {
 	})
 	limited := a.RateLimiter.Middleware(rates, a.Logger, gql)
 	authenticated := a.RateLimiter.Guard(rates, a.Auth.Middleware(a.Logger, limited))
-	api := origins.Middleware(httpguard.BodyLimit(a.Config.MaxBodyBytes, authenticated))
+	api := origins.Middleware(middleware.BodyLimit(a.Config.MaxBodyBytes, authenticated))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -58,7 +57,7 @@ func (a *App) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	return requestid.Middleware(mux)
+	return middleware.RequestIDs(mux)
 }
 
 // readyz answers whether Ferry can serve: which dependency is down, and

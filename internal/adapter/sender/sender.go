@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Limits on what a receiver can make Ferry read, so that a hostile or broken
@@ -138,7 +138,7 @@ func (s *Sender) Verify(ctx context.Context, url string, timeout time.Duration) 
 
 func (s *Sender) post(ctx context.Context, url string, timeout time.Duration, h http.Header, body []byte) Result {
 	// The receiver can join the publisher's trace (when tracing is on).
-	tracing.Inject(ctx, h)
+	telemetry.Inject(ctx, h)
 	res := Result{StartedAt: time.Now(), RequestURL: url, RequestHeaders: h, RequestBody: body}
 	target, err := s.policy.CheckURL(url)
 	if err != nil {

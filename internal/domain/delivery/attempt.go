@@ -13,7 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // attempt is one request of a delivery: d (with its event), the attempt's
@@ -37,7 +37,7 @@ var spanNames = map[deliveryattempt.Trigger]string{
 
 // send makes the request of a to t. Every attempt's request is built here.
 func (s *Service) send(ctx context.Context, t *target, a *attempt) {
-	ctx, span := tracing.Start(tracing.WithTraceparent(ctx, a.trace), spanNames[a.trigger],
+	ctx, span := telemetry.StartSpan(telemetry.WithTraceparent(ctx, a.trace), spanNames[a.trigger],
 		attribute.String("ferry.delivery_id", string(a.d.ID)), attribute.Int("ferry.attempt", a.number))
 	defer span.End()
 	done := s.Metrics.InFlight(string(t.cfg.ID))

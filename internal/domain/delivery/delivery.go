@@ -21,7 +21,7 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/slots"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Deps are what attempts need from the rest of Ferry.
@@ -38,7 +38,7 @@ type Deps struct {
 	Slots   *slots.Limiter
 	Live    *live.Notifier
 	Logger  *slog.Logger
-	Metrics *metrics.Metrics // nil counts nothing
+	Metrics *telemetry.Metrics // nil counts nothing
 }
 
 // Deactivator switches a configuration off, as its endpoint asked with 410

@@ -13,7 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // maxRecoverPerRun bounds one pass so a huge backlog cannot stall the loop.
@@ -30,8 +30,8 @@ type Recovery struct {
 	Interval time.Duration
 	Grace    time.Duration
 	Batch    int
-	Metrics  *metrics.Metrics // nil counts nothing
-	Now      func() time.Time // the clock; time.Now when nil
+	Metrics  *telemetry.Metrics // nil counts nothing
+	Now      func() time.Time   // the clock; time.Now when nil
 }
 
 // Run calls RunOnce every Interval until ctx is cancelled.

@@ -17,7 +17,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Group commit: under load, each publish paying its own transaction makes
@@ -46,7 +46,7 @@ type stored struct {
 
 // storeGrouped stores in within a transaction shared with concurrent publishes.
 func (p *Publisher) storeGrouped(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
-	s, err := p.group.Do(ctx, request{accountID: accountID, in: in, trace: tracing.Traceparent(ctx)})
+	s, err := p.group.Do(ctx, request{accountID: accountID, in: in, trace: telemetry.Traceparent(ctx)})
 	return s.event, s.deliveries, err
 }
 
@@ -60,7 +60,7 @@ func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, e
 	// it queued, so the batch writes as Ferry itself: an account viewer could
 	// neither create another account's rows nor see its configurations.
 	ctx = viewer.System(ctx)
-	ctx, span := tracing.Start(ctx, "ferry.publish.batch", attribute.Int("ferry.batch_size", len(reqs)))
+	ctx, span := telemetry.StartSpan(ctx, "ferry.publish.batch", attribute.Int("ferry.batch_size", len(reqs)))
 	defer span.End()
 	var (
 		events     []*ent.Event

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // MaxEventsPerCall bounds one PublishMany.
@@ -24,13 +24,13 @@ const MaxEventsPerCall = 100
 // first event. A database failure midway may leave some stored: keys make
 // a retry safe.
 func (p *Publisher) PublishMany(ctx context.Context, ins []Input) ([]*ent.Event, error) {
-	ctx, span := tracing.Start(ctx, "ferry.publish_many", attribute.Int("ferry.events", len(ins)))
+	ctx, span := telemetry.StartSpan(ctx, "ferry.publish_many", attribute.Int("ferry.events", len(ins)))
 	defer span.End()
 	if len(ins) == 0 || len(ins) > MaxEventsPerCall {
 		return nil, apperr.Invalid("input", "must hold 1 to %d events, got %d", MaxEventsPerCall, len(ins))
 	}
 	reqs := make([]request, len(ins))
-	trace := tracing.Traceparent(ctx)
+	trace := telemetry.Traceparent(ctx)
 	for i, in := range ins {
 		accountID, err := p.checked(ctx, in)
 		if err == nil {

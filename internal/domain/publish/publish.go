@@ -30,8 +30,7 @@ import (
 	"github.com/ferryhq/ferry/internal/edge/auth"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
-	"github.com/ferryhq/ferry/internal/platform/metrics"
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Limits on what a publisher may send.
@@ -65,7 +64,7 @@ type Publisher struct {
 	accounts *expirable.LRU[pulid.ID, struct{}]
 	group    *coalesce.Batcher[request, stored] // group commit, see batch.go
 	// Metrics counts publishes and created deliveries; nil counts nothing.
-	Metrics *metrics.Metrics
+	Metrics *telemetry.Metrics
 	// Dialect is the database's ("postgres" stores deliveries as arrays,
 	// see insertArrays); any other goes through ent.
 	Dialect string
@@ -89,7 +88,7 @@ func (p *Publisher) Publish(ctx context.Context, in Input) (_ *ent.Event, err er
 			p.Metrics.PublishFailed()
 		}
 	}()
-	ctx, span := tracing.Start(ctx, "ferry.publish", attribute.String("ferry.event_type", in.Type))
+	ctx, span := telemetry.StartSpan(ctx, "ferry.publish", attribute.String("ferry.event_type", in.Type))
 	defer span.End()
 	accountID, err := p.checked(ctx, in)
 	if err != nil {
@@ -237,7 +236,7 @@ func (p *Publisher) enqueue(ctx context.Context, reqs []request, out []stored) {
 // store stores in within a transaction of its own: the group commit's
 // code, for a batch of one.
 func (p *Publisher) store(ctx context.Context, accountID pulid.ID, in Input) (*ent.Event, []*ent.Delivery, error) {
-	s, err := p.storeBatch(ctx, []request{{accountID: accountID, in: in, trace: tracing.Traceparent(ctx)}})
+	s, err := p.storeBatch(ctx, []request{{accountID: accountID, in: in, trace: telemetry.Traceparent(ctx)}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,10 +1,11 @@
-// Package metrics counts what Ferry does, for Prometheus: deliveries by
-// outcome, attempt durations, requests in flight, the delivery queue as asynq
-// sees it, events published, recovery and GraphQL requests.
+// Package telemetry is what Ferry tells its operators beyond logs: metrics
+// for Prometheus (deliveries by outcome, attempt durations, requests in
+// flight, the delivery queue as asynq sees it, events published, recovery
+// and GraphQL requests) and OpenTelemetry traces (tracing.go).
 //
 // A nil *Metrics counts nothing, so packages and tests that never set one
 // keep working unchanged.
-package metrics
+package telemetry
 
 import (
 	"net/http"
@@ -41,7 +42,7 @@ type Metrics struct {
 // New registers Ferry's series, the Go runtime's and the process's. With an
 // inspector, the delivery queue is read from Redis at each scrape; nil
 // leaves the queue series out.
-func New(inspector *asynq.Inspector) *Metrics {
+func NewMetrics(inspector *asynq.Inspector) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		created: prometheus.NewCounterVec(prometheus.CounterOpts{

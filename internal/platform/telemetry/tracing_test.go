@@ -1,4 +1,4 @@
-package tracing_test
+package telemetry_test
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/ferryhq/ferry/internal/platform/tracing"
+	"github.com/ferryhq/ferry/internal/platform/telemetry"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
@@ -16,7 +16,7 @@ import (
 // Not parallel: it installs the process-wide tracer provider.
 func TestTraceGoesFromPublishThroughTheTaskToTheReceiver(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
-	tracing.Install(sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp)))
+	telemetry.InstallTracer(sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp)))
 
 	e := apptest.New(t, true)
 	e.CreateEventType("QUESTION_ANSWERED")

@@ -1,7 +1,8 @@
-// Package tracing sets up OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is
-// set, and carries a trace from publishEvent through the task (which holds
-// only ids and a traceparent) into the outgoing webhook request.
-package tracing
+package telemetry
+
+// Tracing is set up when OTEL_EXPORTER_OTLP_ENDPOINT is set; a trace goes
+// from publishEvent through the task (which holds only ids and a
+// traceparent) into the outgoing webhook request.
 
 import (
 	"context"
@@ -21,10 +22,10 @@ import (
 // tracerName names Ferry's spans' instrumentation scope.
 const tracerName = "github.com/ferryhq/ferry"
 
-// Setup installs an OTLP/HTTP exporter (configured by the standard
+// SetupTracing installs an OTLP/HTTP exporter (configured by the standard
 // OTEL_EXPORTER_OTLP_* variables) when getenv has an endpoint, and returns
 // what flushes it at shutdown. Without one, tracing stays a no-op.
-func Setup(ctx context.Context, getenv func(string) string, version string) (shutdown func(context.Context) error, err error) {
+func SetupTracing(ctx context.Context, getenv func(string) string, version string) (shutdown func(context.Context) error, err error) {
 	if getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
 		return func(context.Context) error { return nil }, nil
 	}
@@ -35,19 +36,19 @@ func Setup(ctx context.Context, getenv func(string) string, version string) (shu
 	res := resource.NewWithAttributes(semconv.SchemaURL,
 		semconv.ServiceName("ferry"), semconv.ServiceVersion(version))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
-	Install(tp)
+	InstallTracer(tp)
 	return tp.Shutdown, nil
 }
 
-// Install makes tp the provider of Ferry's spans and W3C trace context the
+// InstallTracer makes tp the provider of Ferry's spans and W3C trace context the
 // propagation format (tests install an in-memory provider this way).
-func Install(tp trace.TracerProvider) {
+func InstallTracer(tp trace.TracerProvider) {
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 }
 
-// Start begins a span named name with attrs.
-func Start(ctx context.Context, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
+// StartSpan begins a span named name with attrs.
+func StartSpan(ctx context.Context, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
 	return otel.Tracer(tracerName).Start(ctx, name, trace.WithAttributes(attrs...))
 }
 

@@ -1,7 +1,8 @@
-// Package httpguard holds the HTTP-level limits of Ferry's API: the request
-// body size and which browser origins may call it (CORS and websocket
-// upgrades), and the same-origin rule of pages opened with Basic auth.
-package httpguard
+// Package middleware wraps the API's HTTP handlers: every request gets an
+// id (requestid.go), a bounded body, and an answer only for the browser
+// origins allowed (CORS and websocket upgrades); pages opened with Basic
+// auth keep to their own origin. Rate limiting is package ratelimit.
+package middleware
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package metrics
+package telemetry
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func TestNilMetricsCountsNothingAndDoesNotPanic(t *testing.T) {
 }
 
 func TestCountersCountByLabel(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	m.Created("cfg_a", 2)
 	m.Created("cfg_a", 1)
 	m.Created("cfg_b", 1)
@@ -78,7 +78,7 @@ func TestCountersCountByLabel(t *testing.T) {
 }
 
 func TestAttemptObservesSecondsByTriggerAndOutcome(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	m.Attempt("AUTOMATIC", true, time.Second/256) // sums exactly in binary
 	m.Attempt("AUTOMATIC", true, 2*time.Second)
 	m.Attempt("MANUAL", false, 90*time.Second)
@@ -116,7 +116,7 @@ func TestAttemptBucketsSpanFiveMillisecondsToAMinute(t *testing.T) {
 }
 
 func TestInFlightCountsUntilDone(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	gauge := m.inflight.WithLabelValues("cfg")
 	done1 := m.InFlight("cfg")
 	done2 := m.InFlight("cfg")
@@ -131,7 +131,7 @@ func TestInFlightCountsUntilDone(t *testing.T) {
 }
 
 func TestHandlerServesFerryAndRuntimeSeries(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	m.Published()
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -159,18 +159,18 @@ func TestOperationLabel(t *testing.T) {
 		{"first field inside a fragment", `query { ...F } fragment F on Query { viewer }`, "viewer"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			if got := New(nil).operationLabel(operationContext(t, tc.query)); got != tc.want {
+			if got := NewMetrics(nil).operationLabel(operationContext(t, tc.query)); got != tc.want {
 				t.Errorf("operation label of %s: got %q, want %q", tc.query, got, tc.want)
 			}
 		})
 	}
-	if got := New(nil).operationLabel(&graphql.OperationContext{}); got != opInvalid {
+	if got := NewMetrics(nil).operationLabel(&graphql.OperationContext{}); got != opInvalid {
 		t.Errorf("no operation (unparsable request): got %q, want %q", got, opInvalid)
 	}
 }
 
 func TestOperationNamesAreBounded(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	for i := range maxOperationNames {
 		m.operationLabel(operationContext(t, fmt.Sprintf("query Op%d { viewer }", i)))
 	}
@@ -183,7 +183,7 @@ func TestOperationNamesAreBounded(t *testing.T) {
 }
 
 func TestGraphQLCountsEachRequestOnceWithItsResult(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	g := m.GraphQL().(graphqlCounter)
 	ctx := graphql.WithOperationContext(signedIn(), operationContext(t, `mutation { publishEvent(type: "a") }`))
 	// An operation, with the response interceptors running inside it as the
@@ -235,7 +235,7 @@ func signedIn() context.Context {
 // names no series, and a long name is cut, so /metrics cannot be grown by
 // strangers or by megabyte-long names.
 func TestOperationNamesAreLabelsOnlyWhenSignedInAndShort(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	g := m.GraphQL().(graphqlCounter)
 	long := "Op" + strings.Repeat("x", 900_000)
 	count := func(ctx context.Context) {
@@ -258,7 +258,7 @@ ferry_graphql_requests_total{operation="unauthenticated",result="ok"} 1
 }
 
 func TestGraphQLCountsASubscriptionOnce(t *testing.T) {
-	m := New(nil)
+	m := NewMetrics(nil)
 	ctx := graphql.WithOperationContext(signedIn(), operationContext(t, `subscription Watch { events }`))
 	events := 3
 	responses := m.GraphQL().(graphqlCounter).InterceptOperation(ctx, func(context.Context) graphql.ResponseHandler {
@@ -285,7 +285,7 @@ func TestQueueSizeIsReadFromRedisAtScrape(t *testing.T) {
 	}
 	inspector := asynq.NewInspector(opt)
 	defer inspector.Close()
-	m := New(inspector)
+	m := NewMetrics(inspector)
 
 	// Nothing enqueued yet: asynq does not know the queue.
 	if err := testutil.GatherAndCompare(m.registry, strings.NewReader(queueSizes(0)), "ferry_queue_size"); err != nil {
@@ -328,7 +328,7 @@ func TestScrapeSucceedsWithoutTheQueueWhenRedisIsDown(t *testing.T) {
 	t.Parallel()
 	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond})
 	defer inspector.Close()
-	m := New(inspector)
+	m := NewMetrics(inspector)
 	m.Published()
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
