@@ -25,6 +25,7 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
 	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/configurations"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
@@ -112,8 +113,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Queue: q, Slots: limiter, Live: notifier, Logger: logger, Metrics: m})
 	cfgs := configurations.New(client, k, box, snd, policy, notifier, attempts)
 	cfgs.MaxPerAccount = cfg.MaxConfigurationsPerAccount
-	pub := publish.New(client, q, notifier, logger)
-	pub.Metrics, pub.Dialect = m, dialectName
+	pub := publish.New(client, sqlstore.New(dialectName), q, notifier, logger)
+	pub.Metrics = m
 	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
 	autoDisable := maintenance.NewAutoDisable(client, cfgs, pub, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
 	if autoDisable != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
 	"github.com/ferryhq/ferry/internal/platform/telemetry"
@@ -71,7 +72,7 @@ type Service struct {
 func New(d Deps) *Service {
 	s := &Service{Deps: d, now: time.Now}
 	s.loads = coalesce.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
-		return deliveriesWithEvents(ctx, d.Client, d.Dialect, ids)
+		return deliveriesWithEvents(ctx, sqlstore.New(d.Dialect), d.Client, ids)
 	}, coalesce.Options{})
 	s.records = coalesce.New(func(ctx context.Context, ps []Pending) ([]*ent.Delivery, error) {
 		return SaveMany(ctx, d.Client, d.Dialect, ps)

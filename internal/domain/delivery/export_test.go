@@ -6,6 +6,3 @@ var (
 	SaveArgs             = saveArgs
 	DeliveriesWithEvents = deliveriesWithEvents
 )
-
-// ReadQuery is the statement that reads a wave's deliveries on PostgreSQL.
-const ReadQuery = readQuery

@@ -2,21 +2,14 @@ package delivery
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
-	"github.com/lib/pq"
-
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
-	entdelivery "github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/platform/coalesce"
 )
 
@@ -85,157 +78,14 @@ func (s *Service) unattempted(ctx context.Context, as []queue.Attempt) ([]queue.
 	return out, nil
 }
 
-// Columns of the event read with its delivery, in one query.
-const (
-	eventDataColumn       = "ferry_event_data"
-	eventOccurredAtColumn = "ferry_event_occurred_at"
-)
-
 // deliveriesWithEvents reads deliveries and the part of their events a
-// request needs (type, data, time) in one query, where ent's eager loading
-// would take two per delivery. The result follows ids; a delivery that does
-// not exist is nil. Workers call it through a coalesce.Batcher, so concurrent
-// handlers share one query.
-func deliveriesWithEvents(ctx context.Context, client *ent.Client, dia string, ids []pulid.ID) ([]*ent.Delivery, error) {
-	read := readEnt
-	if dia == dialect.Postgres {
-		read = readPostgres
-	}
-	found, err := read(ctx, client, ids)
+// request needs (type, data, time) in one query. The result follows ids; a
+// delivery that does not exist is nil. Workers call it through a
+// coalesce.Batcher, so concurrent handlers share one query.
+func deliveriesWithEvents(ctx context.Context, store sqlstore.Store, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
+	found, err := store.DeliveriesWithEvents(ctx, client, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load %d deliveries: %w", len(ids), err)
 	}
 	return coalesce.InOrder(ids, found, func(d *ent.Delivery) pulid.ID { return d.ID }), nil
-}
-
-// readEnt reads through ent, for SQLite (dev mode).
-func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
-	found, err := client.Delivery.Query().
-		Where(entdelivery.IDIn(ids...)).
-		Modify(func(s *entsql.Selector) {
-			t := entsql.Table(event.Table)
-			s.Join(t).On(s.C(entdelivery.FieldEventID), t.C(event.FieldID))
-			s.AppendSelectAs(t.C(event.FieldData), eventDataColumn)
-			s.AppendSelectAs(t.C(event.FieldOccurredAt), eventOccurredAtColumn)
-		}).
-		All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range found {
-		if d.Edges.Event, err = eventOf(d); err != nil {
-			return nil, fmt.Errorf("load %s: %w", d.ID, err)
-		}
-	}
-	return found, nil
-}
-
-// readQuery is readPostgres's statement. The ids are one array parameter:
-// an IN list of a hundred took ~1 ms to plan, five times as long. Each
-// delivery, then its event, is looked up by id, in subqueries OFFSET 0
-// keeps apart: as a plain join, PostgreSQL read whole tables while they
-// were small enough (up to ~20,000 deliveries, ~40,000 events) that its
-// cost model preferred it, which is every installation's first hours. It
-// hashed the deliveries and read every event in 135 of 263 reads of a
-// 30,000-delivery bench run.
-const readQuery = `SELECT d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
-  d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
-  d.last_attempt_at, d.next_attempt_at, e.data, e.occurred_at
-FROM unnest($1::text[]) AS k(id)
-CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = k.id OFFSET 0) AS d
-CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.event_id OFFSET 0) AS e`
-
-// readPostgres reads every column of the deliveries straight into ent's
-// entities. Through ent, each row's two event columns made ent ask
-// database/sql for the column types of the whole row, ~3 KB of garbage a
-// delivery, and ent's scanning was ~5 % of the worker's CPU.
-func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
-	arr := make([]string, len(ids))
-	for i, id := range ids {
-		arr[i] = string(id)
-	}
-	rows, err := client.QueryContext(ctx, readQuery, pq.Array(arr))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	found := make([]*ent.Delivery, 0, len(ids))
-	for rows.Next() {
-		var (
-			d              ent.Delivery
-			evt            ent.Event
-			cfg            sql.NullString
-			status, ms     sql.NullInt64
-			lastAt, nextAt sql.NullTime
-			data           []byte
-		)
-		if err := rows.Scan(&d.ID, &d.CreatedAt, &d.UpdatedAt, &d.AccountID, &d.EventID, &cfg,
-			&d.Status, &d.EventType, &d.URL, &d.AttemptCount, &status, &ms,
-			&lastAt, &nextAt, &data, &evt.OccurredAt); err != nil {
-			return nil, err
-		}
-		if cfg.Valid {
-			id := pulid.ID(cfg.String)
-			d.ConfigurationID = &id
-		}
-		if status.Valid {
-			v := int(status.Int64)
-			d.LastResponseStatus = &v
-		}
-		if ms.Valid {
-			v := int(ms.Int64)
-			d.LastDurationMs = &v
-		}
-		if lastAt.Valid {
-			d.LastAttemptAt = &lastAt.Time
-		}
-		if nextAt.Valid {
-			d.NextAttemptAt = &nextAt.Time
-		}
-		evt.ID, evt.Type, evt.AccountID, evt.Data = d.EventID, d.EventType, d.AccountID, json.RawMessage(data)
-		d.Edges.Event = &evt
-		found = append(found, &d)
-	}
-	return found, rows.Err()
-}
-
-// eventOf is the event read along with d.
-func eventOf(d *ent.Delivery) (*ent.Event, error) {
-	evt := &ent.Event{ID: d.EventID, Type: d.EventType, AccountID: d.AccountID}
-	data, err := d.Value(eventDataColumn)
-	if err != nil {
-		return nil, fmt.Errorf("event data: %w", err)
-	}
-	switch v := data.(type) {
-	case []byte:
-		evt.Data = json.RawMessage(append([]byte(nil), v...))
-	case string:
-		evt.Data = json.RawMessage(v)
-	default:
-		return nil, fmt.Errorf("event data is %T", data)
-	}
-	at, err := d.Value(eventOccurredAtColumn)
-	if err != nil {
-		return nil, fmt.Errorf("event time: %w", err)
-	}
-	switch v := at.(type) {
-	case time.Time:
-		evt.OccurredAt = v
-	case string: // SQLite (dev mode) may hand times back as text
-		if evt.OccurredAt, err = parseTime(v); err != nil {
-			return nil, fmt.Errorf("event time %q: %w", v, err)
-		}
-	default:
-		return nil, fmt.Errorf("event time is %T", at)
-	}
-	return evt, nil
-}
-
-func parseTime(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("unknown time format")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
@@ -42,7 +43,7 @@ func TestDeliveriesAreReadInTheOrderAskedWithTheirEvents(t *testing.T) {
 		}
 		stored = e.Deliveries()
 		ids := []pulid.ID{stored[2].ID, "dlv_01NOTTHERE0000000000000000", stored[0].ID, stored[1].ID}
-		got, err := delivery.DeliveriesWithEvents(ctx, e.App.Client, e.App.Dialect, ids)
+		got, err := delivery.DeliveriesWithEvents(ctx, sqlstore.New(e.App.Dialect), e.App.Client, ids)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,16 +5,15 @@ package history
 
 import (
 	"cmp"
-	"encoding/json"
 	"slices"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/predicate"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
 
@@ -40,37 +39,18 @@ func Check(filters []*MetadataFilter) error {
 	return nil
 }
 
-// EventMetadata matches events whose metadata holds every pair. Keys and
-// values travel only as bound arguments: PostgreSQL tests jsonb containment
-// (metadata @> '{"key":"value"}', which its GIN index serves), SQLite (dev
-// mode) looks through json_each. Two pairs with the same key and different
-// values match nothing, as they should.
-//
-// ent's sqljson path helpers are not used here: they write path keys into
-// the SQL text unescaped, so a key holding a quote would be SQL injection.
+// EventMetadata matches events whose metadata holds every pair. Two pairs
+// with the same key and different values match nothing, as they should.
 func EventMetadata(filters []*MetadataFilter) predicate.Event {
 	return predicate.Event(func(s *entsql.Selector) {
 		var ps []*entsql.Predicate
 		col := s.C(event.FieldMetadata)
 		for _, f := range filters {
-			ps = append(ps, holds(s.Dialect(), col, f))
+			ps = append(ps, sqlstore.JSONHolds(s, col, f.Key, f.Value))
 		}
 		if len(ps) > 0 {
 			s.Where(entsql.And(ps...))
 		}
-	})
-}
-
-// holds is the predicate "column's JSON object maps f.Key to f.Value".
-func holds(dialectName, col string, f *MetadataFilter) *entsql.Predicate {
-	return entsql.P(func(b *entsql.Builder) {
-		if dialectName == dialect.Postgres {
-			pair, _ := json.Marshal(map[string]string{f.Key: f.Value})
-			b.WriteString(col).WriteString(" @> ").Arg(string(pair)).WriteString("::jsonb")
-			return
-		}
-		b.WriteString("EXISTS (SELECT 1 FROM json_each(").WriteString(col).WriteString(") WHERE key = ").
-			Arg(f.Key).WriteString(" AND type = 'text' AND value = ").Arg(f.Value).WriteString(")")
 	})
 }
 

@@ -6,13 +6,13 @@ import (
 	"math"
 	"time"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/predicate"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
 
@@ -131,9 +131,7 @@ func (s *Stats) where(from, to time.Time) []predicate.Delivery {
 }
 
 // Buckets cuts the window into intervals, oldest first, empty ones
-// included, so a chart has a point for each. PostgreSQL groups the window's
-// deliveries by interval and status in one query; SQLite (dev mode, where
-// times are stored as Go writes them) hands back each delivery's time.
+// included, so a chart has a point for each.
 func (s *Stats) Buckets(ctx context.Context, client *ent.Client) ([]*Bucket, error) {
 	width := s.Interval.width()
 	secs := int64(width.Seconds())
@@ -144,14 +142,7 @@ func (s *Stats) Buckets(ctx context.Context, client *ent.Client) ([]*Bucket, err
 		Count   int             `json:"count"`
 	}
 	err := client.Delivery.Query().Where(s.where(s.Since, s.Until)...).Modify(func(sel *entsql.Selector) {
-		status := sel.C(delivery.FieldStatus)
-		if sel.Dialect() == dialect.SQLite {
-			sel.Select(entsql.As("(0)", "bucket"), entsql.As(sel.C(delivery.FieldCreatedAt), "created"), status, entsql.As("(1)", "count"))
-			return
-		}
-		bucket := fmt.Sprintf("floor(extract(epoch from %s) / %d)::bigint", sel.C(delivery.FieldCreatedAt), secs)
-		sel.Select(entsql.As(bucket, "bucket"), entsql.As("(NULL::timestamptz)", "created"), status, entsql.As(entsql.Count("*"), "count")).
-			GroupBy("bucket", status)
+		sqlstore.CountByInterval(sel, delivery.FieldCreatedAt, delivery.FieldStatus, secs)
 	}).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("count deliveries by %s: %w", s.Interval, err)

@@ -2,13 +2,10 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect"
-	"github.com/lib/pq"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/ferryhq/ferry/ent"
@@ -24,11 +21,6 @@ import (
 // the commit (an fsync) and the round trips the bottleneck. Publishes that
 // arrive while others are being stored share the next transaction instead;
 // each caller still returns only after that transaction has committed.
-
-// deliveriesPerInsert bounds one multi-row insert of deliveries, so that it
-// stays far below the bind-parameter limits of PostgreSQL (65535) and
-// SQLite (32766) at a dozen columns a row.
-const deliveriesPerInsert = 1000
 
 // request is one publish waiting for a group commit; its account has been
 // checked against the caller's viewer.
@@ -91,23 +83,21 @@ func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, e
 	return out, nil
 }
 
-// createEvents stores the events of reqs. On PostgreSQL, a batch without
-// idempotency keys is one statement taking each column as one array (see
-// insertArrays); a keyed event goes through ent, whose constraint error
-// tells a key already used.
+// createEvents stores the events of reqs in tx and returns them, bound to
+// tx. A keyed event's constraint error tells a key already used.
 func (p *Publisher) createEvents(ctx context.Context, tx *ent.Tx, reqs []request, now time.Time) ([]*ent.Event, error) {
-	if p.Dialect == dialect.Postgres && !slices.ContainsFunc(reqs, func(r request) bool { return r.in.IdempotencyKey != nil }) {
-		return insertEventArrays(ctx, tx, reqs, now)
-	}
-	builders := make([]*ent.EventCreate, len(reqs))
+	events := make([]*ent.Event, len(reqs))
 	for i, r := range reqs {
-		builders[i] = tx.Event.Create().
-			SetAccountID(r.accountID).SetType(r.in.Type).SetData(r.in.Data).
-			SetMetadata(metadataOf(r.in)).SetNillableIdempotencyKey(r.in.IdempotencyKey).SetOccurredAt(now)
+		events[i] = &ent.Event{ID: pulid.New("evt"), CreatedAt: now, UpdatedAt: now, Type: r.in.Type,
+			Data: r.in.Data, Metadata: metadataOf(r.in), IdempotencyKey: r.in.IdempotencyKey, OccurredAt: now,
+			AccountID: r.accountID}
 	}
-	events, err := tx.Event.CreateBulk(builders...).Save(ctx)
-	if err != nil {
+	if err := p.sql.InsertEvents(ctx, tx, events); err != nil {
 		return nil, fmt.Errorf("publish: store events: %w", err)
+	}
+	client := tx.Client()
+	for i, evt := range events {
+		events[i] = evt.Bind(client)
 	}
 	return events, nil
 }
@@ -118,37 +108,6 @@ func metadataOf(in Input) map[string]string {
 		return map[string]string{}
 	}
 	return in.Metadata
-}
-
-// insertEventArrays inserts the events of reqs, none keyed, in one
-// statement whose text does not depend on their number: PostgreSQL parses
-// and plans a few array parameters instead of a VALUES list of nine
-// parameters an event. It returns them as ent's bulk insert would, bound
-// to tx.
-func insertEventArrays(ctx context.Context, tx *ent.Tx, reqs []request, now time.Time) ([]*ent.Event, error) {
-	n := len(reqs)
-	ids, types, data, metadata, accounts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	events := make([]*ent.Event, n)
-	client := tx.Client()
-	for i, r := range reqs {
-		md := metadataOf(r.in)
-		raw, err := json.Marshal(md)
-		if err != nil {
-			return nil, fmt.Errorf("publish: store events: metadata: %w", err)
-		}
-		evt := &ent.Event{ID: pulid.New("evt"), CreatedAt: now, UpdatedAt: now, Type: r.in.Type,
-			Data: r.in.Data, Metadata: md, OccurredAt: now, AccountID: r.accountID}
-		events[i] = evt.Bind(client)
-		ids[i], types[i], data[i], metadata[i], accounts[i] = string(evt.ID), evt.Type, string(evt.Data), string(raw), string(evt.AccountID)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
-SELECT u.id, $1, $1, u.type, u.data, u.metadata, $1, u.account
-FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[]) AS u(id, type, data, metadata, account)`,
-		now, pq.Array(ids), pq.Array(types), pq.Array(data), pq.Array(metadata), pq.Array(accounts))
-	if err != nil {
-		return nil, fmt.Errorf("publish: store events: %w", err)
-	}
-	return events, nil
 }
 
 // activeConfigs returns the active configurations of the accounts of reqs,
@@ -195,11 +154,7 @@ func (p *Publisher) createDeliveries(ctx context.Context, tx *ent.Tx, events []*
 			owner = append(owner, i)
 		}
 	}
-	insert := insertEach
-	if p.Dialect == dialect.Postgres {
-		insert = insertArrays
-	}
-	if err := insert(ctx, tx, ds); err != nil {
+	if err := p.sql.InsertDeliveries(ctx, tx, ds); err != nil {
 		return nil, fmt.Errorf("publish: store deliveries: %w", err)
 	}
 	byEvent := make([][]*ent.Delivery, len(events))
@@ -207,46 +162,4 @@ func (p *Publisher) createDeliveries(ctx context.Context, tx *ent.Tx, events []*
 		byEvent[owner[j]] = append(byEvent[owner[j]], d)
 	}
 	return byEvent, nil
-}
-
-// insertArrays inserts ds on PostgreSQL in one statement that takes each
-// column as one array, so its text is the same whatever the number of
-// deliveries: PostgreSQL parses and plans a few parameters instead of a
-// VALUES list of thousands, and Ferry skips ent's bulk builder.
-func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	ids, types, urls, configs, accounts, events := make([]string, len(ds)), make([]string, len(ds)),
-		make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
-	for i, d := range ds {
-		ids[i], types[i], urls[i] = string(d.ID), d.EventType, d.URL
-		configs[i], accounts[i], events[i] = string(*d.ConfigurationID), string(d.AccountID), string(d.EventID)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, created_at, updated_at, status, event_type,
-  url, attempt_count, next_attempt_at, configuration_id, account_id, event_id)
-SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.account, u.event
-FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(id, type, url, cfg, account, event)`,
-		ds[0].CreatedAt, string(delivery.StatusPENDING),
-		pq.Array(ids), pq.Array(types), pq.Array(urls), pq.Array(configs), pq.Array(accounts), pq.Array(events))
-	return err
-}
-
-// insertEach inserts ds through ent, deliveriesPerInsert at a time (dev
-// mode's SQLite).
-func insertEach(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
-	for start := 0; start < len(ds); start += deliveriesPerInsert {
-		end := min(start+deliveriesPerInsert, len(ds))
-		builders := make([]*ent.DeliveryCreate, 0, end-start)
-		for _, d := range ds[start:end] {
-			builders = append(builders, tx.Delivery.Create().SetID(d.ID).SetCreatedAt(d.CreatedAt).
-				SetUpdatedAt(d.UpdatedAt).SetAccountID(d.AccountID).SetEventID(d.EventID).
-				SetNillableConfigurationID(d.ConfigurationID).SetEventType(d.EventType).SetURL(d.URL).
-				SetNillableNextAttemptAt(d.NextAttemptAt))
-		}
-		if err := tx.Delivery.CreateBulk(builders...).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/publish"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
@@ -231,8 +232,7 @@ func newFixture(t *testing.T, e *apptest.Env) *fixture {
 		}
 	}
 	f.drv = &countingDriver{Driver: entsql.OpenDB(e.App.Dialect, e.App.DB)}
-	f.pub = publish.New(ent.NewClient(ent.Driver(f.drv)), e.App.Queue, e.App.Live, e.App.Logger)
-	f.pub.Dialect = e.App.Dialect
+	f.pub = publish.New(ent.NewClient(ent.Driver(f.drv)), sqlstore.New(e.App.Dialect), e.App.Queue, e.App.Live, e.App.Logger)
 	return f
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/live"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
 	"github.com/ferryhq/ferry/internal/domain/catalog"
 	"github.com/ferryhq/ferry/internal/edge/auth"
@@ -63,16 +64,14 @@ type Publisher struct {
 	// deleted, so one found stays found (see checkAccount).
 	accounts *expirable.LRU[pulid.ID, struct{}]
 	group    *coalesce.Batcher[request, stored] // group commit, see batch.go
+	sql      sqlstore.Store
 	// Metrics counts publishes and created deliveries; nil counts nothing.
 	Metrics *telemetry.Metrics
-	// Dialect is the database's ("postgres" stores deliveries as arrays,
-	// see insertArrays); any other goes through ent.
-	Dialect string
 }
 
 // New returns a Publisher; new deliveries are announced on n.
-func New(client *ent.Client, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Publisher {
-	p := &Publisher{client: client, queue: q, live: n, logger: logger, now: time.Now,
+func New(client *ent.Client, store sqlstore.Store, q *queue.Queue, n *live.Notifier, logger *slog.Logger) *Publisher {
+	p := &Publisher{client: client, sql: store, queue: q, live: n, logger: logger, now: time.Now,
 		types:    expirable.NewLRU[string, struct{}](10_000, nil, typeTTL),
 		accounts: expirable.NewLRU[pulid.ID, struct{}](10_000, nil, time.Hour)}
 	// At most 200 events a batch bounds one insert to 50 MiB of data.

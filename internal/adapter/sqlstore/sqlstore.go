@@ -1,16 +1,31 @@
-// Package sqlstore holds the small helpers every domain package needs around the
-// ent client: transactions and opening the PostgreSQL connection.
+// Package sqlstore is Ferry's SQL beside ent: transactions and row locks,
+// and the hand-written statements of the hot paths (storing published
+// deliveries, reading a wave's deliveries, saving attempts), each written
+// for PostgreSQL beside its SQLite twin (dev mode). No other package knows
+// the dialects; a test holds every column list here against ent's schema.
 package sqlstore
 
 import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/account"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/domain/apperr"
 )
+
+// Store runs the hand-written statements in the dialect of the database:
+// dialect.Postgres, or dialect.SQLite in dev mode.
+type Store struct{ dialect string }
+
+// New returns a Store for the database of dialect.
+func New(dialectName string) Store { return Store{dialect: dialectName} }
+
+// postgres reports whether the statements of PostgreSQL apply.
+func (s Store) postgres() bool { return s.dialect == dialect.Postgres }
 
 // WithTx runs fn in a transaction, committing when it returns nil and rolling
 // back otherwise (also on panic).

@@ -1,11 +1,11 @@
-package delivery_test
+package sqlstore_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/ferryhq/ferry/internal/domain/delivery"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
@@ -36,7 +36,7 @@ FROM generate_series(1, 5000) AS g`,
 	for i := range ids {
 		ids[i] = fmt.Sprintf("dlv_%d", 1+i*37)
 	}
-	plan := testenv.Explain(t, db, "COSTS OFF", delivery.ReadQuery, ids) // as readPostgres passes them
+	plan := testenv.Explain(t, db, "COSTS OFF", sqlstore.ReadQuery, ids) // as readPostgres passes them
 	if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "events_pkey") || !strings.Contains(plan, "deliveries_pkey") {
 		t.Errorf("reading 100 deliveries among 5,000 does not look them and their events up by id:\n%s", plan)
 	}

@@ -1,0 +1,21 @@
+package sqlstore
+
+// ReadQuery is the statement that reads a wave's deliveries on PostgreSQL.
+const ReadQuery = readQuery
+
+// Statement is one hand-written statement and the tables its aliases name.
+type Statement struct {
+	Name    string
+	SQL     string
+	Aliases map[string]string
+	// ReadsAll lists the aliases whose every column the statement reads.
+	ReadsAll []string
+}
+
+// Statements are every hand-written statement of the package, for the
+// column test.
+var Statements = []Statement{
+	{Name: "insertDeliveriesSQL", SQL: insertDeliveriesSQL},
+	{Name: "insertEventsSQL", SQL: insertEventsSQL},
+	{Name: "readQuery", SQL: readQuery, Aliases: map[string]string{"d": "deliveries", "e": "events"}, ReadsAll: []string{"d"}},
+}
