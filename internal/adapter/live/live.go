@@ -87,7 +87,7 @@ func Overlay(d, snap *ent.Delivery) {
 
 // Nobody listening: a Hub with subscribers keeps listeningKey alive in
 // Redis. Notifiers look at it at most every listenCheck and publish nothing
-// while it is absent: live updates cost 10–14 % of throughput. A Hub
+// while it is absent, since publishing costs throughput (BENCHMARKS.md). A Hub
 // whose first subscriber arrives waits out listenCheck (and some margin)
 // before Subscribe returns, so every notifier has seen the key by then and
 // no change published afterwards is skipped.

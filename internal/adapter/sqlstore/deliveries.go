@@ -112,7 +112,7 @@ func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.De
 // readQuery is readPostgres's statement: the ids as one array, each
 // delivery and then its event looked up by id in subqueries that OFFSET 0
 // keeps from becoming a join PostgreSQL would hash while the tables are
-// small (BENCHMARKS.md, "Why the hot paths look as they do").
+// small (BENCHMARKS.md, "Plans that depended on the tables' size").
 const readQuery = `SELECT d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
   d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
   d.last_attempt_at, d.next_attempt_at, e.data, e.occurred_at
