@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/adapter/sender/signing"
 )
@@ -150,19 +152,8 @@ func recorded(h http.Header, static map[string]string) http.Header {
 	return out
 }
 
-// ValidHeaderName reports whether name is an RFC 9110 token.
+// ValidHeaderName reports whether name is an RFC 9110 token of at most
+// 256 bytes, the longest name a configuration may give.
 func ValidHeaderName(name string) bool {
-	if name == "" || len(name) > 256 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			continue
-		}
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
-			return false
-		}
-	}
-	return true
+	return len(name) <= 256 && httpguts.ValidHeaderFieldName(name)
 }
