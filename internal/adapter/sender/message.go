@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/adapter/sender/signing"
 )
@@ -41,44 +43,35 @@ type Message struct {
 	Now func() time.Time
 }
 
-// Body is the JSON a receiver gets. The same inputs always give the same
-// bytes, so every retry and resend carries a byte-identical body.
-func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time) []byte {
-	if len(bytes.TrimSpace(data)) == 0 {
-		data = json.RawMessage("{}")
-	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, data); err != nil {
-		compact.Reset()
-		compact.WriteString("{}")
-	}
-	id, typ := jsonString(eventID), jsonString(eventType)
-	var b bytes.Buffer
-	b.Grow(64 + len(id) + len(typ) + compact.Len())
-	b.WriteString(`{"id":`)
-	b.Write(id)
-	b.WriteString(`,"event":`)
-	b.Write(typ)
-	b.WriteString(`,"data":`)
-	b.Write(compact.Bytes())
-	b.WriteString(`,"sentDate":"`)
-	out := occurredAt.UTC().AppendFormat(b.Bytes(), sentDateLayout)
-	return append(out, `"}`...)
+// body is the JSON a receiver gets, fields in this order.
+type body struct {
+	ID       string          `json:"id"`
+	Event    string          `json:"event"`
+	Data     json.RawMessage `json:"data"`
+	SentDate string          `json:"sentDate"`
 }
 
-// jsonString is s as encoding/json writes it. Event ids and types are
-// plain ASCII, written between quotes as they are; anything else goes
-// through encoding/json, so the bytes never change.
-func jsonString(s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, _ := json.Marshal(s)
-			return b
-		}
+// Body is the JSON a receiver gets. The same inputs always give the same
+// bytes, so every retry and resend carries a byte-identical body. Data is
+// compacted but otherwise kept as published: '<', '>' and '&' are not
+// escaped, so URLs in it read as they were sent.
+func Body(eventID, eventType string, data json.RawMessage, occurredAt time.Time) []byte {
+	v := body{ID: eventID, Event: eventType, Data: data, SentDate: occurredAt.UTC().Format(sentDateLayout)}
+	if len(v.Data) == 0 {
+		v.Data = emptyObject
 	}
-	b := make([]byte, 0, len(s)+2)
-	return append(append(append(b, '"'), s...), '"')
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil { // data is not JSON; nothing was written
+		v.Data = emptyObject
+		_ = enc.Encode(v)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
+
+// emptyObject stands in for data that is missing or not JSON.
+var emptyObject = json.RawMessage("{}")
 
 // headers builds the request headers: static ones first, then Ferry's.
 // Ferry's are set under their canonical names, their values sharing one
@@ -159,19 +152,8 @@ func recorded(h http.Header, static map[string]string) http.Header {
 	return out
 }
 
-// ValidHeaderName reports whether name is an RFC 9110 token.
+// ValidHeaderName reports whether name is an RFC 9110 token of at most
+// 256 bytes, the longest name a configuration may give.
 func ValidHeaderName(name string) bool {
-	if name == "" || len(name) > 256 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			continue
-		}
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
-			return false
-		}
-	}
-	return true
+	return len(name) <= 256 && httpguts.ValidHeaderFieldName(name)
 }

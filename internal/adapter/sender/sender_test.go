@@ -218,7 +218,8 @@ func TestHeaderRules(t *testing.T) {
 			t.Errorf("ReservedHeader(%q) = %v", name, !reserved)
 		}
 	}
-	for name, valid := range map[string]bool{"X-Team": true, "Bad Header": false, "": false, "a:b": false, "x_y": true} {
+	for name, valid := range map[string]bool{"X-Team": true, "Bad Header": false, "": false, "a:b": false, "x_y": true,
+		"X-Équipe": false, "x\x00": false, "!#$%&'*+-.^_`|~09": true, strings.Repeat("a", 256): true, strings.Repeat("a", 257): false} {
 		if sender.ValidHeaderName(name) != valid {
 			t.Errorf("ValidHeaderName(%q) = %v", name, !valid)
 		}

@@ -66,3 +66,21 @@ func TestHeadersJSONReadsBackAsEntStoresThem(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHeadersJSON is one attempt's request headers as SaveMany
+// writes them: Ferry's own and two static ones.
+func BenchmarkHeadersJSON(b *testing.B) {
+	h := http.Header{
+		"Content-Type": {"application/json"}, "User-Agent": {"Ferry-Webhooks/1.0"},
+		"X-Ferry-Event-Id": {"evt_01HF8Y8W0ZJ4V0R5Q2KX3M9T7A"}, "Webhook-Id": {"evt_01HF8Y8W0ZJ4V0R5Q2KX3M9T7A"},
+		"X-Ferry-Configuration-Id": {"cfg_01HF8Y8W0ZJ4V0R5Q2KX3M9T7B"}, "X-Ferry-Delivery-Id": {"dlv_01HF8Y8W0ZJ4V0R5Q2KX3M9T7C"},
+		"X-Ferry-Attempt": {"3"}, "Webhook-Timestamp": {"1693507263"},
+		"X-Signature":       {"8d2cfb57136d7f5aa59ba59a6dc91e781bc022a7aa7b90eef409d7bb68c5c3d3"},
+		"Webhook-Signature": {"v1,gSHsbFZhi3MZGUH381U2FH5ArNTbUkcNNF2LMwgL6+c="},
+		"Authorization":     {"••••YXNz"}, "X-Team": {"••••ling"},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		headersJSON(h)
+	}
+}

@@ -1,6 +1,6 @@
-// Package ratelimit limits API requests per token with a generic cell rate
-// algorithm (a token bucket kept as one timestamp) in Redis, so the limit
-// holds across every API instance sharing that Redis.
+// Package ratelimit limits API requests per token with redis_rate's generic
+// cell rate algorithm (a token bucket kept as one timestamp, on Redis's own
+// clock), so the limit holds across every API instance sharing that Redis.
 package ratelimit
 
 import (
@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/redis/go-redis/v9"
 
@@ -22,30 +23,10 @@ import (
 	"github.com/ferryhq/ferry/internal/platform/config"
 )
 
-// gcra admits a request when the bucket's theoretical arrival time, moved on
-// by one emission interval, is at most one period ahead of now. Redis's own
-// clock is used, so API instances with skewed clocks agree. It returns
-// {1, 0} when admitted, or {0, ms to wait}.
-var gcra = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local next_tat = tat + interval
-local wait = next_tat - period - now
-if wait > 0 then
-  return {0, wait}
-end
-redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', next_tat - now)
-return {1, 0}
-`)
-
 // Limiter admits requests per subject (a token) within a Rate.
 type Limiter struct {
-	rdb    redis.UniversalClient
-	prefix string
+	buckets *redis_rate.Limiter
+	prefix  string
 
 	mu sync.Mutex
 	// blockedIPs are the addresses this instance has seen over their
@@ -57,10 +38,11 @@ type Limiter struct {
 // maxBlockedIPs bounds the addresses an instance remembers as blocked.
 const maxBlockedIPs = 10_000
 
-// New returns a Limiter keeping its buckets under prefix in rdb.
+// New returns a Limiter keeping its buckets in rdb under "rate:" (redis_rate's
+// own prefix) followed by prefix.
 func New(rdb redis.UniversalClient, prefix string) *Limiter {
 	blocked, _ := simplelru.NewLRU[string, time.Time](maxBlockedIPs, nil)
-	return &Limiter{rdb: rdb, prefix: prefix, blockedIPs: blocked}
+	return &Limiter{buckets: redis_rate.NewLimiter(rdb), prefix: prefix, blockedIPs: blocked}
 }
 
 // Allow takes one request from subject's bucket. When refused it returns
@@ -69,15 +51,15 @@ func (l *Limiter) Allow(ctx context.Context, subject string, rate config.Rate) (
 	if rate.Unlimited() {
 		return true, 0, nil
 	}
-	interval := max(rate.Period.Milliseconds()/int64(rate.Requests), 1)
-	res, err := gcra.Run(ctx, l.rdb, []string{l.prefix + subject}, interval, rate.Period.Milliseconds()).Int64Slice()
+	limit := redis_rate.Limit{Rate: rate.Requests, Burst: rate.Requests, Period: rate.Period}
+	res, err := l.buckets.Allow(ctx, l.prefix+subject, limit)
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit %s: %w", subject, err)
 	}
-	if res[0] == 1 {
+	if res.Allowed > 0 {
 		return true, 0, nil
 	}
-	return false, time.Duration(res[1]) * time.Millisecond, nil
+	return false, res.RetryAfter, nil
 }
 
 // Rates are the budgets of each kind of caller.
