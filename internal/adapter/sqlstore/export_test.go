@@ -3,6 +3,13 @@ package sqlstore
 // ReadQuery is the statement that reads a wave's deliveries on PostgreSQL.
 const ReadQuery = readQuery
 
+// SaveSQL and SaveArgs are SaveAttempts' statement on PostgreSQL and its
+// parameters.
+var (
+	SaveSQL  = saveSQL
+	SaveArgs = saveArgs
+)
+
 // Statement is one hand-written statement and the tables its aliases name.
 type Statement struct {
 	Name    string
@@ -18,4 +25,5 @@ var Statements = []Statement{
 	{Name: "insertDeliveriesSQL", SQL: insertDeliveriesSQL},
 	{Name: "insertEventsSQL", SQL: insertEventsSQL},
 	{Name: "readQuery", SQL: readQuery, Aliases: map[string]string{"d": "deliveries", "e": "events"}, ReadsAll: []string{"d"}},
+	{Name: "saveSQL", SQL: saveSQL, Aliases: map[string]string{"d": "deliveries"}},
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
@@ -24,7 +25,7 @@ type attempt struct {
 	trigger deliveryattempt.Trigger
 	trace   string // the publish's traceparent, carried by its tasks
 	res     sender.Result
-	out     Outcome
+	out     sqlstore.Outcome
 }
 
 // spanNames name the span of an attempt by its trigger.
@@ -59,17 +60,17 @@ func (s *Service) send(ctx context.Context, t *target, a *attempt) {
 func (s *Service) finish(ctx context.Context, t *target, as []*attempt) ([]*ent.Delivery, error) {
 	moved := make([]*ent.Delivery, len(as))
 	var (
-		ps   []Pending
+		ps   []sqlstore.Pending
 		auto []int // index in as of each of ps
 	)
 	for i, a := range as {
 		a.out = s.outcome(t.cfg, a)
 		if a.trigger == deliveryattempt.TriggerAUTOMATIC {
-			ps = append(ps, Pending{Delivery: a.d, Number: a.number, Result: a.res, Outcome: a.out})
+			ps = append(ps, sqlstore.Pending{Delivery: a.d, Number: a.number, Result: a.res, Outcome: a.out})
 			auto = append(auto, i)
 			continue
 		}
-		d, err := Save(ctx, s.Client, a.d, a.number, a.trigger, a.res, a.out, false)
+		d, err := sqlstore.SaveAttempt(ctx, s.Client, a.d, a.number, a.trigger, a.res, a.out, false)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 )
 
 // Waiting deliveries are cancelled here, and only here: those of a
@@ -25,7 +26,7 @@ const maxAnnounced = 10_000
 // maxAnnounced of) them as they now are, for the caller to announce once
 // it has committed.
 func CancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent.Delivery, error) {
-	waitingFor := entdelivery.And(entdelivery.ConfigurationID(id), entdelivery.StatusIn(Waiting...))
+	waitingFor := entdelivery.And(entdelivery.ConfigurationID(id), entdelivery.StatusIn(sqlstore.Waiting...))
 	ds, err := client.Delivery.Query().Where(waitingFor).Limit(maxAnnounced).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
@@ -65,7 +66,7 @@ func (s *Service) cancelAll(ctx context.Context, as []queue.Attempt) error {
 // cancel ends a waiting delivery whose configuration can no longer take it.
 func (s *Service) cancel(ctx context.Context, d *ent.Delivery) error {
 	n, err := s.Client.Delivery.Update().
-		Where(entdelivery.ID(d.ID), entdelivery.StatusIn(Waiting...)).
+		Where(entdelivery.ID(d.ID), entdelivery.StatusIn(sqlstore.Waiting...)).
 		SetStatus(entdelivery.StatusCANCELLED).ClearNextAttemptAt().
 		Save(ctx)
 	if err != nil {

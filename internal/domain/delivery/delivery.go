@@ -65,7 +65,7 @@ type Service struct {
 	// Concurrent handlers load their deliveries in one query and save
 	// their automatic attempts in one transaction.
 	loads   *coalesce.Batcher[pulid.ID, *ent.Delivery]
-	records *coalesce.Batcher[Pending, *ent.Delivery]
+	records *coalesce.Batcher[sqlstore.Pending, *ent.Delivery]
 }
 
 // New returns a Service.
@@ -74,8 +74,8 @@ func New(d Deps) *Service {
 	s.loads = coalesce.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
 		return deliveriesWithEvents(ctx, sqlstore.New(d.Dialect), d.Client, ids)
 	}, coalesce.Options{})
-	s.records = coalesce.New(func(ctx context.Context, ps []Pending) ([]*ent.Delivery, error) {
-		return SaveMany(ctx, d.Client, d.Dialect, ps)
+	s.records = coalesce.New(func(ctx context.Context, ps []sqlstore.Pending) ([]*ent.Delivery, error) {
+		return sqlstore.New(d.Dialect).SaveAttempts(ctx, d.Client, ps)
 	}, coalesce.Options{})
 	return s
 }

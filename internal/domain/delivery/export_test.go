@@ -1,8 +1,4 @@
 package delivery
 
-// Statements and readers of this package, for the tests of delivery_test.
-var (
-	SaveSQL              = saveSQL
-	SaveArgs             = saveArgs
-	DeliveriesWithEvents = deliveriesWithEvents
-)
+// DeliveriesWithEvents reads a wave's deliveries, for the tests of delivery_test.
+var DeliveriesWithEvents = deliveriesWithEvents

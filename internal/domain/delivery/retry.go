@@ -3,12 +3,14 @@ package delivery
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/ferryhq/ferry/ent"
 	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 )
 
 // The retry policy: where each attempt leaves its delivery.
@@ -28,14 +30,14 @@ import (
 const jitterFraction = 0.2
 
 // outcome is where attempt a, sent to cfg, leaves its delivery.
-func (s *Service) outcome(cfg *ent.Configuration, a *attempt) Outcome {
+func (s *Service) outcome(cfg *ent.Configuration, a *attempt) sqlstore.Outcome {
 	if a.res.OK() {
-		return Outcome{Status: entdelivery.StatusSUCCEEDED}
+		return sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}
 	}
 	switch a.trigger {
 	case deliveryattempt.TriggerAUTOMATIC:
 		if delay, ok := nextDelay(cfg.RetrySchedule, a.number, a.res.RetryAfter, rand.Float64()*2-1); ok && !gone(a.res) {
-			return Outcome{Status: entdelivery.StatusRETRYING, Next: s.now().Add(delay)}
+			return sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: s.now().Add(delay)}
 		}
 	case deliveryattempt.TriggerMANUAL:
 		if waiting(a.d.Status) {
@@ -43,10 +45,10 @@ func (s *Service) outcome(cfg *ent.Configuration, a *attempt) Outcome {
 			if a.d.NextAttemptAt != nil && a.d.NextAttemptAt.After(next) {
 				next = *a.d.NextAttemptAt
 			}
-			return Outcome{Status: entdelivery.StatusRETRYING, Next: next}
+			return sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: next}
 		}
 	}
-	return Outcome{Status: entdelivery.StatusFAILED}
+	return sqlstore.Outcome{Status: entdelivery.StatusFAILED}
 }
 
 // gone reports a receiver's 410 Gone: it wants no more deliveries.
@@ -66,3 +68,6 @@ func nextDelay(schedule []int, n int, retryAfter time.Duration, jitter float64) 
 	}
 	return base + time.Duration(float64(base)*jitterFraction*jitter), true
 }
+
+// waiting reports whether a delivery in status has attempts to come.
+func waiting(status entdelivery.Status) bool { return slices.Contains(sqlstore.Waiting, status) }

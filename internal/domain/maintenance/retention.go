@@ -37,7 +37,6 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
-	"github.com/ferryhq/ferry/internal/domain/delivery"
 )
 
 const (
@@ -215,7 +214,7 @@ func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []strin
 	if _, err := tx.ExecContext(ctx, lockSQL, pq.Array(ids)); err != nil {
 		return 0, fmt.Errorf("lock deliveries: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, delivery.WaitingArg(), pq.Array(ids))
+	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, sqlstore.WaitingArg(), pq.Array(ids))
 	if err != nil {
 		return 0, fmt.Errorf("delete events: %w", err)
 	}
@@ -235,7 +234,7 @@ func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []strin
 
 // candidates returns the ids of up to limit events the rule allows deleting.
 func candidates(ctx context.Context, tx *ent.Tx, cutoff time.Time, after, bound string, limit int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, candidatesSQL, cutoff, delivery.WaitingArg(), after, bound, limit)
+	rows, err := tx.QueryContext(ctx, candidatesSQL, cutoff, sqlstore.WaitingArg(), after, bound, limit)
 	if err != nil {
 		return nil, fmt.Errorf("select events: %w", err)
 	}

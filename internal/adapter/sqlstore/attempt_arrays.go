@@ -1,4 +1,4 @@
-package delivery
+package sqlstore
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
 
-// On PostgreSQL, SaveMany is one statement whatever the number of
+// On PostgreSQL, SaveAttempts is one statement whatever the number of
 // attempts. It takes each column as one array and unnests it, so
 // PostgreSQL parses and plans a few array parameters instead of a VALUES
 // list of hundreds, and Ferry skips ent's bulk builder. Being one
@@ -25,12 +25,10 @@ import (
 // configuration the delivery's row names. Every delivery it moved is
 // returned with that configuration: v.i is its index in the call.
 //
-// The guard compares d.status || ” so that no index can serve it: with
-// one, PostgreSQL would rather read every waiting delivery through the
-// status index and hash them than look each one up by id, whenever its
-// statistics undercount the waiting ones, which they do when a backlog
-// builds up since the last ANALYZE. It did so in 133 of 152 saves of a
-// 30,000-delivery bench run.
+// The guard compares d.status || ” so that no index serves it: otherwise
+// PostgreSQL hashes every waiting delivery whenever its statistics
+// undercount them, as during a backlog (BENCHMARKS.md, "Plans that
+// depended on the tables' size").
 const saveSQL = `WITH moved AS (
   UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
     last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
@@ -52,7 +50,7 @@ const saveSQL = `WITH moved AS (
 )
 SELECT i, configuration_id FROM moved`
 
-// saveArrays is SaveMany on PostgreSQL. When one delivery is listed twice,
+// saveArrays is SaveAttempts on PostgreSQL. When one delivery is listed twice,
 // the first wins, as it would one Save after the other. It sets moved for
 // each attempt recorded, and linked to its delivery's configuration.
 func saveArrays(ctx context.Context, client *ent.Client, ps []Pending, moved []bool, linked []*pulid.ID) error {

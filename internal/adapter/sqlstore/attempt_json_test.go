@@ -1,4 +1,4 @@
-package delivery
+package sqlstore
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package delivery
+package sqlstore
 
 import (
 	"context"
@@ -12,16 +12,10 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 )
 
 // Waiting are the statuses of a delivery that still has attempts to come.
 var Waiting = []entdelivery.Status{entdelivery.StatusPENDING, entdelivery.StatusRETRYING}
-
-// waiting reports whether a delivery in status has attempts to come.
-func waiting(status entdelivery.Status) bool {
-	return status == entdelivery.StatusPENDING || status == entdelivery.StatusRETRYING
-}
 
 // WaitingArg is Waiting as an array argument of a PostgreSQL statement
 // (status = ANY($n)), so "still waiting" means in SQL what it means here.
@@ -41,15 +35,15 @@ type Outcome struct {
 	Next   time.Time // the next automatic attempt; zero when there is none
 }
 
-// Save records res as attempt n of d and moves d to out, in one
+// SaveAttempt records res as attempt n of d and moves d to out, in one
 // transaction, only if d is still at attempt n-1 (and, with onlyWaiting,
 // still waiting). Whoever moves the delivery first records the attempt, so
 // nothing is marked twice. It returns the delivery as it now is, or nil when
 // another attempt got there first.
-func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigger deliveryattempt.Trigger,
+func SaveAttempt(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigger deliveryattempt.Trigger,
 	res sender.Result, out Outcome, onlyWaiting bool) (*ent.Delivery, error) {
 	moved := false
-	err := sqlstore.WithTx(ctx, client, func(tx *ent.Tx) error {
+	err := WithTx(ctx, client, func(tx *ent.Tx) error {
 		var err error
 		var linked *pulid.ID
 		if moved, linked, err = moveLinked(ctx, tx, d, n, res, out, onlyWaiting); err != nil || !moved {
@@ -58,7 +52,7 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 		now := *d
 		now.ConfigurationID = linked
 		d = &now
-		_, err = Record(ctx, tx.Client(), d, n, trigger, res)
+		_, err = recordAttempt(ctx, tx.Client(), d, n, trigger, res)
 		return err
 	})
 	if err != nil {
@@ -70,7 +64,7 @@ func Save(ctx context.Context, client *ent.Client, d *ent.Delivery, n int, trigg
 	return after(d, n, res, out), nil
 }
 
-// move is Save's conditional update: it reports whether d was still at
+// move is SaveAttempt's conditional update: it reports whether d was still at
 // attempt n-1 (and waiting, with onlyWaiting) and so moved to out.
 func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, error) {
 	u := tx.Delivery.Update().

@@ -1,9 +1,11 @@
-// Package attempts records what one HTTP request to a receiver sent and got,
-// as a DeliveryAttempt row: the history every screen and resend relies on.
-package delivery
+package sqlstore
+
+// An attempt row records what one HTTP request to a receiver sent and got:
+// the history every screen and resend relies on.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,8 +16,8 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 )
 
-// Record stores res as attempt number of delivery d.
-func Record(ctx context.Context, client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) (*ent.DeliveryAttempt, error) {
+// recordAttempt stores res as attempt number of delivery d.
+func recordAttempt(ctx context.Context, client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) (*ent.DeliveryAttempt, error) {
 	a, err := create(client, d, number, trigger, res).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("record attempt %d of %s: %w", number, d.ID, err)
@@ -46,7 +48,7 @@ func rowOf(d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sen
 	return r
 }
 
-// create is the insert of one attempt row, for Record.
+// create is the insert of one attempt row, for recordAttempt.
 func create(client *ent.Client, d *ent.Delivery, number int, trigger deliveryattempt.Trigger, res sender.Result) *ent.DeliveryAttemptCreate {
 	return rowOf(d, number, trigger, res).create(client)
 }
@@ -96,4 +98,16 @@ func text(b []byte) string { return storable(string(b)) }
 // neither, and is returned as it is.
 func storable(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// headersJSON is flatten(h) as a JSON object, as ent stores it, for
+// SaveMany's jsonb columns. A NUL in a name becomes U+FFFD as in a value:
+// jsonb refuses \u0000.
+func headersJSON(h http.Header) string {
+	m := make(map[string]string, len(h))
+	for k, vs := range h {
+		m[strings.ReplaceAll(k, "\x00", "\uFFFD")] = flatValue(vs)
+	}
+	b, _ := json.Marshal(m) // a map[string]string always encodes
+	return string(b)
 }

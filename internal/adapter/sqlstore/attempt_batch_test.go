@@ -1,4 +1,4 @@
-package delivery_test
+package sqlstore_test
 
 import (
 	"net/http"
@@ -10,7 +10,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/domain/delivery"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -39,13 +39,13 @@ func TestSaveManyAppliesEachAttemptsGuard(t *testing.T) {
 		bad := sender.Result{StatusCode: 500, Duration: 30 * time.Millisecond, StartedAt: now, RequestURL: cfg.URL,
 			RequestBody: []byte(`{}`), ResponseBody: []byte("oops")}
 		next := now.Add(time.Minute)
-		got, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
-			{Delivery: ds[0], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
-			{Delivery: ds[1], Number: 1, Result: bad, Outcome: delivery.Outcome{Status: entdelivery.StatusRETRYING, Next: next}},
-			{Delivery: ds[2], Number: 2, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
-			{Delivery: ds[3], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
-			{Delivery: ds[3], Number: 1, Result: bad, Outcome: delivery.Outcome{Status: entdelivery.StatusFAILED}},
-			{Delivery: ds[4], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+		got, err := sqlstore.New(e.App.Dialect).SaveAttempts(ctx, e.App.Client, []sqlstore.Pending{
+			{Delivery: ds[0], Number: 1, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[1], Number: 1, Result: bad, Outcome: sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: next}},
+			{Delivery: ds[2], Number: 2, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[3], Number: 1, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[3], Number: 1, Result: bad, Outcome: sqlstore.Outcome{Status: entdelivery.StatusFAILED}},
+			{Delivery: ds[4], Number: 1, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -1,19 +1,16 @@
-package delivery
+package sqlstore
 
 import (
 	"context"
 	"fmt"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 )
 
-// Pending is one automatic attempt waiting to be saved by SaveMany.
+// Pending is one automatic attempt waiting to be saved by SaveAttempts.
 type Pending struct {
 	Delivery *ent.Delivery
 	Number   int
@@ -21,19 +18,19 @@ type Pending struct {
 	Outcome  Outcome
 }
 
-// SaveMany saves many automatic attempts at once, each exactly as Save
-// with onlyWaiting would: an attempt is recorded only if its delivery is
+// SaveAttempts saves many automatic attempts at once, each exactly as
+// SaveAttempt with onlyWaiting would: an attempt is recorded only if its delivery is
 // still waiting at the attempt before it. It returns, for each, the
 // delivery as it now is, or nil when another attempt got there first.
 //
 // On PostgreSQL that is one statement whatever the number of attempts (see
-// arrays.go). SQLite (dev mode) moves deliveries row by row in a
+// attempt_arrays.go). SQLite (dev mode) moves deliveries row by row in a
 // transaction.
-func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []Pending) ([]*ent.Delivery, error) {
+func (s Store) SaveAttempts(ctx context.Context, client *ent.Client, ps []Pending) ([]*ent.Delivery, error) {
 	moved := make([]bool, len(ps))
 	linked := make([]*pulid.ID, len(ps)) // the configuration of each moved delivery, as its row says
 	var err error
-	if dialectName == dialect.Postgres {
+	if s.postgres() {
 		err = saveArrays(ctx, client, ps, moved, linked)
 	} else {
 		err = saveEach(ctx, client, ps, moved, linked)
@@ -51,9 +48,9 @@ func SaveMany(ctx context.Context, client *ent.Client, dialectName string, ps []
 	return out, nil
 }
 
-// saveEach is SaveMany through ent, in a transaction.
+// saveEach is SaveAttempts through ent, in a transaction.
 func saveEach(ctx context.Context, client *ent.Client, ps []Pending, moved []bool, linked []*pulid.ID) error {
-	return sqlstore.WithTx(ctx, client, func(tx *ent.Tx) error {
+	return WithTx(ctx, client, func(tx *ent.Tx) error {
 		var creates []*ent.DeliveryAttemptCreate
 		for i, p := range ps {
 			var err error

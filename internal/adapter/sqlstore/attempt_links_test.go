@@ -1,4 +1,4 @@
-package delivery_test
+package sqlstore_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/domain/delivery"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -27,9 +27,9 @@ func TestAnAttemptTakesItsConfigurationFromTheDeliveryRow(t *testing.T) {
 		e.App.Client.Delivery.Update().Where(entdelivery.IDIn(ds[0].ID, ds[1].ID)).ClearConfigurationID().ExecX(ctx)
 		ok := sender.Result{StatusCode: 200, Duration: 5 * time.Millisecond, StartedAt: now, RequestURL: cfg.URL,
 			RequestBody: []byte(`{}`), ResponseBody: []byte("fine")}
-		got, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
-			{Delivery: ds[0], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
-			{Delivery: ds[2], Number: 1, Result: ok, Outcome: delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+		got, err := sqlstore.New(e.App.Dialect).SaveAttempts(ctx, e.App.Client, []sqlstore.Pending{
+			{Delivery: ds[0], Number: 1, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
+			{Delivery: ds[2], Number: 1, Result: ok, Outcome: sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -37,8 +37,8 @@ func TestAnAttemptTakesItsConfigurationFromTheDeliveryRow(t *testing.T) {
 		if got[0] == nil || got[0].ConfigurationID != nil || got[1] == nil || got[1].ConfigurationID == nil || *got[1].ConfigurationID != cfg.ID {
 			t.Errorf("SaveMany returned %+v and %+v, want the first unlinked and the second linked", got[0], got[1])
 		}
-		if _, err := delivery.Save(ctx, e.App.Client, ds[1], 1, deliveryattempt.TriggerMANUAL, ok,
-			delivery.Outcome{Status: entdelivery.StatusSUCCEEDED}, false); err != nil {
+		if _, err := sqlstore.SaveAttempt(ctx, e.App.Client, ds[1], 1, deliveryattempt.TriggerMANUAL, ok,
+			sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED}, false); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range []bool{false, false, true} {
@@ -62,15 +62,15 @@ func TestSaveManyStoresAttemptsAsSaveDoes(t *testing.T) {
 		refused := sender.Result{Duration: 3 * time.Millisecond, StartedAt: now.Add(time.Second), RequestURL: cfg.URL,
 			RequestHeaders: http.Header{"Webhook-Id": {"msg_2"}}, RequestBody: []byte(`{}`),
 			ErrorKind: sender.ErrConnect, Error: "dial tcp: connection refused"}
-		retry := delivery.Outcome{Status: entdelivery.StatusRETRYING, Next: now.Add(time.Minute)}
-		if _, err := delivery.SaveMany(ctx, e.App.Client, e.App.Dialect, []delivery.Pending{
+		retry := sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: now.Add(time.Minute)}
+		if _, err := sqlstore.New(e.App.Dialect).SaveAttempts(ctx, e.App.Client, []sqlstore.Pending{
 			{Delivery: ds[0], Number: 1, Result: answered, Outcome: retry},
 			{Delivery: ds[1], Number: 1, Result: refused, Outcome: retry},
 		}); err != nil {
 			t.Fatal(err)
 		}
 		for i, res := range []sender.Result{answered, refused} {
-			if _, err := delivery.Save(ctx, e.App.Client, ds[2+i], 1, deliveryattempt.TriggerAUTOMATIC, res, retry, true); err != nil {
+			if _, err := sqlstore.SaveAttempt(ctx, e.App.Client, ds[2+i], 1, deliveryattempt.TriggerAUTOMATIC, res, retry, true); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package delivery_test
+package sqlstore_test
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
-	"github.com/ferryhq/ferry/internal/domain/delivery"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
@@ -41,13 +41,13 @@ FROM generate_series($1::int, $2::int) AS g`, from, to, status); err != nil {
 	}
 	seed(20001, 25000, string(entdelivery.StatusPENDING)) // the backlog, unseen by ANALYZE
 
-	var ps []delivery.Pending
+	var ps []sqlstore.Pending
 	for i := 20001; i <= 20010; i++ {
-		ps = append(ps, delivery.Pending{
+		ps = append(ps, sqlstore.Pending{
 			Delivery: &ent.Delivery{ID: pulid.ID(fmt.Sprintf("dlv_%010d", i)), AccountID: "acc_plan"},
 			Number:   1,
 			Result:   sender.Result{StatusCode: 200, StartedAt: time.Now(), RequestURL: "http://127.0.0.1/"},
-			Outcome:  delivery.Outcome{Status: entdelivery.StatusSUCCEEDED},
+			Outcome:  sqlstore.Outcome{Status: entdelivery.StatusSUCCEEDED},
 		})
 	}
 	tx, err := db.BeginTx(ctx, nil)
@@ -55,7 +55,7 @@ FROM generate_series($1::int, $2::int) AS g`, from, to, status); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = tx.Rollback() }() // EXPLAIN ANALYZE wrote; nothing is kept
-	plan := testenv.Explain(t, tx, "ANALYZE, COSTS OFF", delivery.SaveSQL, delivery.SaveArgs(ps, time.Now())...)
+	plan := testenv.Explain(t, tx, "ANALYZE, COSTS OFF", sqlstore.SaveSQL, sqlstore.SaveArgs(ps, time.Now())...)
 	if strings.Contains(plan, "delivery_status_next_attempt_at") || !strings.Contains(plan, "deliveries_pkey") {
 		t.Errorf("saving 10 attempts with 5,000 deliveries waiting does not look them up by id:\n%s", plan)
 	}
