@@ -98,7 +98,7 @@ func Tokens(ctx context.Context, client *ent.Client, requested *pulid.ID) ([]*en
 // UNAUTHENTICATED (tokens are looked up on every request, never cached).
 // Revoking twice is harmless and keeps the first revocation time. Account
 // tokens may revoke their own account's tokens, themselves included.
-func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID) (*ent.AccountToken, error) {
+func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID, now time.Time) (*ent.AccountToken, error) {
 	t, err := client.AccountToken.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, apperr.Missing("account token " + string(id))
@@ -113,7 +113,7 @@ func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID) (*ent.Acc
 	// the stored row is the answer.
 	err = client.AccountToken.Update().
 		Where(accounttoken.ID(id), accounttoken.RevokedAtIsNil()).
-		SetRevokedAt(time.Now()).
+		SetRevokedAt(now).
 		Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %s: %w", id, err)

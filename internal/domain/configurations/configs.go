@@ -247,7 +247,7 @@ func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 	var cancelled []*ent.Delivery
 	err := sqlstore.WithTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
-		if cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id); err != nil {
+		if cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id, s.now()); err != nil {
 			return err
 		}
 		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
@@ -324,7 +324,7 @@ func (s *Service) deactivate(ctx context.Context, id pulid.ID, reason *string, o
 		if cfg, err = tx.Configuration.Get(ctx, id); err != nil {
 			return err
 		}
-		cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id)
+		cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id, s.now())
 		return err
 	})
 	if err != nil {

@@ -23,9 +23,9 @@ const maxAnnounced = 10_000
 
 // CancelWaiting cancels the deliveries to configuration id that have not
 // ended, through client (a transaction's), and returns (up to
-// maxAnnounced of) them as they now are, for the caller to announce once
-// it has committed.
-func CancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent.Delivery, error) {
+// maxAnnounced of) them as they are at now, for the caller to announce
+// once it has committed.
+func CancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID, now time.Time) ([]*ent.Delivery, error) {
 	waitingFor := entdelivery.And(entdelivery.ConfigurationID(id), entdelivery.StatusIn(sqlstore.Waiting...))
 	ds, err := client.Delivery.Query().Where(waitingFor).Limit(maxAnnounced).All(ctx)
 	if err != nil {
@@ -38,7 +38,6 @@ func CancelWaiting(ctx context.Context, client *ent.Client, id pulid.ID) ([]*ent
 	if err != nil {
 		return nil, fmt.Errorf("cancel deliveries of %s: %w", id, err)
 	}
-	now := time.Now()
 	for _, d := range ds {
 		d.Status, d.NextAttemptAt, d.UpdatedAt = entdelivery.StatusCANCELLED, nil, now
 	}
