@@ -10,7 +10,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/graph/generated"
