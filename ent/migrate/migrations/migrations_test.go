@@ -3,11 +3,13 @@ package migrations_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/lib/pq"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/migrate/migrations"
@@ -71,6 +73,9 @@ func TestUpgradeSealsStaticHeadersAndRedactsRecordedOnes(t *testing.T) {
 		`INSERT INTO configurations (id, created_at, updated_at, name, url, event_types, retry_schedule, headers, account_id, signing_key_id)
 			VALUES ('cfg_1', now(), now(), 'with', 'https://example.com', '[]', '[]', '{"Authorization": "` + auth + `", "X-Pin": "12"}', 'acc_1', 'key_1'),
 			       ('cfg_2', now(), now(), 'without', 'https://example.com', '[]', '[]', '{}', 'acc_1', 'key_1')`,
+		`INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id) VALUES ('evt_1', now(), now(), 't', '{}', '{}', now(), 'acc_1')`,
+		`INSERT INTO deliveries (id, created_at, updated_at, event_type, url, account_id, event_id)
+			VALUES ('dlv_1', now(), now(), 't', 'https://example.com', 'acc_1', 'evt_1'), ('dlv_2', now(), now(), 't', 'https://example.com', 'acc_1', 'evt_1')`,
 		`INSERT INTO delivery_attempts (id, number, trigger, request_url, request_headers, request_body, duration_ms, started_at, delivery_id, account_id)
 			VALUES ('att_1', 1, 'AUTOMATIC', 'https://example.com', '{"Authorization": "` + auth + `", "X-Pin": "12", "Content-Type": "application/json",
 				"User-Agent": "Ferry-Webhooks/0.1.0", "X-Signature": "0123456789abcdef", "Webhook-Signature": "v1,c2lnbmF0dXJl", "X-Ferry-Event-Id": "evt_1",
@@ -124,5 +129,66 @@ func TestUpgradeSealsStaticHeadersAndRedactsRecordedOnes(t *testing.T) {
 	}
 	if untouched != `{"X-Signature": "0123456789abcdef"}` {
 		t.Errorf("an attempt without static headers became %s", untouched)
+	}
+}
+
+// Upgrading a database that holds history whose event or delivery is gone
+// (stored while PostgreSQL did not check those links) deletes it, as the
+// cascade would have, keeps the rest, and checks the links from then on.
+func TestUpgradeDeletesOrphanedHistoryAndChecksItsLinks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := app.OpenDB(ctx, testenv.Postgres(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := migrations.ApplyBefore(ctx, db, "0010_history_foreign_keys", nil); err != nil {
+		t.Fatalf("apply the older migrations: %v", err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO accounts VALUES ('acc_1', now(), now(), 'a')`,
+		`INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id) VALUES ('evt_1', now(), now(), 't', '{}', '{}', now(), 'acc_1')`,
+		`INSERT INTO deliveries (id, created_at, updated_at, event_type, url, account_id, event_id)
+			VALUES ('dlv_kept', now(), now(), 't', 'https://example.com', 'acc_1', 'evt_1'),
+			       ('dlv_no_event', now(), now(), 't', 'https://example.com', 'acc_1', 'evt_gone')`,
+		`INSERT INTO delivery_attempts (id, number, trigger, request_url, request_headers, request_body, duration_ms, started_at, delivery_id, account_id)
+			VALUES ('att_kept', 1, 'AUTOMATIC', 'https://example.com', '{}', '{}', 1, now(), 'dlv_kept', 'acc_1'),
+			       ('att_of_no_event', 1, 'AUTOMATIC', 'https://example.com', '{}', '{}', 1, now(), 'dlv_no_event', 'acc_1'),
+			       ('att_no_delivery', 1, 'AUTOMATIC', 'https://example.com', '{}', '{}', 1, now(), 'dlv_gone', 'acc_1')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+
+	if _, err := migrations.Apply(ctx, db, nil); err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	var left string
+	if err := db.QueryRowContext(ctx, `SELECT string_agg(id, ' ' ORDER BY id) FROM (
+		SELECT id FROM events UNION ALL SELECT id FROM deliveries UNION ALL SELECT id FROM delivery_attempts) AS h`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if want := "att_kept dlv_kept evt_1"; left != want {
+		t.Errorf("history after the upgrade: %s, want %s (the orphans deleted, the rest kept)", left, want)
+	}
+	var unchecked int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_constraint WHERE conname IN
+		('deliveries_events_deliveries', 'delivery_attempts_deliveries_attempts') AND contype = 'f' AND convalidated`).Scan(&unchecked); err != nil || unchecked != 2 {
+		t.Fatalf("%d validated history foreign keys (%v), want 2", unchecked, err)
+	}
+
+	_, err = db.ExecContext(ctx, `INSERT INTO deliveries (id, created_at, updated_at, event_type, url, account_id, event_id)
+		VALUES ('dlv_new', now(), now(), 't', 'https://example.com', 'acc_1', 'evt_gone')`)
+	if pqErr := (*pq.Error)(nil); !errors.As(err, &pqErr) || pqErr.Code != "23503" {
+		t.Errorf("a delivery of a missing event was stored (%v), want a foreign key violation", err)
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM events WHERE id = 'evt_1'`); err != nil {
+		t.Fatal(err)
+	}
+	var rest int
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM delivery_attempts)`).Scan(&rest); err != nil || rest != 0 {
+		t.Errorf("deleting the event left %d deliveries and attempts (%v), want them deleted with it", rest, err)
 	}
 }

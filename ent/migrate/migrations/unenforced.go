@@ -8,29 +8,31 @@ import (
 )
 
 // Unenforced are the foreign keys of ent's edges that PostgreSQL does not
-// enforce (migrations 0004 and 0005 dropped them). Checked row by row on
-// every published delivery and every attempt, they cost PostgreSQL about a
-// quarter of its time on the delivery path. What they guaranteed is kept
-// in code instead:
-//   - accounts are never deleted, and every row names the account of the
-//     token (or event) it was made for; publishing with the admin token
-//     checks that the account it names exists;
-//   - a configuration is deleted only by configurations.Delete, which deletes it
-//     and then clears the link on its deliveries and then on their
-//     attempts; whoever writes a delivery locks its configuration first
-//     (sqlstore.KeyShare), and an attempt takes its configuration from the
-//     delivery row it moves, so neither links to one deleted meanwhile;
-//   - a delivery is written in the transaction of its event, and an attempt
-//     in the transaction that moves its delivery; retention, the only thing
-//     that deletes events, deletes their deliveries and attempts with them.
+// enforce (migration 0004 dropped them): links to the account and to the
+// configuration, whose rows every concurrent publish and attempt would
+// lock, which costs several percent of throughput (BENCHMARKS.md, "Foreign
+// keys"). What they guaranteed is kept in one place each:
+//   - a row's account exists: accounts are never deleted, and of these
+//     rows only an event takes its account from a request (the admin
+//     token names it), checked by publish.checkAccount; a delivery takes
+//     the account of its event or configuration, an attempt that of its
+//     delivery;
+//   - nothing links to a deleted configuration: configurations.Delete, the
+//     only code that deletes one, clears the links of its deliveries and
+//     then of their attempts in the same transaction. Writers of a link
+//     lock the configuration first (sqlstore.KeyShare), and an attempt
+//     takes its configuration from the delivery row it moves, so none is
+//     written after the delete.
+//
+// The links of deliveries to their event and of attempts to their delivery
+// are foreign keys again (0010 and 0011); apptest's CheckNoOrphans looks
+// for rows breaking any of them.
 var Unenforced = []string{
 	"events_accounts_account",
 	"deliveries_accounts_account",
 	"deliveries_configurations_deliveries",
 	"delivery_attempts_accounts_account",
 	"delivery_attempts_configurations_attempts",
-	"deliveries_events_deliveries",
-	"delivery_attempts_deliveries_attempts",
 }
 
 // Options make ent's schema diff leave out the Unenforced foreign keys, so

@@ -2,7 +2,7 @@
 // grow forever.
 //
 // The rule: an event is deleted, and its deliveries and their attempts with
-// it (in one statement: the links are not foreign keys), when all of these hold, for cutoff = now - Days:
+// it (in one statement), when all of these hold, for cutoff = now - Days:
 //
 //   - the event was created before the cutoff;
 //   - none of its deliveries is still waiting (PENDING or RETRYING), so no
@@ -170,11 +170,12 @@ const lockSQL = `SELECT d.id FROM deliveries d WHERE d.event_id = ANY($1) ORDER 
 
 // deleteSQL deletes the candidates ($3) while checking the rule again, for
 // the statement sees what committed while lockSQL waited, then their
-// deliveries and those deliveries' attempts (PostgreSQL does not cascade
-// to them, see migrations.Unenforced), and counts the events deleted. Every
-// delivery of an event was written with it, and lockSQL keeps attempts of
-// these deliveries from being saved meanwhile, so the statement's snapshot
-// holds them all.
+// deliveries and those deliveries' attempts, and counts the events deleted.
+// The foreign keys would cascade to them one row at a time; they fire at
+// the end of the statement and find nothing left. Every delivery of an
+// event was written with it, and lockSQL keeps attempts of these
+// deliveries from being saved meanwhile, so the statement's snapshot holds
+// them all.
 const deleteSQL = `WITH gone AS (
 	DELETE FROM events e
 	WHERE e.id = ANY($3) AND e.created_at < $1

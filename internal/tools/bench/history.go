@@ -34,7 +34,7 @@ func runHistory(ctx context.Context, o Options, t Target, c *client, s setup) (R
 	acc, cfg := who.Viewer.Account.ID, who.Configurations.Edges[0].Node.ID
 	fmt.Fprintf(stderr, "seeding %d deliveries…\n", o.Rows)
 	seedStart := time.Now()
-	events := max(o.Rows/10, 1)
+	events := max((o.Rows+9)/10, 1) // every delivery's event exists (a foreign key)
 	// ids sort like ULIDs do: by time, then a counter.
 	if _, err := t.DB.ExecContext(ctx, `
 INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
