@@ -86,4 +86,5 @@ func TestDeletingAConfigurationLeavesNoLinkToIt(t *testing.T) {
 		t.Fatalf("%d deliveries and %d attempts: nothing was published and delivered before the deletes", len(ds), attempted)
 	}
 	t.Logf("%d deliveries, %d attempts", len(ds), attempted)
+	e.CheckNoOrphans(t)
 }

@@ -144,6 +144,7 @@ func TestRedisFlushAllInTheMiddleOf200DeliveriesLosesNothing(t *testing.T) {
 			t.Errorf("delivery %s recorded %d attempts (%d rows), want 1", d.ID, d.AttemptCount, len(d.Edges.Attempts))
 		}
 	}
+	e.CheckNoOrphans(t)
 }
 
 func TestHardKilledWorkerMidDeliveryIsAttemptedAgain(t *testing.T) {
@@ -173,6 +174,7 @@ func TestHardKilledWorkerMidDeliveryIsAttemptedAgain(t *testing.T) {
 	if string(reqs[0].Body) != string(reqs[1].Body) {
 		t.Errorf("the request after the kill has another body:\n%s\n%s", reqs[0].Body, reqs[1].Body)
 	}
+	e.CheckNoOrphans(t)
 }
 
 // sigtermMidAttempt runs a worker process with the given shutdown timeout,
@@ -224,6 +226,7 @@ func TestSIGTERMHandsBackAnAttemptThatCannotFinish(t *testing.T) {
 	e.StartWorker()
 	// The abandoned request and the one that succeeded; one attempt recorded.
 	expect(t, e.WaitFor(15*time.Second, apptest.AllEnded(1))[0], delivery.StatusSUCCEEDED, 1, rcv, 2)
+	e.CheckNoOrphans(t)
 }
 
 func TestFailedEnqueueAfterCommitIsRecovered(t *testing.T) {
@@ -321,6 +324,7 @@ func TestDeactivatingOrDeletingCancelsWaitingDeliveries(t *testing.T) {
 			t.Errorf("delivery to %s is %s (next %v, %d attempts), want CANCELLED after its one attempt", d.URL, d.Status, d.NextAttemptAt, d.AttemptCount)
 		}
 	}
+	e.CheckNoOrphans(t)
 }
 
 func TestGoneDeactivatesTheConfiguration(t *testing.T) {
