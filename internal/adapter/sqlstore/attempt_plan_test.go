@@ -27,6 +27,10 @@ func TestSavingAttemptsLooksDeliveriesUpByIDWhateverTheBacklog(t *testing.T) {
 	db := e.App.DB
 	seed := func(from, to int, status string) {
 		t.Helper()
+		if _, err := db.ExecContext(ctx, `INSERT INTO events (id, created_at, updated_at, type, data, metadata, occurred_at, account_id)
+SELECT 'evt_' || g, now(), now(), 'plan.test', '{"n": 1}', '{}', now(), 'acc_plan' FROM generate_series($1::int, $2::int) AS g`, from, to); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO deliveries (id, created_at, updated_at, status, event_type, url,
   attempt_count, account_id, event_id, configuration_id, next_attempt_at)
 SELECT 'dlv_' || lpad(g::text, 10, '0'), now(), now(), $3::text, 'plan.test', 'http://127.0.0.1/', 0,
