@@ -10,8 +10,11 @@ import (
 // Unenforced are the foreign keys of ent's edges that PostgreSQL does not
 // enforce (migration 0004 dropped them): links to the account and to the
 // configuration, whose rows every concurrent publish and attempt would
-// lock, which costs several percent of throughput (BENCHMARKS.md, "Foreign
-// keys"). What they guaranteed is kept in one place each:
+// lock. Their checks, added to the history links' on the delivery path,
+// cost more than the budget (BENCHMARKS.md, "Foreign keys"); and, with ON
+// DELETE SET NULL, an attempt's check on its configuration would deadlock
+// with configurations.Delete. What they guaranteed is kept in one place
+// each:
 //   - a row's account exists: accounts are never deleted, and of these
 //     rows only an event takes its account from a request (the admin
 //     token names it), checked by publish.checkAccount; a delivery takes
@@ -25,8 +28,8 @@ import (
 //     written after the delete.
 //
 // The links of deliveries to their event and of attempts to their delivery
-// are foreign keys again (0010 and 0011); apptest's CheckNoOrphans looks
-// for rows breaking any of them.
+// are foreign keys again (0010 and 0011). apptest's CheckNoOrphans looks
+// for rows breaking any link, checked or not.
 var Unenforced = []string{
 	"events_accounts_account",
 	"deliveries_accounts_account",
