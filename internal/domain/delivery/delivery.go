@@ -71,11 +71,12 @@ type Service struct {
 // New returns a Service.
 func New(d Deps) *Service {
 	s := &Service{Deps: d, now: time.Now}
+	store := sqlstore.New(d.Dialect)
 	s.loads = coalesce.New(func(ctx context.Context, ids []pulid.ID) ([]*ent.Delivery, error) {
-		return deliveriesWithEvents(ctx, sqlstore.New(d.Dialect), d.Client, ids)
+		return deliveriesWithEvents(ctx, store, d.Client, ids)
 	}, coalesce.Options{})
 	s.records = coalesce.New(func(ctx context.Context, ps []sqlstore.Pending) ([]*ent.Delivery, error) {
-		return sqlstore.New(d.Dialect).SaveAttempts(ctx, d.Client, ps)
+		return store.SaveAttempts(ctx, d.Client, ps)
 	}, coalesce.Options{})
 	return s
 }
