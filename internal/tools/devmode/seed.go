@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 )
 
@@ -21,39 +22,14 @@ var seedTypes = []seedType{
 	{
 		name: "QUESTION_ANSWERED", application: "stift",
 		description: "A teacher answered a student's question. Sent once per answer.",
-		sample: map[string]any{
-			"id":         "c64a24e4-ebb5-40ef-8828-9a7c006b5062",
-			"created_at": "2024-12-12T13:17:08.348Z",
-			"student":    stiftPerson("3591f1c3-cf26-4f36-b4d2-d7078359c0d0", "Student", "Test", "teststudent@stift.com.br"),
-			"answer": map[string]any{
-				"id":         "b043caa2-af8d-464d-9e74-40da4ead9ffd",
-				"created_at": "2024-12-12T13:20:08.348Z",
-				"teacher":    stiftPerson("09c25b20-266e-49d8-89d2-e7622c84a6d9", "Teacher", "Test", "testteacher@stift.com.br"),
-			},
-			"group":      map[string]any{"id": "e5f8abe2-53f2-48bc-b7a4-d6167b9e900f", "name": "Test Group", "business_model": "B2B_SAAS"},
-			"school":     map[string]any{"id": "8f03cc77-bf49-4a9f-9b7c-e7dba5f068d7", "name": "Test School"},
-			"discipline": map[string]any{"name": "Math"},
-			"subject":    map[string]any{"name": "Algebra"},
-		},
+		sample:      stiftAnswer("B2B_SAAS", nil),
 	},
 	{
 		name: "REPLY_ANSWERED", application: "stift",
 		description: "A teacher answered a student's reply to an earlier answer; url opens the question.",
-		sample: map[string]any{
-			"id":         "c64a24e4-ebb5-40ef-8828-9a7c006b5062",
-			"created_at": "2024-12-12T13:17:08.348Z",
-			"student":    stiftPerson("3591f1c3-cf26-4f36-b4d2-d7078359c0d0", "Student", "Test", "teststudent@stift.com.br"),
-			"answer": map[string]any{
-				"id":         "b043caa2-af8d-464d-9e74-40da4ead9ffd",
-				"created_at": "2024-12-12T13:20:08.348Z",
-				"teacher":    stiftPerson("09c25b20-266e-49d8-89d2-e7622c84a6d9", "Teacher", "Test", "testteacher@stift.com.br"),
-			},
-			"group":      map[string]any{"id": "e5f8abe2-53f2-48bc-b7a4-d6167b9e900f", "name": "Test Group", "business_model": "B2B_OUTSOURCING"},
-			"school":     map[string]any{"id": "8f03cc77-bf49-4a9f-9b7c-e7dba5f068d7", "name": "Test School"},
-			"discipline": map[string]any{"name": "Math"},
-			"subject":    map[string]any{"name": "Algebra"},
-			"url":        "https://app.stift.com.br/?question=c64a24e4-ebb5-40ef-8828-9a7c006b5062",
-		},
+		sample: stiftAnswer("B2B_OUTSOURCING", map[string]any{
+			"url": "https://app.stift.com.br/?question=c64a24e4-ebb5-40ef-8828-9a7c006b5062",
+		}),
 	},
 	{
 		name: "nutror.lesson_started", application: "nutror",
@@ -68,6 +44,27 @@ var seedTypes = []seedType{
 }
 
 // stiftPerson is a student or teacher as Stift's payloads carry them.
+// stiftAnswer is Stift's answered-question payload for a group of
+// businessModel, with extra fields added.
+func stiftAnswer(businessModel string, extra map[string]any) map[string]any {
+	m := map[string]any{
+		"id":         "c64a24e4-ebb5-40ef-8828-9a7c006b5062",
+		"created_at": "2024-12-12T13:17:08.348Z",
+		"student":    stiftPerson("3591f1c3-cf26-4f36-b4d2-d7078359c0d0", "Student", "Test", "teststudent@stift.com.br"),
+		"answer": map[string]any{
+			"id":         "b043caa2-af8d-464d-9e74-40da4ead9ffd",
+			"created_at": "2024-12-12T13:20:08.348Z",
+			"teacher":    stiftPerson("09c25b20-266e-49d8-89d2-e7622c84a6d9", "Teacher", "Test", "testteacher@stift.com.br"),
+		},
+		"group":      map[string]any{"id": "e5f8abe2-53f2-48bc-b7a4-d6167b9e900f", "name": "Test Group", "business_model": businessModel},
+		"school":     map[string]any{"id": "8f03cc77-bf49-4a9f-9b7c-e7dba5f068d7", "name": "Test School"},
+		"discipline": map[string]any{"name": "Math"},
+		"subject":    map[string]any{"name": "Algebra"},
+	}
+	maps.Copy(m, extra)
+	return m
+}
+
 func stiftPerson(id, first, last, email string) map[string]any {
 	return map[string]any{"id": id, "first_name": first, "last_name": last, "email": email}
 }
