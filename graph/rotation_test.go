@@ -18,7 +18,7 @@ func TestRotationKeepsXSignatureOnThePreviousSecretUntilTheOverlapEnds(t *testin
 	t.Parallel()
 	e := apptest.New(t, true)
 	var ahead atomic.Int64 // how far Ferry's key clock runs ahead of the wall clock
-	e.App.Keys.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	e.App.Keys.SetClock(func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) })
 	e.CreateEventType("a.b")
 	acc := e.CreateAccount("rotation")
 	rcv := apptest.NewReceiver(t, 200)

@@ -215,7 +215,7 @@ func TestRecoveryLeavesParkedAttemptsAlone(t *testing.T) {
 		}
 	}
 
-	n, err := (&maintenance.Recovery{Client: e.App.Client, Queue: e.App.Queue, Logger: slog.Default(), Grace: -time.Minute, Batch: 100}).RunOnce(ctx)
+	n, err := recoverAll(e).RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,4 +231,11 @@ func TestRecoveryLeavesParkedAttemptsAlone(t *testing.T) {
 	if n != 1 || !slices.Equal(queued, want) {
 		t.Errorf("recovery queued %d: %q, want only the attempt not parked, %q", n, queued, want)
 	}
+}
+
+// recoverAll returns a Recovery that takes every waiting delivery as overdue.
+func recoverAll(e *apptest.Env) *maintenance.Recovery {
+	r := maintenance.NewRecovery(e.App.Client, e.App.Queue, slog.Default())
+	r.Grace, r.Batch = -time.Minute, 100
+	return r
 }

@@ -13,26 +13,22 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 
-	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
-	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
 // Deps are what the worker needs from the rest of Ferry.
 type Deps struct {
-	Client   *ent.Client
 	Attempts *delivery.Service
-	// AutoDisable's loop runs beside recovery and retention; nil runs none.
+	// The maintenance loops run beside the handlers; a nil AutoDisable
+	// runs none.
+	Recovery    *maintenance.Recovery
+	Retention   *maintenance.Retention
 	AutoDisable *maintenance.AutoDisable
 	Queue       *queue.Queue
-	Redis       redis.UniversalClient
 	Logger      *slog.Logger
-	// Metrics counts recovery; nil counts nothing.
-	Metrics *telemetry.Metrics
 }
 
 // Options tune the worker.
@@ -41,23 +37,17 @@ type Options struct {
 	// MaxRequests is how many requests the worker has out at once, shared
 	// fairly among accounts: the sender's cap on outbound connections (0:
 	// no cap).
-	MaxRequests       int
-	ShutdownTimeout   time.Duration
-	RecoveryInterval  time.Duration
-	RecoveryGrace     time.Duration
-	RetentionDays     int
-	RetentionInterval time.Duration
+	MaxRequests     int
+	ShutdownTimeout time.Duration
 }
 
 // Worker runs delivery tasks from Redis on asynq, and the maintenance loops.
 type Worker struct {
 	Deps
-	srv       *asynq.Server
-	mux       *asynq.ServeMux
-	engine    *delivery.Engine
-	recovery  *maintenance.Recovery
-	retention *maintenance.Retention
-	now       func() time.Time
+	srv    *asynq.Server
+	mux    *asynq.ServeMux
+	engine *delivery.Engine
+	now    func() time.Time
 	// handlers run under base; it is cancelled shortly before the shutdown
 	// timeout so unfinished attempts hand their task back unrecorded.
 	base       context.Context
@@ -98,10 +88,6 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 	w.mux.HandleFunc(queue.TypeDeliver, w.tracked(w.handleDeliver))
 	w.mux.HandleFunc(queue.TypeDeliverMany, w.tracked(w.handleDeliverMany))
 	w.mux.HandleFunc(queue.TypeResend, w.tracked(w.handleResend))
-	w.recovery = &maintenance.Recovery{Client: d.Client, Queue: d.Queue, Redis: d.Redis, Logger: d.Logger, Metrics: d.Metrics,
-		Interval: o.RecoveryInterval, Grace: o.RecoveryGrace, Batch: 1000}
-	w.retention = &maintenance.Retention{Client: d.Client, Redis: d.Redis, Logger: d.Logger,
-		Days: o.RetentionDays, Interval: o.RetentionInterval}
 	return w, nil
 }
 
@@ -167,8 +153,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.Logger.InfoContext(ctx, "worker started")
 	var loops sync.WaitGroup
-	loops.Go(func() { w.recovery.Run(ctx) })
-	loops.Go(func() { w.retention.Run(ctx) })
+	loops.Go(func() { w.Recovery.Run(ctx) })
+	loops.Go(func() { w.Retention.Run(ctx) })
 	loops.Go(func() { w.AutoDisable.Run(ctx) })
 	loops.Go(func() { w.runWaker(ctx) })
 	<-ctx.Done()

@@ -107,7 +107,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	q := queue.New(aopt)
 	rdb := redis.NewClient(ropt)
 	notifier := live.NewNotifier(rdb, logger)
-	m := telemetry.NewMetrics(q.Inspector())
+	m := telemetry.NewMetrics(q.Inspector(), queue.Name, queue.Parked)
 	limiter := slots.New(rdb, "ferry:inflight:")
 	attempts := delivery.New(delivery.Deps{Client: client, Dialect: dialectName, Keys: k, Box: box, Sender: snd,
 		Queue: q, Slots: limiter, Live: notifier, Logger: logger, Metrics: m})
@@ -271,17 +271,17 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 		// Ensured again before each event; until then none can subscribe.
 		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", maintenance.EventType, "err", err)
 	}
+	recovery := maintenance.NewRecovery(a.Client, a.Queue, a.Logger)
+	recovery.Redis, recovery.Metrics = a.Redis, a.Metrics
+	recovery.Interval, recovery.Grace = a.Config.RecoveryInterval, a.Config.RecoveryGrace
+	retention := maintenance.NewRetention(a.Client, sqlstore.New(a.Dialect), a.Logger, a.Config.RetentionDays)
+	retention.Redis, retention.Interval = a.Redis, a.Config.RetentionInterval
 	return worker.New(a.Config.RedisURL, worker.Deps{
-		Client: a.Client, Attempts: a.Attempts, AutoDisable: a.AutoDisable, Queue: a.Queue, Redis: a.Redis,
-		Logger: a.Logger, Metrics: a.Metrics,
+		Attempts: a.Attempts, Queue: a.Queue, Logger: a.Logger, Recovery: recovery, Retention: retention, AutoDisable: a.AutoDisable,
 	}, worker.Options{
-		Concurrency:       a.Config.WorkerConcurrency,
-		MaxRequests:       a.Config.MaxOutboundConns,
-		ShutdownTimeout:   a.Config.ShutdownTimeout,
-		RecoveryInterval:  a.Config.RecoveryInterval,
-		RecoveryGrace:     a.Config.RecoveryGrace,
-		RetentionDays:     a.Config.RetentionDays,
-		RetentionInterval: a.Config.RetentionInterval,
+		Concurrency:     a.Config.WorkerConcurrency,
+		MaxRequests:     a.Config.MaxOutboundConns,
+		ShutdownTimeout: a.Config.ShutdownTimeout,
 	})
 }
 

@@ -2,5 +2,5 @@ package slots
 
 import "time"
 
-// SetNow gives f a clock of the test's.
-func SetNow(f *Fair, now func() time.Time) { f.now = now }
+// SetClock gives f a clock of the test's.
+func SetClock(f *Fair, now func() time.Time) { f.now = now }

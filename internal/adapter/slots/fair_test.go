@@ -13,7 +13,7 @@ import (
 func newFair() (*slots.Fair, *time.Time) {
 	f := slots.NewFair(110, 10)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	slots.SetNow(f, func() time.Time { return now })
+	slots.SetClock(f, func() time.Time { return now })
 	return f, &now
 }
 

@@ -83,15 +83,19 @@ type AutoDisable struct {
 	// by AfterFailure; 0 checks after every failure. Check is never
 	// throttled.
 	MinInterval time.Duration
-	Now         func() time.Time // the clock; time.Now when nil
 	// Redis, when set, elects one process per pass of Run; Interval is
 	// the time between passes (DefaultAutoDisableInterval when 0).
 	Redis    redis.UniversalClient
 	Interval time.Duration
 
+	now     func() time.Time
 	mu      sync.Mutex
 	checked map[pulid.ID]time.Time
 }
+
+// SetClock replaces the clock that decides how long a configuration has
+// been failing.
+func (c *AutoDisable) SetClock(now func() time.Time) { c.now = now }
 
 // NewAutoDisable returns an AutoDisable with DefaultMinInterval, or nil (which switches
 // nothing off) when after is 0 or less.
@@ -100,7 +104,7 @@ func NewAutoDisable(client *ent.Client, c *configurations.Service, p *publish.Pu
 		return nil
 	}
 	return &AutoDisable{Client: client, Configs: c, Publisher: p, Logger: logger,
-		After: after, MinFailures: minFailures, MinInterval: DefaultMinInterval}
+		After: after, MinFailures: minFailures, MinInterval: DefaultMinInterval, now: time.Now}
 }
 
 // AfterFailure is the worker's hook, called when an automatic attempt left a
@@ -367,8 +371,6 @@ func (c *AutoDisable) due(id pulid.ID) bool {
 }
 
 func (c *AutoDisable) minFailures() int { return max(c.MinFailures, 1) }
-
-func (c *AutoDisable) now() time.Time { return now(c.Now) }
 
 func (c *AutoDisable) logger() *slog.Logger {
 	if c.Logger != nil {

@@ -60,7 +60,7 @@ func (f *fixture) checker() *maintenance.AutoDisable {
 	c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Publish,
 		slog.New(slog.NewTextHandler(f.t.Output(), nil)), after, minFailures)
 	c.MinInterval = 0
-	c.Now = func() time.Time { return f.now }
+	c.SetClock(func() time.Time { return f.now })
 	return c
 }
 
@@ -393,7 +393,7 @@ func TestAutoDisableAfterFailureChecksAConfigurationAtMostOncePerMinInterval(t *
 		mu    sync.Mutex
 		clock = f.now
 	)
-	c.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	c.SetClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock })
 	failing := f.config("failing")
 	f.seed(failing, apptest.FailedBetween(minFailures-1, f.ago(100*time.Hour), f.ago(2*time.Hour))...)
 

@@ -27,11 +27,3 @@ func elected(ctx context.Context, rdb redis.UniversalClient, lock string, interv
 	}
 	return ok || err != nil
 }
-
-// now reads clock, time.Now when nil.
-func now(clock func() time.Time) time.Time {
-	if clock == nil {
-		return time.Now()
-	}
-	return clock()
-}

@@ -9,6 +9,7 @@ import (
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/event"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
@@ -51,8 +52,8 @@ func TestDeletesAndRetentionLeaveNoOrphans(t *testing.T) {
 	young := e.Publish(acc.Token, typ, map[string]any{"young": true}, nil)
 	e.WaitFor(20*time.Second, apptest.AllEnded(12))
 
-	sweep := &maintenance.Retention{Client: e.App.Client, Logger: slog.New(slog.DiscardHandler), Days: 1,
-		Now: func() time.Time { return cutoff.Add(24 * time.Hour) }}
+	sweep := maintenance.NewRetention(e.App.Client, sqlstore.New(e.App.Dialect), slog.New(slog.DiscardHandler), 1)
+	sweep.SetClock(func() time.Time { return cutoff.Add(24 * time.Hour) })
 	n, err := sweep.RunOnce(context.Background())
 	if err != nil {
 		t.Fatalf("RunOnce: %v", err)

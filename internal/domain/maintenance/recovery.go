@@ -19,6 +19,9 @@ import (
 // maxRecoverPerRun bounds one pass so a huge backlog cannot stall the loop.
 const maxRecoverPerRun = 100_000
 
+// DefaultRecoveryBatch is how many deliveries RunOnce reads at a time.
+const DefaultRecoveryBatch = 1000
+
 // Recovery re-enqueues deliveries that should have run by now but have no
 // live task: after Redis lost its data, a worker died, or an enqueue failed
 // after commit. Task ids make re-enqueuing a live task a no-op.
@@ -29,10 +32,20 @@ type Recovery struct {
 	Logger   *slog.Logger
 	Interval time.Duration
 	Grace    time.Duration
-	Batch    int
+	Batch    int                // deliveries read at a time
 	Metrics  *telemetry.Metrics // nil counts nothing
-	Now      func() time.Time   // the clock; time.Now when nil
+
+	now func() time.Time
 }
+
+// NewRecovery returns a Recovery of the waiting deliveries client holds
+// onto q, on time.Now; the caller sets the rest.
+func NewRecovery(client *ent.Client, q *queue.Queue, logger *slog.Logger) *Recovery {
+	return &Recovery{Client: client, Queue: q, Logger: logger, Batch: DefaultRecoveryBatch, now: time.Now}
+}
+
+// SetClock replaces the clock that decides which deliveries are overdue.
+func (r *Recovery) SetClock(now func() time.Time) { r.now = now }
 
 // Run calls RunOnce every Interval until ctx is cancelled.
 func (r *Recovery) Run(ctx context.Context) {
@@ -65,7 +78,7 @@ const recoveryLock = "ferry:recovery:lock"
 // more than Grace, and returns how many it enqueued (or found queued).
 func (r *Recovery) RunOnce(ctx context.Context) (int, error) {
 	ctx = viewer.System(ctx)
-	cutoff := now(r.Now).Add(-r.Grace)
+	cutoff := r.now().Add(-r.Grace)
 	orphaned, err := r.Queue.Orphaned()
 	if err != nil {
 		return 0, fmt.Errorf("recover: %w", err)

@@ -26,17 +26,16 @@ package maintenance
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/oklog/ulid/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
+	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 const (
@@ -56,16 +55,27 @@ const (
 
 // Retention deletes events, deliveries and attempts older than Days.
 type Retention struct {
-	Client *ent.Client // raw SQL only, so the privacy policies do not apply
+	Client *ent.Client
 	// Redis, when set, elects one sweeper per Interval across processes;
 	// should Redis fail, every process sweeps: a sweep twice is harmless.
 	Redis    redis.UniversalClient
-	Logger   *slog.Logger     // slog.Default when nil
-	Days     int              // history kept, in days; 0 or less keeps it forever
-	Interval time.Duration    // between passes of Run; DefaultRetentionInterval when 0
-	Batch    int              // events per batch; DefaultRetentionBatch when 0
-	Now      func() time.Time // the clock; time.Now when nil
+	Logger   *slog.Logger  // slog.Default when nil
+	Days     int           // history kept, in days; 0 or less keeps it forever
+	Interval time.Duration // between passes of Run; DefaultRetentionInterval when 0
+	Batch    int           // events per batch; DefaultRetentionBatch when 0
+
+	store sqlstore.Store
+	now   func() time.Time
 }
+
+// NewRetention returns a Retention keeping days of history in the database
+// of client and store, on time.Now; the caller sets the rest.
+func NewRetention(client *ent.Client, store sqlstore.Store, logger *slog.Logger, days int) *Retention {
+	return &Retention{Client: client, store: store, Logger: logger, Days: days, now: time.Now}
+}
+
+// SetClock replaces the clock the history's age is measured by.
+func (s *Retention) SetClock(now func() time.Time) { s.now = now }
 
 // Run sweeps at once and then every Interval until ctx is done. Sweeping at
 // start means deploys more frequent than Interval cannot starve it.
@@ -114,7 +124,7 @@ func (s *Retention) runOnce(ctx context.Context) (int, time.Time, error) {
 		return 0, time.Time{}, nil
 	}
 	cutoff := s.now().Add(-time.Duration(s.Days) * 24 * time.Hour)
-	n, err := s.sweep(ctx, cutoff)
+	n, err := s.sweep(viewer.System(ctx), cutoff)
 	if err != nil {
 		return n, cutoff, fmt.Errorf("retention: %w", err)
 	}
@@ -135,7 +145,7 @@ func (s *Retention) sweep(ctx context.Context, cutoff time.Time) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		n, ids, err := s.deleteBatch(ctx, cutoff, after, bound)
+		n, ids, err := s.store.DeleteEndedHistory(ctx, s.Client, cutoff, after, bound, s.batch())
 		if err != nil {
 			return total, err
 		}
@@ -146,116 +156,6 @@ func (s *Retention) sweep(ctx context.Context, cutoff time.Time) (int, error) {
 		after = ids[len(ids)-1]
 	}
 	return total, nil
-}
-
-// candidatesSQL picks the next batch of events the rule allows deleting:
-// $1 is the cutoff, $2 the waiting statuses, $3 the last id of the previous
-// batch and $4 the cutoff's id, so events are a range scan of the primary
-// key and deliveries a range scan of delivery_event_id. PostgreSQL plans a
-// merge anti-join and does not carry a range from e.id over to d.event_id
-// by itself; stated for both, the deliveries side starts at the batch
-// instead of reading every older delivery again on every batch.
-const candidatesSQL = `SELECT e.id FROM events e
-WHERE e.id > $3 AND e.id < $4 AND e.created_at < $1
-	AND NOT EXISTS (
-		SELECT 1 FROM deliveries d
-		WHERE d.event_id = e.id AND d.event_id > $3 AND d.event_id < $4
-			AND (d.status = ANY($2) OR d.updated_at >= $1))
-ORDER BY e.id LIMIT $5`
-
-// lockSQL waits for attempts being saved on the candidates' deliveries and
-// keeps new ones out until commit: without it a resend saved during the
-// delete would be deleted with its delivery.
-const lockSQL = `SELECT d.id FROM deliveries d WHERE d.event_id = ANY($1) ORDER BY d.id FOR UPDATE`
-
-// deleteSQL deletes the candidates ($3) while checking the rule again, for
-// the statement sees what committed while lockSQL waited, then their
-// deliveries and those deliveries' attempts, and counts the events deleted.
-// The foreign keys would cascade to them one row at a time; they fire at
-// the end of the statement and find nothing left. Every delivery of an
-// event was written with it, and lockSQL keeps attempts of these
-// deliveries from being saved meanwhile, so the statement's snapshot holds
-// them all.
-const deleteSQL = `WITH gone AS (
-	DELETE FROM events e
-	WHERE e.id = ANY($3) AND e.created_at < $1
-		AND NOT EXISTS (
-			SELECT 1 FROM deliveries d
-			WHERE d.event_id = e.id AND (d.status = ANY($2) OR d.updated_at >= $1))
-	RETURNING e.id
-), deliveries_gone AS (
-	DELETE FROM deliveries d USING gone WHERE d.event_id = gone.id RETURNING d.id
-), attempts_gone AS (
-	DELETE FROM delivery_attempts a USING deliveries_gone WHERE a.delivery_id = deliveries_gone.id
-)
-SELECT count(*) FROM gone`
-
-// deleteBatch deletes one batch of events in a transaction. It returns how
-// many it deleted and the ids it considered: the next batch starts after
-// the last, and a full batch means more may follow.
-func (s *Retention) deleteBatch(ctx context.Context, cutoff time.Time, after, bound string) (n int, ids []string, err error) {
-	err = sqlstore.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		var err error
-		ids, err = candidates(ctx, tx, cutoff, after, bound, s.batch())
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		n, err = deleteLocked(ctx, tx, cutoff, ids)
-		return err
-	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return n, ids, nil
-}
-
-// deleteLocked locks the deliveries of ids, then deletes those of ids the
-// rule still allows and returns how many it deleted.
-func deleteLocked(ctx context.Context, tx *ent.Tx, cutoff time.Time, ids []string) (int, error) {
-	if _, err := tx.ExecContext(ctx, lockSQL, pq.Array(ids)); err != nil {
-		return 0, fmt.Errorf("lock deliveries: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, deleteSQL, cutoff, sqlstore.WaitingArg(), pq.Array(ids))
-	if err != nil {
-		return 0, fmt.Errorf("delete events: %w", err)
-	}
-	defer rows.Close()
-	n := 0
-	if rows.Next() {
-		err = rows.Scan(&n)
-	}
-	if err == nil {
-		err = rows.Err()
-	}
-	if err != nil {
-		return 0, fmt.Errorf("delete events: %w", err)
-	}
-	return n, nil
-}
-
-// candidates returns the ids of up to limit events the rule allows deleting.
-func candidates(ctx context.Context, tx *ent.Tx, cutoff time.Time, after, bound string, limit int) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, candidatesSQL, cutoff, sqlstore.WaitingArg(), after, bound, limit)
-	if err != nil {
-		return nil, fmt.Errorf("select events: %w", err)
-	}
-	return scanIDs(rows)
-}
-
-func scanIDs(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan event id: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select events: %w", err)
-	}
-	return ids, nil
 }
 
 // idBefore returns the smallest id with prefix minted at t's millisecond:
@@ -280,8 +180,6 @@ func (s *Retention) interval() time.Duration {
 	}
 	return DefaultRetentionInterval
 }
-
-func (s *Retention) now() time.Time { return now(s.Now) }
 
 func (s *Retention) logger() *slog.Logger {
 	if s.Logger != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
@@ -37,7 +38,12 @@ type history struct {
 
 func newHistory(t *testing.T) *history {
 	t.Helper()
-	e := apptest.New(t, true)
+	return historyIn(t, apptest.New(t, true))
+}
+
+// historyIn is newHistory in e's database.
+func historyIn(t *testing.T, e *apptest.Env) *history {
+	t.Helper()
 	return &history{
 		t:       t,
 		env:     e,
@@ -52,12 +58,9 @@ func newHistory(t *testing.T) *history {
 
 // sweeper returns a Sweeper keeping 30 days on h's database and clock.
 func (h *history) sweeper() *maintenance.Retention {
-	return &maintenance.Retention{
-		Client: h.client,
-		Logger: slog.New(slog.DiscardHandler),
-		Days:   30,
-		Now:    func() time.Time { return h.now },
-	}
+	s := maintenance.NewRetention(h.client, sqlstore.New(h.env.App.Dialect), slog.New(slog.DiscardHandler), 30)
+	s.SetClock(func() time.Time { return h.now })
+	return s
 }
 
 // event creates an event age old, with an id minted at that time as Ferry
@@ -164,87 +167,89 @@ func (h *history) sweep(s *maintenance.Retention) int {
 }
 
 func TestRunOnceDeletesOldEndedHistoryWithItsDeliveriesAndAttempts(t *testing.T) {
-	t.Parallel()
-	h := newHistory(t)
-	var gone []pulid.ID
-	for _, tc := range []struct {
-		age    time.Duration
-		status delivery.Status
-	}{
-		{31 * day, delivery.StatusSUCCEEDED},
-		{45 * day, delivery.StatusFAILED},
-		{400 * day, delivery.StatusCANCELLED},
-	} {
-		evt := h.event(tc.age)
-		dlv := h.delivery(evt, tc.status, tc.age)
-		gone = append(gone, evt, dlv, h.attempt(dlv, tc.age), h.attempt(dlv, tc.age-time.Hour))
-	}
-	bare := h.event(60 * day) // an event that matched no configuration
-	gone = append(gone, bare)
+	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) {
+		h := historyIn(t, e)
+		var gone []pulid.ID
+		for _, tc := range []struct {
+			age    time.Duration
+			status delivery.Status
+		}{
+			{31 * day, delivery.StatusSUCCEEDED},
+			{45 * day, delivery.StatusFAILED},
+			{400 * day, delivery.StatusCANCELLED},
+		} {
+			evt := h.event(tc.age)
+			dlv := h.delivery(evt, tc.status, tc.age)
+			gone = append(gone, evt, dlv, h.attempt(dlv, tc.age), h.attempt(dlv, tc.age-time.Hour))
+		}
+		bare := h.event(60 * day) // an event that matched no configuration
+		gone = append(gone, bare)
 
-	if n, want := h.sweep(h.sweeper()), 4; n != want {
-		t.Errorf("RunOnce deleted %d events, want %d", n, want)
-	}
-	h.wantGone("ended history older than 30 days", gone...)
+		if n, want := h.sweep(h.sweeper()), 4; n != want {
+			t.Errorf("RunOnce deleted %d events, want %d", n, want)
+		}
+		h.wantGone("ended history older than 30 days", gone...)
+	})
 }
 
 func TestRunOnceKeepsWhatTheRuleProtects(t *testing.T) {
-	t.Parallel()
-	h := newHistory(t)
-	cases := []struct {
-		desc  string
-		build func() []pulid.ID
-	}{
-		{"an event 29 days old", func() []pulid.ID {
-			evt := h.event(29 * day)
-			dlv := h.delivery(evt, delivery.StatusSUCCEEDED, 29*day)
-			return []pulid.ID{evt, dlv, h.attempt(dlv, 29*day)}
-		}},
-		{"an event created exactly at the cutoff", func() []pulid.ID {
-			return []pulid.ID{h.event(30 * day)}
-		}},
-		{"an event created just now", func() []pulid.ID {
-			return []pulid.ID{h.event(0)}
-		}},
-		{"an old event with a PENDING delivery", func() []pulid.ID {
-			evt := h.event(90 * day)
-			return []pulid.ID{evt, h.delivery(evt, delivery.StatusPENDING, 90*day)}
-		}},
-		{"an old event with a RETRYING delivery", func() []pulid.ID {
-			evt := h.event(90 * day)
-			dlv := h.delivery(evt, delivery.StatusRETRYING, 89*day)
-			return []pulid.ID{evt, dlv, h.attempt(dlv, 89*day)}
-		}},
-		{"an old event with one ended and one RETRYING delivery", func() []pulid.ID {
-			evt := h.event(90 * day)
-			done := h.delivery(evt, delivery.StatusSUCCEEDED, 90*day)
-			return []pulid.ID{evt, done, h.attempt(done, 90*day), h.delivery(evt, delivery.StatusRETRYING, 80*day)}
-		}},
-		{"an old event whose delivery was resent yesterday", func() []pulid.ID {
-			evt := h.event(90 * day)
-			dlv := h.delivery(evt, delivery.StatusSUCCEEDED, day)
-			return []pulid.ID{evt, dlv, h.attempt(dlv, 90*day), h.attempt(dlv, day)}
-		}},
-		{"an old event whose delivery was updated exactly at the cutoff", func() []pulid.ID {
-			evt := h.event(90 * day)
-			return []pulid.ID{evt, h.delivery(evt, delivery.StatusFAILED, 30*day)}
-		}},
-	}
-	kept := make([][]pulid.ID, len(cases))
-	for i, tc := range cases {
-		kept[i] = tc.build()
-	}
-	// A control the sweep must delete, so keeping everything cannot pass.
-	control := h.event(90 * day)
-	h.delivery(control, delivery.StatusSUCCEEDED, 90*day)
+	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) {
+		h := historyIn(t, e)
+		cases := []struct {
+			desc  string
+			build func() []pulid.ID
+		}{
+			{"an event 29 days old", func() []pulid.ID {
+				evt := h.event(29 * day)
+				dlv := h.delivery(evt, delivery.StatusSUCCEEDED, 29*day)
+				return []pulid.ID{evt, dlv, h.attempt(dlv, 29*day)}
+			}},
+			{"an event created exactly at the cutoff", func() []pulid.ID {
+				return []pulid.ID{h.event(30 * day)}
+			}},
+			{"an event created just now", func() []pulid.ID {
+				return []pulid.ID{h.event(0)}
+			}},
+			{"an old event with a PENDING delivery", func() []pulid.ID {
+				evt := h.event(90 * day)
+				return []pulid.ID{evt, h.delivery(evt, delivery.StatusPENDING, 90*day)}
+			}},
+			{"an old event with a RETRYING delivery", func() []pulid.ID {
+				evt := h.event(90 * day)
+				dlv := h.delivery(evt, delivery.StatusRETRYING, 89*day)
+				return []pulid.ID{evt, dlv, h.attempt(dlv, 89*day)}
+			}},
+			{"an old event with one ended and one RETRYING delivery", func() []pulid.ID {
+				evt := h.event(90 * day)
+				done := h.delivery(evt, delivery.StatusSUCCEEDED, 90*day)
+				return []pulid.ID{evt, done, h.attempt(done, 90*day), h.delivery(evt, delivery.StatusRETRYING, 80*day)}
+			}},
+			{"an old event whose delivery was resent yesterday", func() []pulid.ID {
+				evt := h.event(90 * day)
+				dlv := h.delivery(evt, delivery.StatusSUCCEEDED, day)
+				return []pulid.ID{evt, dlv, h.attempt(dlv, 90*day), h.attempt(dlv, day)}
+			}},
+			{"an old event whose delivery was updated exactly at the cutoff", func() []pulid.ID {
+				evt := h.event(90 * day)
+				return []pulid.ID{evt, h.delivery(evt, delivery.StatusFAILED, 30*day)}
+			}},
+		}
+		kept := make([][]pulid.ID, len(cases))
+		for i, tc := range cases {
+			kept[i] = tc.build()
+		}
+		// A control the sweep must delete, so keeping everything cannot pass.
+		control := h.event(90 * day)
+		h.delivery(control, delivery.StatusSUCCEEDED, 90*day)
 
-	if n, want := h.sweep(h.sweeper()), 1; n != want {
-		t.Errorf("RunOnce deleted %d events, want %d (only the control)", n, want)
-	}
-	h.wantGone("control: an old event whose deliveries all ended long ago", control)
-	for i, tc := range cases {
-		h.wantKept(tc.desc, kept[i]...)
-	}
+		if n, want := h.sweep(h.sweeper()), 1; n != want {
+			t.Errorf("RunOnce deleted %d events, want %d (only the control)", n, want)
+		}
+		h.wantGone("control: an old event whose deliveries all ended long ago", control)
+		for i, tc := range cases {
+			h.wantKept(tc.desc, kept[i]...)
+		}
+	})
 }
 
 func TestRunOnceKeepsAnEventWhoseDeliveryIsSavedDuringTheSweep(t *testing.T) {
@@ -315,23 +320,24 @@ func (h *history) waitForLockWait() {
 }
 
 func TestRunOnceDeletesInBatchesPastKeptEvents(t *testing.T) {
-	t.Parallel()
-	h := newHistory(t)
-	var gone []pulid.ID
-	for i := range 5 {
-		gone = append(gone, h.event(time.Duration(60-i)*day))
-	}
-	// Between the deletable events, in id order: each batch must step past it.
-	waiting := h.event(57*day + time.Hour)
-	h.delivery(waiting, delivery.StatusRETRYING, 50*day)
+	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) {
+		h := historyIn(t, e)
+		var gone []pulid.ID
+		for i := range 5 {
+			gone = append(gone, h.event(time.Duration(60-i)*day))
+		}
+		// Between the deletable events, in id order: each batch must step past it.
+		waiting := h.event(57*day + time.Hour)
+		h.delivery(waiting, delivery.StatusRETRYING, 50*day)
 
-	s := h.sweeper()
-	s.Batch = 2
-	if n, want := h.sweep(s), 5; n != want {
-		t.Errorf("RunOnce with Batch 2 deleted %d events, want %d: it must go on while batches come back full", n, want)
-	}
-	h.wantGone("old ended events beyond the first batch", gone...)
-	h.wantKept("an old event with a RETRYING delivery", waiting)
+		s := h.sweeper()
+		s.Batch = 2
+		if n, want := h.sweep(s), 5; n != want {
+			t.Errorf("RunOnce with Batch 2 deleted %d events, want %d: it must go on while batches come back full", n, want)
+		}
+		h.wantGone("old ended events beyond the first batch", gone...)
+		h.wantKept("an old event with a RETRYING delivery", waiting)
+	})
 }
 
 func TestRunOnceWithoutPositiveDaysDeletesNothing(t *testing.T) {

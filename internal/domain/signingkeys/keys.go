@@ -33,8 +33,7 @@ const maxNameLength = 200
 type Service struct {
 	client *ent.Client
 	box    *secrets.Box
-	// Now is the clock; time.Now when nil. Tests move it past an overlap.
-	Now func() time.Time
+	now    func() time.Time
 	// MaxPerAccount is the most unrevoked keys an account may have
 	// (FERRY_MAX_SIGNING_KEYS_PER_ACCOUNT); 0 is unlimited.
 	MaxPerAccount int
@@ -42,8 +41,11 @@ type Service struct {
 
 // New returns a Service storing secrets sealed by box.
 func New(client *ent.Client, box *secrets.Box) *Service {
-	return &Service{client: client, box: box}
+	return &Service{client: client, box: box, now: time.Now}
 }
+
+// SetClock replaces the clock rotations and their overlaps are timed by.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // CreateInput names a new key; AccountID is for the admin token only.
 type CreateInput struct {
@@ -196,13 +198,6 @@ func (s *Service) XSignatureSwitchesAt(k *ent.SigningKey) *time.Time {
 		return nil
 	}
 	return k.PreviousExpiresAt
-}
-
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 func (s *Service) get(ctx context.Context, id pulid.ID) (*ent.SigningKey, error) {

@@ -39,10 +39,10 @@ type Metrics struct {
 	operations map[string]bool // operation label values in use; see operationLabel
 }
 
-// New registers Ferry's series, the Go runtime's and the process's. With an
-// inspector, the delivery queue is read from Redis at each scrape; nil
-// leaves the queue series out.
-func NewMetrics(inspector *asynq.Inspector) *Metrics {
+// NewMetrics registers Ferry's series, the Go runtime's and the process's.
+// With an inspector, the named asynq queues are read from Redis at each
+// scrape; nil leaves the queue series out.
+func NewMetrics(inspector *asynq.Inspector, queues ...string) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		created: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -87,7 +87,7 @@ func NewMetrics(inspector *asynq.Inspector) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	if inspector != nil {
-		m.registry.MustRegister(newQueueCollector(inspector))
+		m.registry.MustRegister(newQueueCollector(inspector, queues))
 	}
 	return m
 }

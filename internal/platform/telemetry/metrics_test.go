@@ -285,7 +285,7 @@ func TestQueueSizeIsReadFromRedisAtScrape(t *testing.T) {
 	}
 	inspector := asynq.NewInspector(opt)
 	defer inspector.Close()
-	m := NewMetrics(inspector)
+	m := NewMetrics(inspector, queue.Name, queue.Parked)
 
 	// Nothing enqueued yet: asynq does not know the queue.
 	if err := testutil.GatherAndCompare(m.registry, strings.NewReader(queueSizes(0)), "ferry_queue_size"); err != nil {
@@ -300,7 +300,7 @@ func TestQueueSizeIsReadFromRedisAtScrape(t *testing.T) {
 	if err := testutil.GatherAndCompare(m.registry, strings.NewReader(queueSizes(1)), "ferry_queue_size"); err != nil {
 		t.Errorf("after one task: %v", err)
 	}
-	if n := testutil.CollectAndCount(newQueueCollector(inspector), "ferry_queue_latency_seconds"); n != 2 {
+	if n := testutil.CollectAndCount(newQueueCollector(inspector, []string{queue.Name, queue.Parked}), "ferry_queue_latency_seconds"); n != 2 {
 		t.Errorf("queue latency: %d series, want 2 (deliveries and deliveries-parked)", n)
 	}
 }
@@ -328,7 +328,7 @@ func TestScrapeSucceedsWithoutTheQueueWhenRedisIsDown(t *testing.T) {
 	t.Parallel()
 	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond})
 	defer inspector.Close()
-	m := NewMetrics(inspector)
+	m := NewMetrics(inspector, queue.Name, queue.Parked)
 	m.Published()
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()

@@ -6,8 +6,6 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ferryhq/ferry/internal/adapter/queue"
 )
 
 // queueCollector reads the delivery queue from Redis at scrape time, so the
@@ -19,10 +17,10 @@ type queueCollector struct {
 	latency   *prometheus.Desc
 }
 
-func newQueueCollector(inspector *asynq.Inspector) *queueCollector {
+func newQueueCollector(inspector *asynq.Inspector, queues []string) *queueCollector {
 	return &queueCollector{
 		inspector: inspector,
-		queues:    []string{queue.Name, queue.Parked},
+		queues:    queues,
 		size: prometheus.NewDesc("ferry_queue_size",
 			"Tasks in an asynq queue, by state.", []string{"queue", "state"}, nil),
 		latency: prometheus.NewDesc("ferry_queue_latency_seconds",
