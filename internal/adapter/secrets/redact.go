@@ -51,6 +51,15 @@ func (b *Box) SealMap(m map[string]string) ([]byte, error) {
 	return b.Seal(plain)
 }
 
+// OpenColumn opens a sealed map read from a nullable column: NULL opens to
+// an empty map.
+func (b *Box) OpenColumn(sealed *[]byte) (map[string]string, error) {
+	if sealed == nil {
+		return map[string]string{}, nil
+	}
+	return b.OpenMap(*sealed)
+}
+
 // OpenMap opens what SealMap sealed; nil opens to an empty map.
 func (b *Box) OpenMap(sealed []byte) (map[string]string, error) {
 	m := map[string]string{}

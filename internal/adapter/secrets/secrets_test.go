@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -213,6 +214,12 @@ func TestSealMapRoundTrip(t *testing.T) {
 	}
 	if empty, err := b.OpenMap(nil); err != nil || empty == nil || len(empty) != 0 {
 		t.Errorf("OpenMap(nil) = %v, %v; want an empty map", empty, err)
+	}
+	if empty, err := b.OpenColumn(nil); err != nil || empty == nil || len(empty) != 0 {
+		t.Errorf("OpenColumn(nil) = %v, %v; want an empty map", empty, err)
+	}
+	if got, err := b.OpenColumn(&sealed); err != nil || !maps.Equal(got, m) {
+		t.Errorf("OpenColumn(&sealed) = %v, %v; want %v", got, err, m)
 	}
 	if _, err := newBox(t).OpenMap(sealed); !errors.Is(err, ErrOpen) {
 		t.Errorf("OpenMap with another key: %v, want ErrOpen", err)

@@ -190,11 +190,7 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 		u.SetRetrySchedule(in.RetrySchedule)
 	}
 	if in.Headers != nil {
-		var stored []byte
-		if cfg.HeadersEncrypted != nil {
-			stored = *cfg.HeadersEncrypted
-		}
-		opened, err := s.box.OpenMap(stored)
+		opened, err := s.box.OpenColumn(cfg.HeadersEncrypted)
 		if err != nil {
 			return nil, fmt.Errorf("headers of configuration %s: %w", id, err)
 		}

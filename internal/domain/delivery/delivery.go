@@ -105,11 +105,7 @@ func (s *Service) open(cfg *ent.Configuration) (*target, error) {
 // headers returns the static headers cfg sends, opened. Only requests to
 // the receiver carry them: everything shown or recorded is redacted.
 func (s *Service) headers(cfg *ent.Configuration) (map[string]string, error) {
-	var sealed []byte
-	if cfg.HeadersEncrypted != nil {
-		sealed = *cfg.HeadersEncrypted
-	}
-	h, err := s.Box.OpenMap(sealed)
+	h, err := s.Box.OpenColumn(cfg.HeadersEncrypted)
 	if err != nil {
 		return nil, fmt.Errorf("headers of configuration %s: %w", cfg.ID, err)
 	}

@@ -140,21 +140,14 @@ func (c *AutoDisable) Run(ctx context.Context) {
 		return
 	}
 	interval := cmp.Or(c.Interval, DefaultAutoDisableInterval)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, interval, false, func(ctx context.Context) {
 		if !elected(ctx, c.Redis, autoDisableLock, interval, c.logger()) {
-			continue
+			return
 		}
 		if n, err := c.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			c.logger().ErrorContext(ctx, "auto-disable pass failed", "err", err, "switched_off", n)
 		}
-	}
+	})
 }
 
 // RunOnce checks every ACTIVE configuration that has a delivery which

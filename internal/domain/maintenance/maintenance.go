@@ -27,3 +27,21 @@ func elected(ctx context.Context, rdb redis.UniversalClient, lock string, interv
 	}
 	return ok || err != nil
 }
+
+// every calls pass every interval until ctx is done, and once at the start
+// too when atStart.
+func every(ctx context.Context, interval time.Duration, atStart bool, pass func(context.Context)) {
+	if atStart {
+		pass(ctx)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pass(ctx)
+		}
+	}
+}

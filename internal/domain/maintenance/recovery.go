@@ -49,16 +49,9 @@ func (r *Recovery) SetClock(now func() time.Time) { r.now = now }
 
 // Run calls RunOnce every Interval until ctx is cancelled.
 func (r *Recovery) Run(ctx context.Context) {
-	t := time.NewTicker(r.Interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, r.Interval, false, func(ctx context.Context) {
 		if !elected(ctx, r.Redis, recoveryLock, r.Interval, r.Logger) {
-			continue
+			return
 		}
 		n, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -68,7 +61,7 @@ func (r *Recovery) Run(ctx context.Context) {
 		if n > 0 {
 			r.Logger.InfoContext(ctx, "recovery re-enqueued deliveries", "count", n)
 		}
-	}
+	})
 }
 
 // recoveryLock lets one worker process of many run each pass.

@@ -84,16 +84,7 @@ func (s *Retention) Run(ctx context.Context) {
 		s.logger().InfoContext(ctx, "retention disabled: history is kept forever")
 		return
 	}
-	t := time.NewTicker(s.interval())
-	defer t.Stop()
-	for {
-		s.pass(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	every(ctx, s.interval(), true, s.pass)
 }
 
 // pass runs one sweep and logs its outcome.

@@ -48,12 +48,9 @@ type OwnedBy struct {
 
 // EvalQuery implements privacy.QueryRule.
 func (o OwnedBy) EvalQuery(ctx context.Context, q ent.Query) error {
-	v, ok := viewer.FromContext(ctx)
-	switch {
-	case !ok:
-		return unauthenticated()
-	case v.IsPrivileged():
-		return privacy.Allow
+	v, done := tenant(ctx)
+	if done != nil {
+		return done
 	}
 	// Generated queries get WhereP through ent's generic intercept wrapper.
 	w, err := intercept.NewQuery(q)
@@ -65,12 +62,9 @@ func (o OwnedBy) EvalQuery(ctx context.Context, q ent.Query) error {
 
 // EvalMutation implements privacy.MutationRule.
 func (o OwnedBy) EvalMutation(ctx context.Context, m ent.Mutation) error {
-	v, ok := viewer.FromContext(ctx)
-	switch {
-	case !ok:
-		return unauthenticated()
-	case v.IsPrivileged():
-		return privacy.Allow
+	v, done := tenant(ctx)
+	if done != nil {
+		return done
 	}
 	if m.Op().Is(ent.OpCreate) {
 		if !o.CreateAllowed {
@@ -103,14 +97,24 @@ func (Catalog) EvalQuery(ctx context.Context, _ ent.Query) error {
 
 // EvalMutation implements privacy.MutationRule.
 func (Catalog) EvalMutation(ctx context.Context, _ ent.Mutation) error {
+	if _, done := tenant(ctx); done != nil {
+		return done
+	}
+	return forbidden()
+}
+
+// tenant returns the viewer of ctx when a tenant's rule decides, and
+// otherwise the decision: unauthenticated without a viewer, allowed for
+// admin and system.
+func tenant(ctx context.Context) (viewer.Viewer, error) {
 	v, ok := viewer.FromContext(ctx)
 	switch {
 	case !ok:
-		return unauthenticated()
+		return v, unauthenticated()
 	case v.IsPrivileged():
-		return privacy.Allow
+		return v, privacy.Allow
 	}
-	return forbidden()
+	return v, nil
 }
 
 // NoSessions hides an entity from console sessions altogether (API tokens:
