@@ -142,6 +142,9 @@ func run(ctx context.Context, cmd string) error {
 		}
 		g.Go(func() error { return w.Run(gctx) })
 	}
+	if cmd == "worker" && cfg.WorkerAddr != "" {
+		g.Go(func() error { return serveOperations(gctx, a, cfg.WorkerAddr) })
+	}
 	return g.Wait()
 }
 
@@ -198,21 +201,35 @@ func startTracing(ctx context.Context, getenv func(string) string) (stop func(),
 // serveHTTP serves the API until ctx is cancelled, then drains connections.
 func serveHTTP(ctx context.Context, a *app.App) error {
 	srv := a.Server(net.JoinHostPort("", strconv.Itoa(a.Config.Port)))
+	return serveUntilDone(ctx, a, srv, "api", "playground", fmt.Sprintf("http://localhost:%d/", a.Config.Port))
+}
+
+// serveOperations serves a worker's /metrics, /healthz and /readyz on addr
+// until ctx is cancelled.
+func serveOperations(ctx context.Context, a *app.App, addr string) error {
+	srv := &http.Server{Addr: addr, Handler: a.OperationsHandler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelDebug)}
+	return serveUntilDone(ctx, a, srv, "worker endpoints")
+}
+
+// serveUntilDone runs srv until ctx is cancelled, then drains its
+// connections within the shutdown timeout.
+func serveUntilDone(ctx context.Context, a *app.App, srv *http.Server, name string, logArgs ...any) error {
 	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	a.Logger.InfoContext(ctx, "api listening", "addr", srv.Addr, "playground", fmt.Sprintf("http://localhost:%d/", a.Config.Port))
+	a.Logger.InfoContext(ctx, name+" listening", append([]any{"addr", srv.Addr}, logArgs...)...)
 	select {
 	case err := <-errc:
-		return fmt.Errorf("http: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http shutdown: %w", err)
+		return fmt.Errorf("%s shutdown: %w", name, err)
 	}
-	a.Logger.Info("api stopped")
+	a.Logger.Info(name + " stopped")
 	return nil
 }
 

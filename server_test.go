@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -95,5 +96,72 @@ func TestServeMigratesServesAndShutsDownGracefully(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Errorf("the API still answers after shutdown")
+	}
+}
+
+// A worker on its own serves what operators watch it by on
+// FERRY_WORKER_ADDR, and stops serving with the worker.
+func TestWorkerServesMetricsAndHealthOnItsOwnAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("DATABASE_URL", testenv.Postgres(t, nil))
+	t.Setenv("REDIS_URL", testenv.Redis(t))
+	t.Setenv("FERRY_ENCRYPTION_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	t.Setenv("FERRY_WORKER_ADDR", addr)
+	t.Setenv("FERRY_LOG_LEVEL", "error")
+	t.Setenv("FERRY_SHUTDOWN_TIMEOUT", "2s")
+	if err := run(context.Background(), "migrate"); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "worker") }()
+	base := "http://" + addr
+	get := func(path string) (int, string) {
+		res, err := http.Get(base + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if code, _ := get("/readyz"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("the worker's /readyz never answered 200")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if code, body := get("/healthz"); code != http.StatusOK || !strings.Contains(body, `"ok"`) {
+		t.Errorf("GET /healthz = %d %s, want 200 ok", code, body)
+	}
+	if code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, "ferry_queue_size{") || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("GET /metrics = %d, want 200 with the queue's and the runtime's series:\n%s", code, body)
+	}
+	if code, _ := get("/graphql"); code != http.StatusNotFound {
+		t.Errorf("GET /graphql on the worker's address = %d, want 404: a worker serves no API", code)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("worker returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("worker did not stop within 20s of cancellation")
+	}
+	if code, _ := get("/healthz"); code != 0 {
+		t.Errorf("the worker's address still answers after shutdown")
 	}
 }

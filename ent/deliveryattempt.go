@@ -49,7 +49,7 @@ type DeliveryAttempt struct {
 	ResponseBodyTruncated bool `json:"response_body_truncated,omitempty"`
 	// From sending the request to the end of the response, in milliseconds.
 	DurationMs int `json:"duration_ms,omitempty"`
-	// Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read or other; null on success.
+	// Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read, interrupted (Ferry cut it off) or other; null on success.
 	ErrorKind *string `json:"error_kind,omitempty"`
 	// Human-readable failure message; null on success.
 	Error *string `json:"error,omitempty"`

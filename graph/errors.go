@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,9 +39,9 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		e := apperr.From(err)
-		if e.Code == apperr.Internal {
+		if e.Code == apperr.Internal || e.Code == apperr.Unavailable {
 			// Log before the presented error (often the same value) is rewritten.
-			logger.ErrorContext(ctx, "graphql internal error", "request_id", middleware.RequestID(ctx), "err", err.Error())
+			logger.ErrorContext(ctx, "graphql "+strings.ToLower(string(e.Code))+" error", "request_id", middleware.RequestID(ctx), "err", err.Error())
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		if e.Code == apperr.BadInput && e.Field == "" {
@@ -49,10 +50,13 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		out.Message = e.Message
 		out.Extensions = e.Extensions()
-		if e.Code == apperr.Internal {
+		switch e.Code {
+		case apperr.Internal:
 			id := middleware.RequestID(ctx)
 			out.Message = "internal error (request id " + id + ")"
 			out.Extensions["requestId"] = id
+		case apperr.Unavailable:
+			out.Extensions["requestId"] = middleware.RequestID(ctx)
 		}
 		return out
 	}

@@ -280,3 +280,49 @@ func TestTimeoutAndRedirectAreFailuresWithTheErrorRecorded(t *testing.T) {
 
 // systemCtx reads past tenancy, as the worker does.
 func systemCtx() context.Context { return viewer.System(context.Background()) }
+
+// An answer is on the record as soon as it is in, not once the slowest
+// request sent with it is over.
+func TestAnAnswerIsRecordedWithoutWaitingForTheRestOfItsTask(t *testing.T) {
+	t.Parallel()
+	e, acc := setup(t)
+	rcv := apptest.NewReceiver(t, 200)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, nil)
+	first := len(rcv.Requests()) + 1
+	rcv.Delay = func(n int) time.Duration {
+		if n == first {
+			return 6 * time.Second
+		}
+		return 0
+	}
+	e.StartWorker()
+	// One call, so both deliveries are made by one task, side by side.
+	e.MustDo(acc.Token, `mutation($in: [PublishEventInput!]!) { publishEvents(input: $in) { id } }`,
+		map[string]any{"in": []map[string]any{{"type": typ, "data": map[string]any{"n": 1}}, {"type": typ, "data": map[string]any{"n": 2}}}}, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(rcv.Requests()) < first+1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the receiver got %d requests, want both events", len(rcv.Requests())-first+1)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	answered := time.Now()
+	for {
+		succeeded := 0
+		for _, d := range e.Deliveries() {
+			if d.Status == delivery.StatusSUCCEEDED {
+				succeeded++
+			}
+		}
+		if succeeded == 1 {
+			t.Logf("the answered delivery was on the record %s after both requests were out", time.Since(answered).Round(time.Millisecond))
+			break
+		}
+		if succeeded > 1 || time.Since(answered) > 3*time.Second {
+			t.Fatalf("%d deliveries SUCCEEDED %s after both requests were out, want the answered one while the other is held",
+				succeeded, time.Since(answered).Round(time.Millisecond))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.WaitFor(15*time.Second, apptest.AllEnded(2))
+}

@@ -217,15 +217,60 @@ func TestSIGTERMLetsTheInFlightAttemptFinish(t *testing.T) {
 	expect(t, e.Deliveries()[0], delivery.StatusSUCCEEDED, 1, rcv, 1)
 }
 
-func TestSIGTERMHandsBackAnAttemptThatCannotFinish(t *testing.T) {
+func TestSIGTERMRecordsAnAttemptThatCannotFinishAsInterrupted(t *testing.T) {
 	t.Parallel()
 	e, rcv, _ := sigtermMidAttempt(t, 25*time.Second, "2s")
-	// Handed back unrecorded: still waiting, nothing counted.
-	expect(t, e.Deliveries()[0], delivery.StatusPENDING, 0, rcv, 1)
+	// Cut off and on the record: the receiver may have it.
+	d := e.Deliveries()[0]
+	expect(t, d, delivery.StatusRETRYING, 1, rcv, 1)
+	if a := d.Edges.Attempts[0]; a.ErrorKind == nil || *a.ErrorKind != "interrupted" || a.ResponseStatus != nil {
+		t.Errorf("the cut-off attempt was recorded with error kind %v, response %v; want interrupted, none", a.ErrorKind, a.ResponseStatus)
+	}
 
 	e.StartWorker()
-	// The abandoned request and the one that succeeded; one attempt recorded.
-	expect(t, e.WaitFor(15*time.Second, apptest.AllEnded(1))[0], delivery.StatusSUCCEEDED, 1, rcv, 2)
+	// The cut-off request and the one that succeeded, both recorded.
+	expect(t, e.WaitFor(15*time.Second, apptest.AllEnded(1))[0], delivery.StatusSUCCEEDED, 2, rcv, 2)
+	e.CheckNoOrphans(t)
+}
+
+func TestSIGTERMStartsNoNewRequest(t *testing.T) {
+	t.Parallel()
+	e, acc := setup(t)
+	rcv := apptest.NewReceiver(t, 200)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"maxParallel": 1})
+	firstEventRequestWaits(rcv, 1500*time.Millisecond)
+	proc := startWorkerProcess(t, e, map[string]string{"FERRY_SHUTDOWN_TIMEOUT": "10s"})
+	first := e.Publish(acc.Token, typ, map[string]any{"n": 0}, nil)
+	waitRequests(t, rcv, first, 1, 20*time.Second)
+	// These wait for the configuration's one slot, held by the first.
+	var later []string
+	for n := 1; n <= 3; n++ {
+		later = append(later, e.Publish(acc.Token, typ, map[string]any{"n": n}, nil))
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := proc.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	if err := waitExit(t, proc, 15*time.Second); err != nil {
+		t.Fatalf("worker exited with %v after SIGTERM, want a clean exit", err)
+	}
+	for _, id := range later {
+		if n := len(rcv.EventRequests(id)); n != 0 {
+			t.Errorf("the worker sent event %s %d times after SIGTERM, want none", id, n)
+		}
+	}
+	for _, d := range e.Deliveries() {
+		if string(d.EventID) == first {
+			expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 1)
+		} else if d.Status != delivery.StatusPENDING || d.AttemptCount != 0 {
+			t.Errorf("delivery of %s is %s with %d attempts after the shutdown, want PENDING with none", d.EventID, d.Status, d.AttemptCount)
+		}
+	}
+
+	e.StartWorker()
+	for _, d := range e.WaitFor(20*time.Second, apptest.AllEnded(4)) {
+		expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 1)
+	}
 	e.CheckNoOrphans(t)
 }
 
@@ -370,4 +415,29 @@ func TestGoneDeactivatesTheConfiguration(t *testing.T) {
 	if n := len(e.Deliveries()); n != 1 {
 		t.Errorf("%d deliveries after publishing to the deactivated configuration, want still 1", n)
 	}
+}
+
+// An answer that cannot be recorded at once, the database failing, is
+// recorded when it comes back, not sent again unseen.
+func TestAnAnswerWaitsOutAShortDatabaseFailureInsteadOfBeingSentAgain(t *testing.T) {
+	t.Parallel()
+	e, acc := setup(t)
+	rcv := apptest.NewReceiver(t, 200)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, nil)
+	firstEventRequestWaits(rcv, time.Second)
+	e.StartWorker()
+	evtID := e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)
+	waitRequests(t, rcv, evtID, 1, 20*time.Second)
+	// Saving the attempt fails while the table is away.
+	if _, err := e.App.DB.ExecContext(t.Context(), `ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away`); err != nil {
+		t.Fatalf("move the attempts away: %v", err)
+	}
+	time.Sleep(2500 * time.Millisecond) // the answer came at 1 s; its save failed
+	if _, err := e.App.DB.ExecContext(t.Context(), `ALTER TABLE delivery_attempts_away RENAME TO delivery_attempts`); err != nil {
+		t.Fatalf("bring the attempts back: %v", err)
+	}
+	d := e.WaitFor(20*time.Second, apptest.AllEnded(1))[0]
+	time.Sleep(500 * time.Millisecond) // a second request would have come by now
+	expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 1)
+	e.CheckNoOrphans(t)
 }

@@ -124,7 +124,8 @@ func (w *Worker) handleResend(ctx context.Context, t *asynq.Task) error {
 // or for the account's share, and being handed back at shutdown, are not.
 func isFailure(err error) bool {
 	var busy *delivery.AccountBusy
-	return !errors.Is(err, delivery.ErrSlotBusy) && !errors.As(err, &busy) && !errors.Is(err, context.Canceled)
+	return !errors.Is(err, delivery.ErrSlotBusy) && !errors.As(err, &busy) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, delivery.ErrShuttingDown)
 }
 
 // retryDelay is asynq's delay before handing a task back: short while
@@ -138,15 +139,16 @@ func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 		return parkDelay()
 	case errors.Is(err, delivery.ErrSlotBusy):
 		return time.Duration(50+rand.IntN(150)) * time.Millisecond
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, delivery.ErrShuttingDown):
 		return 0
 	}
 	return min(time.Duration(1<<min(n, 6))*time.Second, time.Minute)
 }
 
-// Run processes tasks and runs the maintenance loops until ctx is cancelled, then
-// lets in-flight attempts finish; those that cannot within the shutdown
-// timeout are handed back unrecorded and run again later.
+// Run processes tasks and runs the maintenance loops until ctx is
+// cancelled. Then it starts no request: tasks hand back what they have not
+// sent, requests out finish, and those that cannot within the shutdown
+// timeout are cut off and recorded as interrupted, to be made again.
 func (w *Worker) Run(ctx context.Context) error {
 	if err := w.srv.Start(w.mux); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -158,8 +160,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	loops.Go(func() { w.AutoDisable.Run(ctx) })
 	loops.Go(func() { w.runWaker(ctx) })
 	<-ctx.Done()
-	// Attempts still running near the end of the shutdown timeout are
-	// cancelled and handed back, before asynq gives up on them.
+	// No request starts from now on. Those still out near the end of the
+	// shutdown timeout are cut off and recorded as interrupted, before
+	// asynq gives up on them.
+	w.engine.Drain()
 	handBack := time.AfterFunc(w.shutdown-min(w.shutdown/5, time.Second), w.cancelBase)
 	w.srv.Shutdown()
 	handBack.Stop()

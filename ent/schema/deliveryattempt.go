@@ -49,7 +49,7 @@ func (DeliveryAttempt) Fields() []ent.Field {
 		field.Int("duration_ms").Immutable().
 			Comment("From sending the request to the end of the response, in milliseconds."),
 		field.String("error_kind").Optional().Nillable().Immutable().
-			Comment("Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read or other; null on success."),
+			Comment("Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read, interrupted (Ferry cut it off) or other; null on success."),
 		field.String("error").Optional().Nillable().Immutable().
 			Comment("Human-readable failure message; null on success."),
 		field.Time("started_at").Immutable().

@@ -2970,7 +2970,7 @@ type DeliveryAttempt implements Node {
   """
   durationMs: Int!
   """
-  Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read or other; null on success.
+  Why it failed: timeout, dns, connect, tls, blocked, redirect, http_status, invalid_url, response_read, interrupted (Ferry cut it off) or other; null on success.
   """
   errorKind: String
   """

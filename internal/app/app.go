@@ -12,7 +12,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	"github.com/hibiken/asynq"
 	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 
@@ -21,6 +20,7 @@ import (
 	_ "github.com/ferryhq/ferry/ent/runtime" // privacy policies and hooks
 	"github.com/ferryhq/ferry/internal/adapter/live"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/redisconn"
 	"github.com/ferryhq/ferry/internal/adapter/secrets"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/sender/netguard"
@@ -83,10 +83,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	ropt, err := redis.ParseURL(cfg.RedisURL)
+	rdb, err := redisconn.Open(cfg.RedisURL)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, err
 	}
 	box, err := secrets.NewBox(cfg.EncryptionKey)
 	if err != nil {
@@ -99,13 +99,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		sender.WithMaxConnections(cfg.MaxOutboundConns))
 	k := signingkeys.New(client, box)
 	k.MaxPerAccount = cfg.MaxSigningKeysPerAccount
-	aopt, err := asynq.ParseRedisURI(cfg.RedisURL)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	q := queue.New(aopt)
-	rdb := redis.NewClient(ropt)
+	q := queue.New(rdb)
 	notifier := live.NewNotifier(rdb, logger)
 	m := telemetry.NewMetrics(q.Inspector(), queue.Name, queue.Parked)
 	limiter := slots.New(rdb, "ferry:inflight:")
@@ -287,7 +281,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 
 // Close releases connections.
 func (a *App) Close() error {
-	errs := []error{a.Sockets.Close(), a.Hub.Close(), a.Queue.Close(), a.Redis.Close(), a.Client.Close()}
+	errs := []error{a.Sockets.Close(), a.Hub.Close(), a.Redis.Close(), a.Client.Close()}
 	for _, c := range a.closers {
 		errs = append(errs, c())
 	}

@@ -38,7 +38,6 @@ func (a *App) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
-	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("GET /{$}", playgroundHandler(web.Dist()))
 	mux.Handle("GET /console/", consoleHandler(web.Dist(), a.Config.AllowedOrigins))
 	// The playground's page is built with the console's but served at / with
@@ -53,11 +52,25 @@ func (a *App) Handler() http.Handler {
 			a.closers = append(a.closers, closeDashboard)
 		}
 	}
+	a.operations(mux)
+	return middleware.RequestIDs(mux)
+}
+
+// OperationsHandler serves what operators watch a process by: /metrics,
+// /healthz and /readyz. A worker serves it on its own (FERRY_WORKER_ADDR);
+// the API serves it beside the API.
+func (a *App) OperationsHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.operations(mux)
+	return middleware.RequestIDs(mux)
+}
+
+func (a *App) operations(mux *http.ServeMux) {
+	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	return middleware.RequestIDs(mux)
 }
 
 // readyz answers whether Ferry can serve: which dependency is down, and

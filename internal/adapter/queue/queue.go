@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 )
@@ -89,9 +90,9 @@ type Queue struct {
 	inspector *asynq.Inspector
 }
 
-// New returns a Queue on the Redis of opt.
-func New(opt asynq.RedisConnOpt) *Queue {
-	return &Queue{client: asynq.NewClient(opt), inspector: asynq.NewInspector(opt)}
+// New returns a Queue on rdb, which its owner closes.
+func New(rdb redis.UniversalClient) *Queue {
+	return &Queue{client: asynq.NewClientFromRedisClient(rdb), inspector: asynq.NewInspectorFromRedisClient(rdb)}
 }
 
 // Enqueue schedules attempt a at time at (now when zero). An attempt that is
@@ -310,6 +311,3 @@ func ceilSecond(t time.Time) time.Time {
 
 // Inspector reads the queue's state (for metrics); Close closes it.
 func (q *Queue) Inspector() *asynq.Inspector { return q.inspector }
-
-// Close releases the Redis connections.
-func (q *Queue) Close() error { return errors.Join(q.client.Close(), q.inspector.Close()) }

@@ -52,6 +52,9 @@ const (
 	ErrInvalidURL ErrorKind = "invalid_url"
 	ErrResponse   ErrorKind = "response_read"
 	ErrOther      ErrorKind = "other"
+	// ErrInterrupted is an attempt Ferry cut off itself (a worker shutting
+	// down) before the receiver answered; the receiver may have it.
+	ErrInterrupted ErrorKind = "interrupted"
 )
 
 // Result is what one request sent and got.

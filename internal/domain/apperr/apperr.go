@@ -4,12 +4,16 @@
 package apperr
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -149,7 +153,32 @@ func From(err error) *Error {
 	if ent.IsConstraintError(err) {
 		return &Error{Code: Conflict, Message: "conflicts with existing data", Err: err}
 	}
+	if Unreachable(err) {
+		return &Error{Code: Unavailable, Message: "a service Ferry depends on is unavailable, try again",
+			Detail: map[string]any{"retryAfter": 1}, Err: err}
+	}
 	return &Error{Code: Internal, Message: "internal error", Err: err}
+}
+
+// Unreachable reports whether err says that a dependency could not be
+// reached or went away (PostgreSQL down or restarting, Redis down), rather
+// than that the request was wrong: the request may be retried as it is.
+func Unreachable(err error) bool {
+	var (
+		op    *net.OpError
+		state interface{ SQLState() string }
+	)
+	switch {
+	case errors.As(err, &op), errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &state):
+		// Class 08 is a connection exception; 57P01-57P03, the server
+		// shutting down or starting.
+		code := state.SQLState()
+		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03"
+	}
+	return false
 }
 
 // camel turns an ent field name (max_parallel) into its GraphQL name (maxParallel).

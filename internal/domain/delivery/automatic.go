@@ -1,8 +1,12 @@
 package delivery
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
+	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/slots"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
@@ -19,8 +24,9 @@ import (
 // process among accounts (shares.go).
 type Engine struct {
 	*Service
-	shares  *shares
-	configs *expirable.LRU[pulid.ID, *ent.Configuration] // see configTTL
+	shares   *shares
+	configs  *expirable.LRU[pulid.ID, *ent.Configuration] // see configTTL
+	draining atomic.Bool
 }
 
 // NewEngine returns an engine for a process running concurrency handlers
@@ -29,6 +35,14 @@ func (s *Service) NewEngine(concurrency, maxRequests int) *Engine {
 	return &Engine{Service: s, shares: newShares(concurrency, maxRequests),
 		configs: expirable.NewLRU[pulid.ID, *ent.Configuration](100_000, nil, configTTL)}
 }
+
+// Drain makes the engine start no request from now on: attempts not yet
+// sent are handed back (ErrShuttingDown), those out finish and are
+// recorded. A worker calls it when it is told to stop.
+func (e *Engine) Drain() { e.draining.Store(true) }
+
+// Draining reports whether Drain was called.
+func (e *Engine) Draining() bool { return e.draining.Load() }
 
 // Wakes are the ids of parked tasks whose account may go on now.
 func (e *Engine) Wakes() <-chan string { return e.shares.wakes }
@@ -107,6 +121,9 @@ func (e *Engine) deliver(ctx context.Context, cfgID pulid.ID, as []queue.Attempt
 	}
 	made := false
 	for len(as) > 0 {
+		if e.Draining() {
+			return ErrShuttingDown
+		}
 		claimed, err := e.claimAll(ctx, cfg, as[:min(len(as), cfg.MaxParallel)])
 		if err != nil {
 			return err
@@ -185,8 +202,12 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 		todo = append(todo, i)
 	}
 	made := make([]*attempt, len(as))
-	var wg sync.WaitGroup
-	for len(todo) > 0 && !refused {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		lostErr error // the first attempt that could not be recorded
+	)
+	for len(todo) > 0 && !refused && !e.Draining() {
 		group := make([]*slots.Lease, len(todo))
 		for j, i := range todo {
 			group[j] = leases[i]
@@ -198,6 +219,10 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 			e.Logger.WarnContext(ctx, "waiting for slots failed", "configuration_id", cfg.ID, "attempts", len(todo), "err", err)
 		}
 		if err != nil || n == 0 {
+			break
+		}
+		if e.Draining() {
+			e.Slots.Free(group[:n]...)
 			break
 		}
 		if k := e.shares.takeRequests(cfg.AccountID, n); k < n {
@@ -215,7 +240,14 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 		wg.Go(func() {
 			var reqs sync.WaitGroup
 			for _, i := range sending {
-				reqs.Go(func() { e.send(ctx, t, made[i]) })
+				reqs.Go(func() {
+					e.send(ctx, t, made[i])
+					if err := e.record(ctx, t, made[i]); err != nil {
+						mu.Lock()
+						lostErr = cmp.Or(lostErr, err)
+						mu.Unlock()
+					}
+				})
 			}
 			reqs.Wait()
 			e.Slots.Free(group[:n]...)
@@ -226,23 +258,50 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 	for _, i := range todo {
 		unsent = append(unsent, as[i])
 	}
-	if ctx.Err() != nil {
-		// Shutting down: hand the task back unrecorded; it runs again.
-		e.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(as))
-		return nil, false, ctx.Err()
-	}
-	var sent []*attempt
-	for _, a := range made {
-		if a != nil {
-			sent = append(sent, a)
+	switch {
+	case lostErr != nil:
+		return nil, false, lostErr
+	case ctx.Err() != nil || (len(unsent) > 0 && e.Draining()):
+		// Shutting down: what was not sent goes back to the queue.
+		if len(unsent) > 0 {
+			e.Logger.InfoContext(ctx, "attempts handed back at shutdown", "configuration_id", cfg.ID, "count", len(unsent))
 		}
+		return nil, false, ErrShuttingDown
 	}
-	if len(sent) == 0 {
-		return unsent, refused, nil
-	}
-	_, err = e.finish(sys, t, sent)
-	return unsent, refused, err
+	return unsent, refused, nil
 }
+
+// record records attempt a, just made to t, as soon as its answer is in:
+// concurrent attempts of the process share one transaction (s.records), so
+// an answer is on the record within a round trip of the database. An
+// attempt cut off by a shutdown is recorded as interrupted. A failing
+// database is tried again for up to recordPatience, within the attempt's
+// claim, so that a short outage does not make the attempt again unseen.
+func (e *Engine) record(ctx context.Context, t *target, a *attempt) error {
+	if ctx.Err() != nil && !a.res.OK() {
+		a.res.ErrorKind = sender.ErrInterrupted
+		a.res.Error = "Ferry stopped before the receiver answered; the attempt is made again"
+	}
+	sys := viewer.System(context.WithoutCancel(ctx))
+	deadline := time.Now().Add(recordPatience)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		_, err := e.finish(sys, t, []*attempt{a})
+		if err == nil || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		e.attemptLogger(t, a).WarnContext(ctx, "recording the attempt failed; trying again", "err", err, "in", wait)
+		time.Sleep(wait)
+	}
+}
+
+// recordPatience is how long an attempt's answer waits for the database to
+// take it: well within the attempt's claim (leaseSlack), after which
+// another worker could make it again.
+const recordPatience = 10 * time.Second
+
+// ErrShuttingDown hands a task back, unmade or part made, when its worker
+// stops. It is not a failure.
+var ErrShuttingDown = errors.New("worker shutting down")
 
 // loadOne reads attempt a's delivery with its event, or nil when it is no
 // longer due.

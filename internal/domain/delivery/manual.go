@@ -72,6 +72,9 @@ func (e *Engine) ResendQueued(ctx context.Context, r queue.Resend) error {
 		return err
 	}
 	defer lease.Release()
+	if e.Draining() {
+		return ErrShuttingDown
+	}
 	moved, err := e.resend(sys, d)
 	if err != nil {
 		return err

@@ -24,6 +24,13 @@ import (
 //   - A manual resend that failed: the automatic attempts still to come
 //     keep their time (RETRYING); a delivery that had ended stays FAILED.
 //   - A ping or a test event that failed: FAILED; neither is retried.
+//   - An automatic attempt Ferry cut off itself (a worker shutting down):
+//     RETRYING, again after interruptedDelay, even when it was the last of
+//     the schedule: it told nothing of the receiver.
+
+// interruptedDelay is how soon an interrupted attempt is made again: long
+// enough for another worker to take the task, short for the receiver.
+const interruptedDelay = time.Second
 
 // jitterFraction spreads retries ±20 % so a receiver that comes back is not
 // hit by every waiting delivery at once.
@@ -36,6 +43,9 @@ func (s *Service) outcome(cfg *ent.Configuration, a *attempt) sqlstore.Outcome {
 	}
 	switch a.trigger {
 	case deliveryattempt.TriggerAUTOMATIC:
+		if a.res.ErrorKind == sender.ErrInterrupted {
+			return sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: s.now().Add(interruptedDelay)}
+		}
 		if delay, ok := nextDelay(cfg.RetrySchedule, a.number, a.res.RetryAfter, rand.Float64()*2-1); ok && !gone(a.res) {
 			return sqlstore.Outcome{Status: entdelivery.StatusRETRYING, Next: s.now().Add(delay)}
 		}

@@ -2,14 +2,20 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
+	"github.com/ferryhq/ferry/internal/domain/apperr"
+	"github.com/ferryhq/ferry/internal/edge/middleware"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
 type failureKey struct{}
+
+// unavailableRetry is the Retry-After, in seconds, of a request refused
+// because a dependency is down.
+const unavailableRetry = 1
 
 // Middleware authenticates the Authorization header of each request. A
 // request without a valid token goes on without a viewer (and the reason is
@@ -24,11 +30,17 @@ func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.
 		}
 		ctx := r.Context()
 		v, err := a.Authenticate(ctx, header)
+		if err != nil && !IsUnauthenticated(err) {
+			// The token could not be checked (the database is down): that is
+			// no verdict on the token, and the client should retry.
+			id := middleware.RequestID(ctx)
+			logger.ErrorContext(ctx, "authenticate", "err", err, "request_id", id)
+			w.Header().Set("Retry-After", strconv.Itoa(unavailableRetry))
+			apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.New(apperr.Unavailable,
+				"authentication is unavailable, try again", map[string]any{"retryAfter": unavailableRetry, "requestId": id}))
+			return
+		}
 		if err != nil {
-			if !IsUnauthenticated(err) {
-				logger.ErrorContext(ctx, "authenticate", "err", err)
-				err = errors.New("authentication is unavailable, try again")
-			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, failureKey{}, err.Error())))
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -26,6 +27,7 @@ type Config struct {
 	DatabaseURL       string        // DATABASE_URL
 	RedisURL          string        // REDIS_URL
 	Port              int           // PORT
+	WorkerAddr        string        // FERRY_WORKER_ADDR: "" serves nothing
 	AdminToken        string        // FERRY_ADMIN_TOKEN
 	EncryptionKey     []byte        // FERRY_ENCRYPTION_KEY, decoded
 	AllowInsecureURLs bool          // FERRY_ALLOW_INSECURE_URLS
@@ -112,6 +114,7 @@ func Load(getenv func(string) string, need Need) (Config, error) {
 		DatabaseURL:       l.databaseURL(need.Database),
 		RedisURL:          l.redisURL(),
 		Port:              l.intRange("PORT", 1, 65535),
+		WorkerAddr:        l.listenAddr("FERRY_WORKER_ADDR"),
 		AdminToken:        l.adminToken(need.Admin),
 		EncryptionKey:     l.encryptionKey(need.Encryption),
 		AllowInsecureURLs: l.boolean("FERRY_ALLOW_INSECURE_URLS"),
@@ -354,6 +357,20 @@ func (l *loader) intRange(name string, lo, hi int) int {
 		return 0
 	}
 	return n
+}
+
+// listenAddr reads a host:port to listen on, or off ("").
+func (l *loader) listenAddr(name string) string {
+	v := l.raw(name)
+	if v == "off" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		l.fail(name, "must be host:port (e.g. :9090 or 127.0.0.1:9090) or off, got %q", v)
+		return ""
+	}
+	return v
 }
 
 // gcPercent reads GOGC as the Go runtime does: a percentage, or off.

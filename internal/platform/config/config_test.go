@@ -50,6 +50,7 @@ func defaults() Config {
 		DatabaseURL:       testDBURL,
 		RedisURL:          "redis://127.0.0.1:6379/0",
 		Port:              8080,
+		WorkerAddr:        ":9090",
 		AdminToken:        testToken,
 		EncryptionKey:     testKey,
 		AllowInsecureURLs: false,
@@ -105,6 +106,7 @@ func TestLoadValid(t *testing.T) {
 			getenv: env(allRequired,
 				"REDIS_URL", "rediss://:pw@cache:6380/2",
 				"PORT", "9090",
+				"FERRY_WORKER_ADDR", "127.0.0.1:9191",
 				"FERRY_ALLOW_INSECURE_URLS", "true",
 				"FERRY_EGRESS_PROXY", "http://ferry:pr0xy-pw@proxy.internal:4750",
 				"FERRY_SHUTDOWN_TIMEOUT", "5s",
@@ -124,6 +126,7 @@ func TestLoadValid(t *testing.T) {
 				c.GCPercent = -1
 				c.RedisURL = "rediss://:pw@cache:6380/2"
 				c.Port = 9090
+				c.WorkerAddr = "127.0.0.1:9191"
 				c.AllowInsecureURLs = true
 				c.EgressProxy = mustURL("http://ferry:pr0xy-pw@proxy.internal:4750")
 				c.ShutdownTimeout = 5 * time.Second
@@ -191,6 +194,12 @@ func TestLoadValid(t *testing.T) {
 			getenv: env(allRequired, "FERRY_CONSOLE_LOGO_URL", "data:image/png;base64,iVBORw0KGgo="),
 			need:   needAll,
 			want:   func(c *Config) { c.Branding.LogoURL = ptr("data:image/png;base64,iVBORw0KGgo=") },
+		},
+		{
+			desc:   "worker endpoints off",
+			getenv: env(allRequired, "FERRY_WORKER_ADDR", "off"),
+			need:   needAll,
+			want:   func(c *Config) { c.WorkerAddr = "" },
 		},
 		{
 			desc:   "public URL loses its trailing slash",
@@ -386,6 +395,12 @@ func TestLoadInvalid(t *testing.T) {
 			getenv: env(allRequired, "FERRY_RETENTION_DAYS", "3651"),
 			need:   needAll,
 			want:   []string{`config: FERRY_RETENTION_DAYS must be an integer from 0 to 3650, got "3651"`},
+		},
+		{
+			desc:   "worker address without a port",
+			getenv: env(allRequired, "FERRY_WORKER_ADDR", "9090"),
+			need:   needAll,
+			want:   []string{`config: FERRY_WORKER_ADDR must be host:port (e.g. :9090 or 127.0.0.1:9090) or off, got "9090"`},
 		},
 		{
 			desc:   "port out of range",

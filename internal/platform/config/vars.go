@@ -20,6 +20,7 @@ var Vars = []Var{
 	{Name: "DATABASE_URL", Description: "PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/ferry?sslmode=disable"},
 	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Description: "Redis URL (work queue, pub/sub, concurrency limits; PostgreSQL stays the record)"},
 	{Name: "PORT", Default: "8080", Description: "HTTP port of the API"},
+	{Name: "FERRY_WORKER_ADDR", Default: ":9090", Description: "host:port where ferry worker serves /metrics, /healthz and /readyz, or off; serve and api answer them on PORT"},
 	{Name: "FERRY_ADMIN_TOKEN", Description: "the admin bearer token for serve and api, at least 32 characters, e.g. from `openssl rand -hex 32`"},
 	{Name: "FERRY_ENCRYPTION_KEY", Description: "32 random bytes, standard base64, that encrypt signing secrets and configurations' headers at rest (AES-256-GCM), e.g. from `openssl rand -base64 32`"},
 	{Name: "FERRY_ALLOW_INSECURE_URLS", Default: "false", Description: "true allows http:// and private/loopback targets (development and tests only)"},

@@ -49,6 +49,7 @@ export const messages = {
       http_status: 'Not a 2xx status',
       invalid_url: 'Invalid URL',
       response_read: 'Could not read the response',
+      interrupted: 'Interrupted by Ferry',
       other: 'Other error',
     },
     deactivate: {
@@ -204,6 +205,7 @@ export const messages = {
       http_status: 'Status diferente de 2xx',
       invalid_url: 'URL inválida',
       response_read: 'Não foi possível ler a resposta',
+      interrupted: 'Interrompida pelo Ferry',
       other: 'Outro erro',
     },
     deactivate: {
