@@ -238,20 +238,25 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 			made[i] = &attempt{d: ds[i], number: as[i].Number, trigger: deliveryattempt.TriggerAUTOMATIC, trace: as[i].Trace}
 		}
 		wg.Go(func() {
-			var reqs sync.WaitGroup
+			// The slots go back once the requests are over, not once they
+			// are recorded: a slot is for a request.
+			var reqs, recs sync.WaitGroup
 			for _, i := range sending {
 				reqs.Go(func() {
 					e.send(ctx, t, made[i])
-					if err := e.record(ctx, t, made[i]); err != nil {
-						mu.Lock()
-						lostErr = cmp.Or(lostErr, err)
-						mu.Unlock()
-					}
+					recs.Go(func() {
+						if err := e.record(ctx, t, made[i]); err != nil {
+							mu.Lock()
+							lostErr = cmp.Or(lostErr, err)
+							mu.Unlock()
+						}
+					})
 				})
 			}
 			reqs.Wait()
 			e.Slots.Free(group[:n]...)
 			e.shares.giveRequests(cfg.AccountID, n)
+			recs.Wait()
 		})
 	}
 	wg.Wait()
