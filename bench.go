@@ -18,6 +18,7 @@ import (
 // DATABASE_URL and REDIS_URL, or a running one given by --url.
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stdout)
 	var o bench.Options
 	fs.StringVar(&o.Scenario, "scenario", "throughput", "one of "+strings.Join(bench.Scenarios, ", "))
 	fs.IntVar(&o.Events, "events", 0, "events to publish (history: queries to time); 0 takes the scenario's default")

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,9 +40,17 @@ type devProcess struct {
 
 func startDev(t *testing.T, dir string) *devProcess {
 	t.Helper()
+	return startDevWith(t, dir, "--port 0")
+}
+
+// startDevWith runs `ferry dev --data ferry-dev.db` with more flags and
+// environment variables.
+func startDevWith(t *testing.T, dir, flags string, env ...string) *devProcess {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), asFerry+"=dev --data ferry-dev.db --port 0", "FERRY_LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), asFerry+"=dev --data ferry-dev.db "+flags, "FERRY_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -198,5 +208,54 @@ func TestFerryDevPrintsAConsoleURLSignedInAsTheDemoAccount(t *testing.T) {
 	demo.graphql(t, `{ viewer { capabilities account { name } } }`, &out)
 	if out.Viewer.Account.Name != "Demo" || len(out.Viewer.Capabilities) != 4 {
 		t.Errorf("the console session acts as %+v, want the Demo account with the four capabilities", out.Viewer)
+	}
+}
+
+// What the user sets wins over what dev mode would pick or generate: PORT
+// (when --port is not given) and the admin token.
+func TestFerryDevHonoursPortAndAdminTokenFromTheEnvironment(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	admin := "my-own-admin-token-0123456789abcdefghij"
+	p := startDevWith(t, t.TempDir(), "", "PORT="+port, "FERRY_ADMIN_TOKEN="+admin)
+	if !strings.Contains(p.playground, ":"+port+"/") && !strings.HasSuffix(p.playground, ":"+port) {
+		t.Errorf("ferry dev serves at %s, want port %s from PORT", p.playground, port)
+	}
+	body := strings.NewReader(`{"query":"{ viewer { role } }"}`)
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+port+"/graphql", body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+admin)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if !strings.Contains(string(b), `"role":"ADMIN"`) {
+		t.Errorf("the admin token from FERRY_ADMIN_TOKEN got %s, want the ADMIN viewer", b)
+	}
+}
+
+// Every command prints its help for --help, -h or help and succeeds,
+// without starting anything.
+func TestEveryCommandHasHelp(t *testing.T) {
+	none := func(string) string { return "" }
+	for _, cmd := range []string{"dev", "serve", "api", "worker", "migrate", "admin", "bench", "version", "healthcheck"} {
+		for _, flag := range []string{"--help", "-h", "help"} {
+			var out bytes.Buffer
+			if err := runCommand(t.Context(), []string{cmd, flag}, none, &out); err != nil {
+				t.Errorf("ferry %s %s: %v, want its help", cmd, flag, err)
+			}
+			if !strings.Contains(out.String(), cmd) || !strings.Contains(strings.ToLower(out.String()), "usage") {
+				t.Errorf("ferry %s %s printed %q, want the usage of %s", cmd, flag, out.String(), cmd)
+			}
+		}
+	}
+	if err := runCommand(t.Context(), []string{"nonsense", "--help"}, none, io.Discard); err == nil {
+		t.Error("ferry nonsense --help succeeded, want an unknown command")
 	}
 }

@@ -24,7 +24,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -60,22 +62,74 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	var err error
-	switch os.Args[1] {
-	case "dev":
-		err = runDev(ctx, os.Args[2:], os.Getenv, os.Stdout)
-	case "admin":
-		err = runAdmin(ctx, os.Args[2:], os.Getenv, os.Stdout)
-	case "bench":
-		err = runBench(ctx, os.Args[2:], os.Getenv, os.Stdout)
-	default:
-		err = run(ctx, os.Args[1])
-	}
+	err := runCommand(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferry:", err)
 		os.Exit(1)
 	}
+}
+
+// runCommand runs `ferry args...`. `ferry <command> --help` (or -h, or
+// help) prints that command's help and succeeds, whatever the command.
+func runCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	cmd, rest := args[0], args[1:]
+	if slices.ContainsFunc(rest, isHelp) {
+		switch cmd {
+		case "dev", "bench":
+			rest = []string{"-h"} // their flags print themselves
+		case "admin":
+			fmt.Fprint(out, adminUsage)
+			return nil
+		default:
+			help, ok := commandHelp(cmd)
+			if !ok {
+				return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+			}
+			fmt.Fprint(out, help)
+			return nil
+		}
+	}
+	var err error
+	switch cmd {
+	case "dev":
+		err = runDev(ctx, rest, getenv, out)
+	case "admin":
+		err = runAdmin(ctx, rest, getenv, out)
+	case "bench":
+		err = runBench(ctx, rest, getenv, out)
+	default:
+		err = run(ctx, cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
+// commandHelp is cmd's lines of usage, and the environment it reads.
+func commandHelp(cmd string) (string, bool) {
+	var b strings.Builder
+	in := false
+	for line := range strings.SplitSeq(usage, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  "+cmd+" "):
+			in = true
+		case in && !strings.HasPrefix(line, "      "):
+			in = false
+		}
+		if in {
+			b.WriteString(line + "\n")
+		}
+	}
+	if b.Len() == 0 {
+		return "", false
+	}
+	return "usage: ferry " + cmd + "\n\n" + b.String() + "\nEnvironment:\n" + config.Usage(), true
 }
 
 func run(ctx context.Context, cmd string) error {
@@ -148,6 +202,13 @@ func run(ctx context.Context, cmd string) error {
 	return g.Wait()
 }
 
+// flagGiven reports whether name was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // startCPUProfile writes a CPU profile to path until stop is called.
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
@@ -164,10 +225,18 @@ func startCPUProfile(path string) (stop func(), err error) {
 // runDev runs `ferry dev [--data FILE] [--port N]`.
 func runDev(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	fs.SetOutput(out)
 	data := fs.String("data", "ferry-dev.db", "the SQLite file that keeps the dev data")
-	port := fs.Int("port", 8080, "HTTP port (0 picks a free one)")
+	port := fs.Int("port", 8080, "HTTP port (0 picks a free one); PORT when the flag is not given")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if p := getenv("PORT"); p != "" && !flagGiven(fs, "port") {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("PORT must be a port number, got %q", p)
+		}
+		*port = n
 	}
 	stopTracing, err := startTracing(ctx, getenv)
 	if err != nil {

@@ -101,7 +101,7 @@ func TestMaxParallelHoldsAcrossWorkersAndSlowEndpointsStarveNoOne(t *testing.T) 
 
 func TestRedisFlushAllInTheMiddleOf200DeliveriesLosesNothing(t *testing.T) {
 	t.Parallel()
-	e := apptest.NewWith(t, map[string]string{"REDIS_URL": testenv.PrivateRedis(t)})
+	e := apptest.NewWith(t, map[string]string{"REDIS_URL": testenv.Redis(t)})
 	e.CreateEventType(typ)
 	acc := e.CreateAccount("tenant")
 	rcv := apptest.NewReceiver(t, 200)

@@ -16,7 +16,7 @@ import (
 // without dialling, until the cooldown is over; then the client finds
 // Redis again by itself.
 func TestCommandsFailAtOnceWhileRedisIsDownAndResumeAfter(t *testing.T) {
-	target := strings.TrimSuffix(strings.TrimPrefix(testenv.PrivateRedis(t), "redis://"), "/0")
+	target := strings.TrimSuffix(strings.TrimPrefix(testenv.Redis(t), "redis://"), "/0")
 	fwd := testenv.NewForwarder(t, target)
 	c, err := redisconn.Open("redis://" + fwd.Addr() + "/0")
 	if err != nil {

@@ -1,6 +1,7 @@
-// Package testenv gives each test its own real PostgreSQL database and Redis
-// database, so tests (and test binaries, which `go test` runs in parallel)
-// never see each other's data and can all use t.Parallel.
+// Package testenv gives each test its own real PostgreSQL database and its
+// own redis-server, so tests (and test binaries, which `go test` runs in
+// parallel) never see each other's data, nor a developer's, and can all use
+// t.Parallel.
 package testenv
 
 import (
@@ -15,22 +16,18 @@ import (
 	"time"
 )
 
-// Defaults match the services a developer starts with the commands in hint.
-const (
-	defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	defaultRedisURL    = "redis://127.0.0.1:6379"
-)
+// defaultDatabaseURL matches the server a developer starts with the command
+// in hint.
+const defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
 // hint tells whoever reads a failure how to get the services running; a
 // missing service fails tests rather than skipping them, so it is never
 // mistaken for a pass.
-const hint = `tests need PostgreSQL and Redis. Start them with:
-    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-or point TEST_DATABASE_URL and TEST_REDIS_URL at running servers`
+const hint = `tests need PostgreSQL running and redis-server on the PATH (each test starts its own):
+    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or point TEST_DATABASE_URL at a server)
+    apt-get install -y redis-server`
 
 func databaseURL() string { return envOr("TEST_DATABASE_URL", defaultDatabaseURL) }
-func redisURL() string    { return envOr("TEST_REDIS_URL", defaultRedisURL) }
 
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -39,13 +36,13 @@ func envOr(name, def string) string {
 	return def
 }
 
-// RequireServices fails t, with instructions, unless both PostgreSQL and
-// Redis answer.
+// RequireServices fails t, with instructions, unless PostgreSQL answers and
+// redis-server can be started.
 func RequireServices(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := errors.Join(pingPostgres(ctx), pingRedis(ctx))
+	err := errors.Join(pingPostgres(ctx), haveRedisServer())
 	if err != nil {
 		t.Fatalf("testenv: %v\n%s", err, hint)
 	}

@@ -6,6 +6,7 @@
 package devmode
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,8 +32,8 @@ type Options struct {
 }
 
 // env returns the environment dev mode runs Ferry with: the given one,
-// over which it sets the database, Redis, secrets and insecure URLs (the
-// echo receiver is on loopback). Retention is off unless set: the dev
+// over which it sets the database, Redis, secrets (the user's, when set)
+// and insecure URLs (the echo receiver is on loopback). Retention is off unless set: the dev
 // database is the user's own to clear.
 func env(getenv func(string) string, dataPath, redisURL string, s *settings, port int) func(string) string {
 	set := map[string]string{
@@ -64,6 +65,9 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	// What the user sets wins over what dev mode generated and keeps.
+	s.AdminToken = cmp.Or(o.Getenv("FERRY_ADMIN_TOKEN"), s.AdminToken)
+	s.EncryptionKey = cmp.Or(o.Getenv("FERRY_ENCRYPTION_KEY"), s.EncryptionKey)
 	rds, err := StartRedis()
 	if err != nil {
 		return err
