@@ -441,3 +441,23 @@ func TestAnAnswerWaitsOutAShortDatabaseFailureInsteadOfBeingSentAgain(t *testing
 	expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 1)
 	e.CheckNoOrphans(t)
 }
+
+// A worker that starts looks for lost work at once, not one recovery
+// interval later: what came due while every worker was down (and Redis lost
+// its tasks, as dev mode's in-process Redis does at each stop) goes out now.
+func TestAStartingWorkerRecoversLostWorkAtOnce(t *testing.T) {
+	t.Parallel()
+	e := apptest.NewWith(t, map[string]string{"FERRY_RECOVERY_INTERVAL": "1h", "FERRY_RECOVERY_GRACE": "1s"})
+	e.CreateEventType(typ)
+	acc := e.CreateAccount("tenant")
+	rcv := apptest.NewReceiver(t, 200)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, nil)
+	evtID := e.Publish(acc.Token, typ, map[string]any{"n": 1}, nil)
+	if err := e.App.Redis.FlushAll(t.Context()).Err(); err != nil { // the test's own server
+		t.Fatalf("FLUSHALL: %v", err)
+	}
+	time.Sleep(1100 * time.Millisecond) // overdue by more than the grace
+	e.StartWorker()
+	waitRequests(t, rcv, evtID, 1, 15*time.Second)
+	expect(t, e.WaitFor(10*time.Second, apptest.AllEnded(1))[0], delivery.StatusSUCCEEDED, 1, rcv, 1)
+}

@@ -47,9 +47,10 @@ func NewRecovery(client *ent.Client, q *queue.Queue, logger *slog.Logger) *Recov
 // SetClock replaces the clock that decides which deliveries are overdue.
 func (r *Recovery) SetClock(now func() time.Time) { r.now = now }
 
-// Run calls RunOnce every Interval until ctx is cancelled.
+// Run calls RunOnce at once, then every Interval until ctx is cancelled:
+// what came due while no worker ran goes out when one starts.
 func (r *Recovery) Run(ctx context.Context) {
-	every(ctx, r.Interval, false, func(ctx context.Context) {
+	every(ctx, r.Interval, true, func(ctx context.Context) {
 		if !elected(ctx, r.Redis, recoveryLock, r.Interval, r.Logger) {
 			return
 		}

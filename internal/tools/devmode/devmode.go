@@ -47,6 +47,9 @@ func env(getenv func(string) string, dataPath, redisURL string, s *settings, por
 	defaults := map[string]string{
 		"FERRY_LOG_FORMAT":     "text",
 		"FERRY_RETENTION_DAYS": "0",
+		// The in-process Redis starts empty: what came due while dev mode
+		// was stopped is queued again as soon as it starts.
+		"FERRY_RECOVERY_GRACE": "1s",
 	}
 	return func(name string) string {
 		if v, ok := set[name]; ok {
