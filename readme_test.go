@@ -168,7 +168,9 @@ func firstDelivery(t *testing.T, e *apptest.Env, token string) string {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var out struct {
-			Deliveries struct{ Edges []struct{ Node struct{ ID string } } }
+			Deliveries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		e.MustDo(token, `{ deliveries(first: 1) { edges { node { id } } } }`, nil, &out)
 		if len(out.Deliveries.Edges) > 0 {

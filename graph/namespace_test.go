@@ -10,6 +10,7 @@ import (
 	"github.com/ferryhq/ferry/ent/event"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
+	"github.com/ferryhq/ferry/internal/domain/notices"
 	publishing "github.com/ferryhq/ferry/internal/domain/publish"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
@@ -22,23 +23,23 @@ func TestFerryNamespaceIsReservedForFerrysOwnEvents(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t, true)
 	ctx := viewer.System(t.Context())
-	checker := maintenance.NewAutoDisable(e.App.Client, e.App.Configs, e.App.Publish, slog.New(slog.DiscardHandler), time.Hour, 1)
-	if err := checker.EnsureEventType(ctx); err != nil {
+	checker := maintenance.NewAutoDisable(e.App.Client, e.App.Configs, e.App.Notices, slog.New(slog.DiscardHandler), time.Hour, 1)
+	if err := checker.Notices.EnsureEventTypes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	e.CreateEventType("a.b")
 	acc := e.CreateAccount("acme")
 	rcv := apptest.NewReceiver(t, 200)
-	e.ActiveEndpoint(acc.Token, rcv.URL, []string{maintenance.EventType, "a.b"}, nil)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{notices.ConfigurationDisabled, "a.b"}, nil)
 
-	for _, name := range []string{"ferry.invoice.paid", "FERRY.configuration.enabled", "Ferry.x", maintenance.EventType} {
+	for _, name := range []string{"ferry.invoice.paid", "FERRY.configuration.enabled", "Ferry.x", notices.ConfigurationDisabled} {
 		err := apptest.OnlyError(t, e.Do(apptest.AdminToken, `mutation($n: String!) { createEventType(input: {name: $n}) { id } }`, map[string]any{"n": name}))
 		if err.Code() != "BAD_USER_INPUT" || err.Field() != "name" || !strings.Contains(err.Message, "ferry.") {
 			t.Errorf("admin createEventType(%q): got %s %q field %q, want BAD_USER_INPUT naming name and the namespace", name, err.Code(), err.Message, err.Field())
 		}
 	}
 
-	fake := map[string]any{"type": maintenance.EventType, "data": map[string]any{"configurationId": "cfg_x", "disabledReason": "fake"}}
+	fake := map[string]any{"type": notices.ConfigurationDisabled, "data": map[string]any{"configurationId": "cfg_x", "disabledReason": "fake"}}
 	ok := map[string]any{"type": "a.b", "data": map[string]any{"n": 1}}
 	asAdmin := func(in map[string]any) map[string]any {
 		out := map[string]any{"accountID": acc.ID}
@@ -72,9 +73,9 @@ func TestFerryNamespaceIsReservedForFerrysOwnEvents(t *testing.T) {
 	e.CreateEventType("ferryman.arrived")
 	e.Publish(acc.Token, "a.b", map[string]any{"n": 1}, nil)
 	account := pulid.ID(acc.ID)
-	own := publishing.Input{AccountID: &account, Type: maintenance.EventType, Data: json.RawMessage(`{"configurationId":"cfg_x"}`)}
+	own := publishing.Input{AccountID: &account, Type: notices.ConfigurationDisabled, Data: json.RawMessage(`{"configurationId":"cfg_x"}`)}
 	if _, err := e.App.Publish.Publish(ctx, own); err != nil {
-		t.Fatalf("Ferry publishing its own %s: %v", maintenance.EventType, err)
+		t.Fatalf("Ferry publishing its own %s: %v", notices.ConfigurationDisabled, err)
 	}
 	if n := len(e.Deliveries()); n != 2 {
 		t.Errorf("%d deliveries, want 2 (the tenant's a.b and Ferry's own event)", n)

@@ -11,7 +11,7 @@ import (
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/queue"
-	"github.com/ferryhq/ferry/internal/domain/maintenance"
+	"github.com/ferryhq/ferry/internal/domain/notices"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
 
@@ -104,8 +104,8 @@ func TestAutoDisableSwitchesOffAFailingConfigurationAndTellsItsAccount(t *testin
 	e.StartWorker()
 	ep, failing := failingEndpoint(t, e, acc.Token)
 	listener, otherListener := apptest.NewReceiver(t, 200), apptest.NewReceiver(t, 200)
-	sub := e.ActiveEndpoint(acc.Token, listener.URL, []string{maintenance.EventType}, nil)
-	otherSub := e.ActiveEndpoint(other.Token, otherListener.URL, []string{maintenance.EventType}, nil)
+	sub := e.ActiveEndpoint(acc.Token, listener.URL, []string{notices.ConfigurationDisabled}, nil)
+	otherSub := e.ActiveEndpoint(other.Token, otherListener.URL, []string{notices.ConfigurationDisabled}, nil)
 	// Past the URL verification and the activation ping of each.
 	seen, otherSeen := len(listener.Requests()), len(otherListener.Requests())
 	now := time.Now()
@@ -150,8 +150,8 @@ func TestAutoDisableSwitchesOffAFailingConfigurationAndTellsItsAccount(t *testin
 	if err := json.Unmarshal(reqs[0].Body, &body); err != nil {
 		t.Fatalf("body %s: %v", reqs[0].Body, err)
 	}
-	if body.Event != maintenance.EventType {
-		t.Errorf("event %q, want %q", body.Event, maintenance.EventType)
+	if body.Event != notices.ConfigurationDisabled {
+		t.Errorf("event %q, want %q", body.Event, notices.ConfigurationDisabled)
 	}
 	want := map[string]any{
 		"configurationId":    ep.ID,

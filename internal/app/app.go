@@ -29,6 +29,7 @@ import (
 	"github.com/ferryhq/ferry/internal/domain/configurations"
 	"github.com/ferryhq/ferry/internal/domain/delivery"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
+	"github.com/ferryhq/ferry/internal/domain/notices"
 	"github.com/ferryhq/ferry/internal/domain/publish"
 	"github.com/ferryhq/ferry/internal/domain/signingkeys"
 	"github.com/ferryhq/ferry/internal/edge/auth"
@@ -64,6 +65,7 @@ type App struct {
 	// AutoDisable switches off configurations that keep failing; nil when
 	// FERRY_AUTO_DISABLE_AFTER is 0.
 	AutoDisable *maintenance.AutoDisable
+	Notices     *notices.Notifier
 	// Live announces delivery changes; Hub receives them for subscriptions.
 	Live *live.Notifier
 	Hub  *live.Hub
@@ -110,11 +112,13 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	pub := publish.New(client, sqlstore.New(dialectName), q, notifier, logger)
 	pub.Metrics = m
 	// nil when FERRY_AUTO_DISABLE_AFTER is 0: nothing is switched off.
-	autoDisable := maintenance.NewAutoDisable(client, cfgs, pub, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
+	notes := notices.New(client, pub, rdb, logger)
+	autoDisable := maintenance.NewAutoDisable(client, cfgs, notes, logger, cfg.AutoDisableAfter, cfg.AutoDisableMin)
 	if autoDisable != nil {
 		autoDisable.Redis = rdb
 	}
 	attempts.Deactivator = cfgs
+	attempts.Notices = notes
 	if autoDisable != nil {
 		attempts.Failures = autoDisable
 	}
@@ -144,6 +148,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		Publish:     pub,
 		Attempts:    attempts,
 		AutoDisable: autoDisable,
+		Notices:     notes,
 		Live:        notifier,
 		Hub:         live.NewHub(rdb, logger),
 		Metrics:     m,
@@ -261,9 +266,9 @@ func (a *App) Ready(ctx context.Context) map[string]error {
 func (a *App) NewWorker() (*worker.Worker, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.AutoDisable.EnsureEventType(ctx); err != nil {
+	if err := a.Notices.EnsureEventTypes(ctx); err != nil {
 		// Ensured again before each event; until then none can subscribe.
-		a.Logger.Warn("auto-disable: event type not in the catalog yet", "event_type", maintenance.EventType, "err", err)
+		a.Logger.Warn("operational event types not in the catalog yet", "err", err)
 	}
 	recovery := maintenance.NewRecovery(a.Client, a.Queue, a.Logger)
 	recovery.Redis, recovery.Metrics = a.Redis, a.Metrics

@@ -119,10 +119,17 @@ func (s *Service) followUp(ctx context.Context, t *target, a *attempt) {
 		}
 		return
 	}
+	failed := !res.OK() && res.ErrorKind != sender.ErrInterrupted
+	if failed && !gone(res) && s.Notices != nil {
+		s.Notices.Failing(ctx, cfg, a.d, a.number, res)
+	}
 	switch {
 	case gone(res):
 		s.deactivateGone(ctx, t, a)
 	case out.Status == entdelivery.StatusFAILED:
+		if s.Notices != nil {
+			s.Notices.Exhausted(ctx, cfg, a.d, a.number, res)
+		}
 		if s.Failures != nil {
 			s.Failures.AfterFailure(ctx, cfg.ID)
 		}
@@ -149,8 +156,13 @@ func (s *Service) deactivateGone(ctx context.Context, t *target, a *attempt) {
 		return
 	}
 	reason := fmt.Sprintf("the endpoint answered 410 Gone on %s (delivery %s)", s.now().UTC().Format(time.RFC3339), a.d.ID)
-	if _, err := s.Deactivator.Deactivate(ctx, t.cfg.ID, &reason); err != nil {
+	off, err := s.Deactivator.DeactivateIfActive(ctx, t.cfg.ID, &reason)
+	if err != nil {
 		log.ErrorContext(ctx, "deactivate after 410", "err", err)
+		return
+	}
+	if off != nil && s.Notices != nil {
+		s.Notices.Gone(ctx, off, a.d, a.res)
 	}
 }
 

@@ -45,13 +45,26 @@ type Deps struct {
 // Deactivator switches a configuration off, as its endpoint asked with 410
 // Gone. The configurations service is one; the composition root wires it.
 type Deactivator interface {
-	Deactivate(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error)
+	// DeactivateIfActive returns the configuration switched off, nil when
+	// it was not ACTIVE (another worker got there first).
+	DeactivateIfActive(ctx context.Context, id pulid.ID, reason *string) (*ent.Configuration, error)
 }
 
 // FailureWatcher hears of every delivery an automatic attempt left FAILED,
 // to switch off configurations that keep failing. It logs its own errors.
 type FailureWatcher interface {
 	AfterFailure(ctx context.Context, configurationID pulid.ID)
+}
+
+// Notices tells accounts what became of their deliveries (package
+// notices); the composition root wires it. Each logs its own errors.
+type Notices interface {
+	// Failing hears of every failed automatic attempt.
+	Failing(ctx context.Context, cfg *ent.Configuration, d *ent.Delivery, number int, res sender.Result)
+	// Exhausted hears of a delivery whose last automatic attempt failed.
+	Exhausted(ctx context.Context, cfg *ent.Configuration, d *ent.Delivery, number int, res sender.Result)
+	// Gone hears of a configuration just switched off after a 410 Gone.
+	Gone(ctx context.Context, cfg *ent.Configuration, d *ent.Delivery, res sender.Result)
 }
 
 // Service makes attempts.
@@ -61,6 +74,7 @@ type Service struct {
 	// one; nil does nothing.
 	Deactivator Deactivator
 	Failures    FailureWatcher
+	Notices     Notices
 	now         func() time.Time
 	// Concurrent handlers load their deliveries in one query and save
 	// their automatic attempts in one transaction.

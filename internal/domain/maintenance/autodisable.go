@@ -20,7 +20,8 @@
 // configuration turns INACTIVE with a disabledReason and its waiting
 // deliveries are CANCELLED in one transaction, only while it is still ACTIVE,
 // so of several workers racing exactly one switches it off and only that one
-// publishes EventType to the account's configurations that subscribe to it.
+// publishes notices.ConfigurationDisabled to the account's configurations
+// that subscribe to it.
 //
 // Cost: the failures are read through the (configuration_id, created_at)
 // index from lastSuccess on, stopping after MinFailures of them; lastSuccess
@@ -48,7 +49,7 @@ import (
 	"github.com/ferryhq/ferry/ent/predicate"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/domain/configurations"
-	"github.com/ferryhq/ferry/internal/domain/publish"
+	"github.com/ferryhq/ferry/internal/domain/notices"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
@@ -62,6 +63,8 @@ const (
 	maxReason = 1000
 	// maxErrorText bounds the last error quoted in the reason.
 	maxErrorText = 300
+	// timeFormat is how times appear in events' data, as sentDate does.
+	timeFormat = "2006-01-02T15:04:05.000Z"
 	// maxRemembered bounds the throttle's memory of checked configurations.
 	maxRemembered = 10_000
 )
@@ -69,10 +72,10 @@ const (
 // AutoDisable decides, after a delivery failed, whether its configuration has
 // failed long enough to be switched off, and switches it off.
 type AutoDisable struct {
-	Client    *ent.Client
-	Configs   *configurations.Service
-	Publisher *publish.Publisher
-	Logger    *slog.Logger // slog.Default when nil
+	Client  *ent.Client
+	Configs *configurations.Service
+	Notices *notices.Notifier
+	Logger  *slog.Logger // slog.Default when nil
 	// After is how long a configuration must have been failing; 0 or less
 	// switches nothing off.
 	After time.Duration
@@ -99,11 +102,11 @@ func (c *AutoDisable) SetClock(now func() time.Time) { c.now = now }
 
 // NewAutoDisable returns an AutoDisable with DefaultMinInterval, or nil (which switches
 // nothing off) when after is 0 or less.
-func NewAutoDisable(client *ent.Client, c *configurations.Service, p *publish.Publisher, logger *slog.Logger, after time.Duration, minFailures int) *AutoDisable {
+func NewAutoDisable(client *ent.Client, c *configurations.Service, n *notices.Notifier, logger *slog.Logger, after time.Duration, minFailures int) *AutoDisable {
 	if after <= 0 {
 		return nil
 	}
-	return &AutoDisable{Client: client, Configs: c, Publisher: p, Logger: logger,
+	return &AutoDisable{Client: client, Configs: c, Notices: n, Logger: logger,
 		After: after, MinFailures: minFailures, MinInterval: DefaultMinInterval, now: time.Now}
 }
 
@@ -227,8 +230,13 @@ func (c *AutoDisable) Check(ctx context.Context, configurationID pulid.ID) (disa
 	}
 	log.WarnContext(ctx, "configuration switched off: its deliveries keep failing",
 		"account_id", off.AccountID, "failing_since", f.since, "failed_deliveries", f.count, "last_response_status", f.status)
-	if err := c.announce(ctx, off, f, reason); err != nil {
-		return true, err
+	err = c.Notices.ConfigurationSwitchedOff(ctx, off, notices.Disabled{
+		Cause: notices.CauseAutoDisable, DisabledReason: reason,
+		FailingSince: f.since.UTC().Format(timeFormat), FailedDeliveries: f.count,
+		LastResponseStatus: f.status, LastError: f.errMsg,
+	})
+	if err != nil {
+		return true, fmt.Errorf("auto-disable: %w", err)
 	}
 	return true, nil
 }

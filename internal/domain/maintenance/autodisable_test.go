@@ -16,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/ent/eventtype"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/domain/maintenance"
+	"github.com/ferryhq/ferry/internal/domain/notices"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -57,7 +58,7 @@ func sys() context.Context { return viewer.System(context.Background()) }
 // checker is what the worker gets with FERRY_AUTO_DISABLE_AFTER=72h and
 // FERRY_AUTO_DISABLE_MIN_FAILURES=20, on the fixture's clock.
 func (f *fixture) checker() *maintenance.AutoDisable {
-	c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Publish,
+	c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Notices,
 		slog.New(slog.NewTextHandler(f.t.Output(), nil)), after, minFailures)
 	c.MinInterval = 0
 	c.SetClock(func() time.Time { return f.now })
@@ -101,7 +102,7 @@ func (f *fixture) ago(d time.Duration) time.Time { return f.now.Add(-d) }
 func (f *fixture) announced(cfg *ent.Configuration) []map[string]any {
 	f.t.Helper()
 	evts, err := f.e.App.Client.Event.Query().
-		Where(event.Type(maintenance.EventType), event.AccountID(cfg.AccountID)).All(sys())
+		Where(event.Type(notices.ConfigurationDisabled), event.AccountID(cfg.AccountID)).All(sys())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func (f *fixture) reload(cfg *ent.Configuration) *ent.Configuration {
 func TestAutoDisableCheckAppliesTheRule(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	if err := f.checker().EnsureEventType(context.Background()); err != nil {
+	if err := f.checker().Notices.EnsureEventTypes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -220,7 +221,7 @@ func TestAutoDisableCheckAppliesTheRule(t *testing.T) {
 				t.Errorf("configuration is %s with reason %q, want %s with a reason only when switched off", now.Status, deref(now.DisabledReason), wantStatus)
 			}
 			if n := len(f.announced(cfg)); n != wantEvents {
-				t.Errorf("%d %s events about it, want %d", n, maintenance.EventType, wantEvents)
+				t.Errorf("%d %s events about it, want %d", n, notices.ConfigurationDisabled, wantEvents)
 			}
 			for _, d := range seeded {
 				d2 := f.e.App.Client.Delivery.GetX(sys(), d.ID)
@@ -240,14 +241,14 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	c := f.checker()
-	if err := c.EnsureEventType(context.Background()); err != nil {
+	if err := c.Notices.EnsureEventTypes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	other := f.e.CreateAccount("other tenant")
 	otherKey, _ := f.e.CreateSigningKey(other.Token, "key")
 	failing := f.config("failing")
-	listener := f.config("listener", maintenance.EventType)
-	otherListener := f.configOf(pulid.ID(other.ID), pulid.ID(otherKey), "other-listener", maintenance.EventType)
+	listener := f.config("listener", notices.ConfigurationDisabled)
+	otherListener := f.configOf(pulid.ID(other.ID), pulid.ID(otherKey), "other-listener", notices.ConfigurationDisabled)
 	rows := apptest.FailedBetween(24, f.ago(90*time.Hour), f.ago(3*time.Hour))
 	rows = append(rows, row{Status: delivery.StatusFAILED, Created: f.ago(2 * time.Hour), Attempted: f.ago(time.Hour),
 		Error: "connect: connection refused"})
@@ -270,7 +271,7 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 	}
 	events := f.announced(failing)
 	if len(events) != 1 {
-		t.Fatalf("%d %s events, want 1", len(events), maintenance.EventType)
+		t.Fatalf("%d %s events, want 1", len(events), notices.ConfigurationDisabled)
 	}
 	data := events[0]
 	want := map[string]any{
@@ -295,7 +296,7 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 		want int
 	}{{listener, 1}, {otherListener, 0}} {
 		n := f.e.App.Client.Delivery.Query().
-			Where(delivery.ConfigurationID(tc.cfg.ID), delivery.EventType(maintenance.EventType)).CountX(sys())
+			Where(delivery.ConfigurationID(tc.cfg.ID), delivery.EventType(notices.ConfigurationDisabled)).CountX(sys())
 		if n != tc.want {
 			t.Errorf("configuration %s has %d deliveries of the event, want %d", tc.cfg.Name, n, tc.want)
 		}
@@ -305,11 +306,11 @@ func TestAutoDisableAnnouncesTheSwitchOffToTheAccountOnly(t *testing.T) {
 func TestAutoDisableRacingChecksSwitchOffOnceAndAnnounceOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	if err := f.checker().EnsureEventType(context.Background()); err != nil {
+	if err := f.checker().Notices.EnsureEventTypes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	failing := f.config("failing")
-	listener := f.config("listener", maintenance.EventType)
+	listener := f.config("listener", notices.ConfigurationDisabled)
 	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
 
 	// One checker per racer, as in separate worker processes.
@@ -346,10 +347,10 @@ func TestAutoDisableRacingChecksSwitchOffOnceAndAnnounceOnce(t *testing.T) {
 		t.Errorf("configuration is %s, want INACTIVE", got.Status)
 	}
 	if events := f.announced(failing); len(events) != 1 {
-		t.Errorf("%d %s events, want exactly 1", len(events), maintenance.EventType)
+		t.Errorf("%d %s events, want exactly 1", len(events), notices.ConfigurationDisabled)
 	}
 	ds := f.e.App.Client.Delivery.Query().
-		Where(delivery.ConfigurationID(listener.ID), delivery.EventType(maintenance.EventType)).CountX(sys())
+		Where(delivery.ConfigurationID(listener.ID), delivery.EventType(notices.ConfigurationDisabled)).CountX(sys())
 	if ds != 1 {
 		t.Errorf("the listener has %d deliveries of the event, want 1", ds)
 	}
@@ -360,23 +361,23 @@ func TestAutoDisableEnsureEventTypeAddsItOnceUnderConcurrency(t *testing.T) {
 	f := newFixture(t)
 	var wg sync.WaitGroup
 	for range 8 {
-		c := f.checker()
+		n := notices.New(f.e.App.Client, f.e.App.Publish, nil, slog.New(slog.DiscardHandler))
 		wg.Go(func() {
-			if err := c.EnsureEventType(context.Background()); err != nil {
-				t.Errorf("EnsureEventType: %v", err)
+			if err := n.EnsureEventTypes(context.Background()); err != nil {
+				t.Errorf("EnsureEventTypes: %v", err)
 			}
 		})
 	}
 	wg.Wait()
-	if err := f.checker().EnsureEventType(context.Background()); err != nil {
-		t.Errorf("EnsureEventType once it exists: %v", err)
+	if err := f.checker().Notices.EnsureEventTypes(context.Background()); err != nil {
+		t.Errorf("EnsureEventTypes once it exists: %v", err)
 	}
-	ets, err := f.e.App.Client.EventType.Query().Where(eventtype.Name(maintenance.EventType)).All(sys())
+	ets, err := f.e.App.Client.EventType.Query().Where(eventtype.Name(notices.ConfigurationDisabled)).All(sys())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ets) != 1 {
-		t.Fatalf("%d catalog entries named %s, want 1", len(ets), maintenance.EventType)
+		t.Fatalf("%d catalog entries named %s, want 1", len(ets), notices.ConfigurationDisabled)
 	}
 	et := ets[0]
 	if et.Application == nil || *et.Application != "ferry" || !strings.Contains(et.Description, "failedDeliveries") || et.Archived {
@@ -420,7 +421,7 @@ func TestAutoDisableSwitchesNothingOffWhenAfterIsZero(t *testing.T) {
 	f := newFixture(t)
 	failing := f.config("failing")
 	f.seed(failing, apptest.FailedBetween(minFailures, f.ago(100*time.Hour), f.ago(time.Hour))...)
-	if c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Publish, nil, 0, minFailures); c != nil {
+	if c := maintenance.NewAutoDisable(f.e.App.Client, f.e.App.Configs, f.e.App.Notices, nil, 0, minFailures); c != nil {
 		t.Errorf("New with After 0 = %+v, want nil", c)
 	}
 	var off *maintenance.AutoDisable
