@@ -82,7 +82,7 @@ func New(redisURL string, d Deps, o Options) (*Worker, error) {
 		IsFailure:                isFailure,
 		BaseContext:              func() context.Context { return w.base },
 		RetryDelayFunc:           retryDelay,
-		Logger:                   slogAdapter{d.Logger},
+		Logger:                   newAsynqLog(d.Logger),
 		LogLevel:                 asynq.WarnLevel,
 	})
 	w.mux.HandleFunc(queue.TypeDeliver, w.tracked(w.handleDeliver))
@@ -199,13 +199,3 @@ func (w *Worker) waitHandlers(grace time.Duration) {
 	}
 }
 
-// slogAdapter lets asynq log through slog.
-type slogAdapter struct{ l *slog.Logger }
-
-func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...), "component", "asynq") }
-func (a slogAdapter) Fatal(args ...any) {
-	a.l.Error(fmt.Sprint(args...), "component", "asynq", "fatal", true)
-}
