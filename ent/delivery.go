@@ -48,6 +48,8 @@ type Delivery struct {
 	LastAttemptAt *time.Time `json:"last_attempt_at,omitempty"`
 	// When the next automatic attempt is due; null once the delivery has ended.
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	// While an automatic attempt is out: until when the worker making it holds it. Recovery leaves the delivery alone until then, and records the attempt as interrupted after.
+	ClaimedUntil *time.Time `json:"claimed_until,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeliveryQuery when eager-loading is set.
 	Edges        DeliveryEdges `json:"edges"`
@@ -128,7 +130,7 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case delivery.FieldStatus, delivery.FieldEventType, delivery.FieldURL:
 			values[i] = new(sql.NullString)
-		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldLastAttemptAt, delivery.FieldNextAttemptAt:
+		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldLastAttemptAt, delivery.FieldNextAttemptAt, delivery.FieldClaimedUntil:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -234,6 +236,13 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 				_m.NextAttemptAt = new(time.Time)
 				*_m.NextAttemptAt = value.Time
 			}
+		case delivery.FieldClaimedUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field claimed_until", values[i])
+			} else if value.Valid {
+				_m.ClaimedUntil = new(time.Time)
+				*_m.ClaimedUntil = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -336,6 +345,11 @@ func (_m *Delivery) String() string {
 	builder.WriteString(", ")
 	if v := _m.NextAttemptAt; v != nil {
 		builder.WriteString("next_attempt_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClaimedUntil; v != nil {
+		builder.WriteString("claimed_until=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

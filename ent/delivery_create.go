@@ -178,6 +178,20 @@ func (_c *DeliveryCreate) SetNillableNextAttemptAt(v *time.Time) *DeliveryCreate
 	return _c
 }
 
+// SetClaimedUntil sets the "claimed_until" field.
+func (_c *DeliveryCreate) SetClaimedUntil(v time.Time) *DeliveryCreate {
+	_c.mutation.SetClaimedUntil(v)
+	return _c
+}
+
+// SetNillableClaimedUntil sets the "claimed_until" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableClaimedUntil(v *time.Time) *DeliveryCreate {
+	if v != nil {
+		_c.SetClaimedUntil(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *DeliveryCreate) SetID(v pulid.ID) *DeliveryCreate {
 	_c.mutation.SetID(v)
@@ -408,6 +422,10 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.NextAttemptAt(); ok {
 		_spec.SetField(delivery.FieldNextAttemptAt, field.TypeTime, value)
 		_node.NextAttemptAt = &value
+	}
+	if value, ok := _c.mutation.ClaimedUntil(); ok {
+		_spec.SetField(delivery.FieldClaimedUntil, field.TypeTime, value)
+		_node.ClaimedUntil = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -684,6 +702,24 @@ func (u *DeliveryUpsert) ClearNextAttemptAt() *DeliveryUpsert {
 	return u
 }
 
+// SetClaimedUntil sets the "claimed_until" field.
+func (u *DeliveryUpsert) SetClaimedUntil(v time.Time) *DeliveryUpsert {
+	u.Set(delivery.FieldClaimedUntil, v)
+	return u
+}
+
+// UpdateClaimedUntil sets the "claimed_until" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateClaimedUntil() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldClaimedUntil)
+	return u
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (u *DeliveryUpsert) ClearClaimedUntil() *DeliveryUpsert {
+	u.SetNull(delivery.FieldClaimedUntil)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -923,6 +959,27 @@ func (u *DeliveryUpsertOne) UpdateNextAttemptAt() *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) ClearNextAttemptAt() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearNextAttemptAt()
+	})
+}
+
+// SetClaimedUntil sets the "claimed_until" field.
+func (u *DeliveryUpsertOne) SetClaimedUntil(v time.Time) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetClaimedUntil(v)
+	})
+}
+
+// UpdateClaimedUntil sets the "claimed_until" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateClaimedUntil() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateClaimedUntil()
+	})
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (u *DeliveryUpsertOne) ClearClaimedUntil() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearClaimedUntil()
 	})
 }
 
@@ -1332,6 +1389,27 @@ func (u *DeliveryUpsertBulk) UpdateNextAttemptAt() *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) ClearNextAttemptAt() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearNextAttemptAt()
+	})
+}
+
+// SetClaimedUntil sets the "claimed_until" field.
+func (u *DeliveryUpsertBulk) SetClaimedUntil(v time.Time) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetClaimedUntil(v)
+	})
+}
+
+// UpdateClaimedUntil sets the "claimed_until" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateClaimedUntil() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateClaimedUntil()
+	})
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (u *DeliveryUpsertBulk) ClearClaimedUntil() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearClaimedUntil()
 	})
 }
 

@@ -201,6 +201,26 @@ func (_u *DeliveryUpdate) ClearNextAttemptAt() *DeliveryUpdate {
 	return _u
 }
 
+// SetClaimedUntil sets the "claimed_until" field.
+func (_u *DeliveryUpdate) SetClaimedUntil(v time.Time) *DeliveryUpdate {
+	_u.mutation.SetClaimedUntil(v)
+	return _u
+}
+
+// SetNillableClaimedUntil sets the "claimed_until" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableClaimedUntil(v *time.Time) *DeliveryUpdate {
+	if v != nil {
+		_u.SetClaimedUntil(*v)
+	}
+	return _u
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (_u *DeliveryUpdate) ClearClaimedUntil() *DeliveryUpdate {
+	_u.mutation.ClearClaimedUntil()
+	return _u
+}
+
 // SetConfiguration sets the "configuration" edge to the Configuration entity.
 func (_u *DeliveryUpdate) SetConfiguration(v *Configuration) *DeliveryUpdate {
 	return _u.SetConfigurationID(v.ID)
@@ -373,6 +393,12 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.NextAttemptAtCleared() {
 		_spec.ClearField(delivery.FieldNextAttemptAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimedUntil(); ok {
+		_spec.SetField(delivery.FieldClaimedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.ClaimedUntilCleared() {
+		_spec.ClearField(delivery.FieldClaimedUntil, field.TypeTime)
 	}
 	if _u.mutation.ConfigurationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -639,6 +665,26 @@ func (_u *DeliveryUpdateOne) ClearNextAttemptAt() *DeliveryUpdateOne {
 	return _u
 }
 
+// SetClaimedUntil sets the "claimed_until" field.
+func (_u *DeliveryUpdateOne) SetClaimedUntil(v time.Time) *DeliveryUpdateOne {
+	_u.mutation.SetClaimedUntil(v)
+	return _u
+}
+
+// SetNillableClaimedUntil sets the "claimed_until" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableClaimedUntil(v *time.Time) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetClaimedUntil(*v)
+	}
+	return _u
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (_u *DeliveryUpdateOne) ClearClaimedUntil() *DeliveryUpdateOne {
+	_u.mutation.ClearClaimedUntil()
+	return _u
+}
+
 // SetConfiguration sets the "configuration" edge to the Configuration entity.
 func (_u *DeliveryUpdateOne) SetConfiguration(v *Configuration) *DeliveryUpdateOne {
 	return _u.SetConfigurationID(v.ID)
@@ -841,6 +887,12 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if _u.mutation.NextAttemptAtCleared() {
 		_spec.ClearField(delivery.FieldNextAttemptAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimedUntil(); ok {
+		_spec.SetField(delivery.FieldClaimedUntil, field.TypeTime, value)
+	}
+	if _u.mutation.ClaimedUntilCleared() {
+		_spec.ClearField(delivery.FieldClaimedUntil, field.TypeTime)
 	}
 	if _u.mutation.ConfigurationCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3921,6 +3921,7 @@ type DeliveryMutation struct {
 	addlast_duration_ms     *int
 	last_attempt_at         *time.Time
 	next_attempt_at         *time.Time
+	claimed_until           *time.Time
 	clearedFields           map[string]struct{}
 	account                 *pulid.ID
 	clearedaccount          bool
@@ -4635,6 +4636,55 @@ func (m *DeliveryMutation) ResetNextAttemptAt() {
 	delete(m.clearedFields, delivery.FieldNextAttemptAt)
 }
 
+// SetClaimedUntil sets the "claimed_until" field.
+func (m *DeliveryMutation) SetClaimedUntil(t time.Time) {
+	m.claimed_until = &t
+}
+
+// ClaimedUntil returns the value of the "claimed_until" field in the mutation.
+func (m *DeliveryMutation) ClaimedUntil() (r time.Time, exists bool) {
+	v := m.claimed_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimedUntil returns the old "claimed_until" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldClaimedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimedUntil: %w", err)
+	}
+	return oldValue.ClaimedUntil, nil
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (m *DeliveryMutation) ClearClaimedUntil() {
+	m.claimed_until = nil
+	m.clearedFields[delivery.FieldClaimedUntil] = struct{}{}
+}
+
+// ClaimedUntilCleared returns if the "claimed_until" field was cleared in this mutation.
+func (m *DeliveryMutation) ClaimedUntilCleared() bool {
+	_, ok := m.clearedFields[delivery.FieldClaimedUntil]
+	return ok
+}
+
+// ResetClaimedUntil resets all changes to the "claimed_until" field.
+func (m *DeliveryMutation) ResetClaimedUntil() {
+	m.claimed_until = nil
+	delete(m.clearedFields, delivery.FieldClaimedUntil)
+}
+
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *DeliveryMutation) ClearAccount() {
 	m.clearedaccount = true
@@ -4804,7 +4854,7 @@ func (m *DeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, delivery.FieldCreatedAt)
 	}
@@ -4844,6 +4894,9 @@ func (m *DeliveryMutation) Fields() []string {
 	if m.next_attempt_at != nil {
 		fields = append(fields, delivery.FieldNextAttemptAt)
 	}
+	if m.claimed_until != nil {
+		fields = append(fields, delivery.FieldClaimedUntil)
+	}
 	return fields
 }
 
@@ -4878,6 +4931,8 @@ func (m *DeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.LastAttemptAt()
 	case delivery.FieldNextAttemptAt:
 		return m.NextAttemptAt()
+	case delivery.FieldClaimedUntil:
+		return m.ClaimedUntil()
 	}
 	return nil, false
 }
@@ -4913,6 +4968,8 @@ func (m *DeliveryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLastAttemptAt(ctx)
 	case delivery.FieldNextAttemptAt:
 		return m.OldNextAttemptAt(ctx)
+	case delivery.FieldClaimedUntil:
+		return m.OldClaimedUntil(ctx)
 	}
 	return nil, fmt.Errorf("unknown Delivery field %s", name)
 }
@@ -5013,6 +5070,13 @@ func (m *DeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNextAttemptAt(v)
 		return nil
+	case delivery.FieldClaimedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimedUntil(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Delivery field %s", name)
 }
@@ -5097,6 +5161,9 @@ func (m *DeliveryMutation) ClearedFields() []string {
 	if m.FieldCleared(delivery.FieldNextAttemptAt) {
 		fields = append(fields, delivery.FieldNextAttemptAt)
 	}
+	if m.FieldCleared(delivery.FieldClaimedUntil) {
+		fields = append(fields, delivery.FieldClaimedUntil)
+	}
 	return fields
 }
 
@@ -5125,6 +5192,9 @@ func (m *DeliveryMutation) ClearField(name string) error {
 		return nil
 	case delivery.FieldNextAttemptAt:
 		m.ClearNextAttemptAt()
+		return nil
+	case delivery.FieldClaimedUntil:
+		m.ClearClaimedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown Delivery nullable field %s", name)
@@ -5172,6 +5242,9 @@ func (m *DeliveryMutation) ResetField(name string) error {
 		return nil
 	case delivery.FieldNextAttemptAt:
 		m.ResetNextAttemptAt()
+		return nil
+	case delivery.FieldClaimedUntil:
+		m.ResetClaimedUntil()
 		return nil
 	}
 	return fmt.Errorf("unknown Delivery field %s", name)

@@ -147,7 +147,7 @@ func TestRedisFlushAllInTheMiddleOf200DeliveriesLosesNothing(t *testing.T) {
 	e.CheckNoOrphans(t)
 }
 
-func TestHardKilledWorkerMidDeliveryIsAttemptedAgain(t *testing.T) {
+func TestHardKilledWorkerMidDeliveryIsRecordedAsInterruptedAndAttemptedAgain(t *testing.T) {
 	t.Parallel()
 	e, acc := setup(t)
 	rcv := apptest.NewReceiver(t, 200)
@@ -163,13 +163,15 @@ func TestHardKilledWorkerMidDeliveryIsAttemptedAgain(t *testing.T) {
 	killed := time.Now()
 	e.StartWorker()
 
-	// The killed worker's task stays "active" in asynq until its 30 s lease
-	// runs out, and its claim on the attempt lasts the configuration's
-	// timeout (30 s) plus 15 s; then the recovery loop gives the attempt a
-	// task of its own.
+	// The killed worker's claim on the attempt, in PostgreSQL, lasts the
+	// configuration's timeout (30 s) plus 15 s; then the recovery loop
+	// records the attempt as interrupted and queues the next.
 	d := e.WaitFor(90*time.Second, apptest.AllEnded(1))[0]
 	t.Logf("delivered again %s after the kill", time.Since(killed).Round(time.Second))
-	expect(t, d, delivery.StatusSUCCEEDED, 1, rcv, 2)
+	expect(t, d, delivery.StatusSUCCEEDED, 2, rcv, 2)
+	if a := d.Edges.Attempts[0]; a.ErrorKind == nil || *a.ErrorKind != "interrupted" {
+		t.Errorf("the request cut off by the kill was recorded with error kind %v, want interrupted", a.ErrorKind)
+	}
 	reqs := rcv.EventRequests(evtID)
 	if string(reqs[0].Body) != string(reqs[1].Body) {
 		t.Errorf("the request after the kill has another body:\n%s\n%s", reqs[0].Body, reqs[1].Body)
@@ -460,4 +462,50 @@ func TestAStartingWorkerRecoversLostWorkAtOnce(t *testing.T) {
 	e.StartWorker()
 	waitRequests(t, rcv, evtID, 1, 15*time.Second)
 	expect(t, e.WaitFor(10*time.Second, apptest.AllEnded(1))[0], delivery.StatusSUCCEEDED, 1, rcv, 1)
+}
+
+// Requests out when Redis is wiped are their worker's: PostgreSQL knows
+// they are out, so recovery does not queue them again and no receiver gets
+// one twice.
+func TestRedisWipedWhileRequestsAreOutSendsNothingTwice(t *testing.T) {
+	t.Parallel()
+	e, acc := setup(t)
+	rcv := apptest.NewReceiver(t, 200)
+	e.ActiveEndpoint(acc.Token, rcv.URL, []string{typ}, map[string]any{"maxParallel": 5})
+	seen := len(rcv.Requests())
+	rcv.Delay = func(n int) time.Duration {
+		if n > seen {
+			return 2500 * time.Millisecond
+		}
+		return 0
+	}
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, e.Publish(acc.Token, typ, map[string]any{"i": i}, nil))
+	}
+	e.StartWorker()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(rcv.Requests())-seen < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests out, want 5", len(rcv.Requests())-seen)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := e.App.Redis.FlushAll(t.Context()).Err(); err != nil { // the test's own server
+		t.Fatalf("FLUSHALL: %v", err)
+	}
+	// Recovery runs every 200 ms and takes what is overdue by 1 s: the
+	// requests still out are overdue by then.
+	for _, d := range e.WaitFor(30*time.Second, apptest.AllEnded(10)) {
+		if d.Status != delivery.StatusSUCCEEDED || d.AttemptCount != 1 {
+			t.Errorf("delivery %s is %s after %d attempts, want SUCCEEDED after 1", d.ID, d.Status, d.AttemptCount)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, id := range ids {
+		if n := len(rcv.EventRequests(id)); n != 1 {
+			t.Errorf("the receiver got event %s %d times, want once", id, n)
+		}
+	}
+	e.CheckNoOrphans(t)
 }

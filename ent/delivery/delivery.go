@@ -45,6 +45,8 @@ const (
 	FieldLastAttemptAt = "last_attempt_at"
 	// FieldNextAttemptAt holds the string denoting the next_attempt_at field in the database.
 	FieldNextAttemptAt = "next_attempt_at"
+	// FieldClaimedUntil holds the string denoting the claimed_until field in the database.
+	FieldClaimedUntil = "claimed_until"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// EdgeEvent holds the string denoting the event edge name in mutations.
@@ -101,6 +103,7 @@ var Columns = []string{
 	FieldLastDurationMs,
 	FieldLastAttemptAt,
 	FieldNextAttemptAt,
+	FieldClaimedUntil,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -235,6 +238,11 @@ func ByLastAttemptAt(opts ...sql.OrderTermOption) OrderOption {
 // ByNextAttemptAt orders the results by the next_attempt_at field.
 func ByNextAttemptAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNextAttemptAt, opts...).ToFunc()
+}
+
+// ByClaimedUntil orders the results by the claimed_until field.
+func ByClaimedUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaimedUntil, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

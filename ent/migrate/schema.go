@@ -155,6 +155,7 @@ var (
 		{Name: "last_duration_ms", Type: field.TypeInt, Nullable: true},
 		{Name: "last_attempt_at", Type: field.TypeTime, Nullable: true},
 		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "claimed_until", Type: field.TypeTime, Nullable: true},
 		{Name: "configuration_id", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "account_id", Type: field.TypeString, Size: 40},
 		{Name: "event_id", Type: field.TypeString, Size: 40},
@@ -167,19 +168,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_configurations_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[11]},
+				Columns:    []*schema.Column{DeliveriesColumns[12]},
 				RefColumns: []*schema.Column{ConfigurationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_accounts_account",
-				Columns:    []*schema.Column{DeliveriesColumns[12]},
+				Columns:    []*schema.Column{DeliveriesColumns[13]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_events_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[13]},
+				Columns:    []*schema.Column{DeliveriesColumns[14]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -188,32 +189,32 @@ var (
 			{
 				Name:    "delivery_account_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_account_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[3], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[3], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_account_id_event_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[4], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[4], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_configuration_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_configuration_id_status_last_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[3], DeliveriesColumns[9]},
+				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[3], DeliveriesColumns[9]},
 			},
 			{
 				Name:    "delivery_event_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[13]},
+				Columns: []*schema.Column{DeliveriesColumns[14]},
 			},
 			{
 				Name:    "delivery_status_next_attempt_at",

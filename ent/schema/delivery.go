@@ -46,6 +46,9 @@ func (Delivery) Fields() []ent.Field {
 			Comment("When the last attempt started."),
 		field.Time("next_attempt_at").Optional().Nillable().
 			Comment("When the next automatic attempt is due; null once the delivery has ended."),
+		field.Time("claimed_until").Optional().Nillable().
+			Comment("While an automatic attempt is out: until when the worker making it holds it. Recovery leaves the delivery alone until then, and records the attempt as interrupted after.").
+			Annotations(entgql.Skip()),
 	}
 }
 

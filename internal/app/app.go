@@ -271,7 +271,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 		a.Logger.Warn("operational event types not in the catalog yet", "err", err)
 	}
 	recovery := maintenance.NewRecovery(a.Client, a.Queue, a.Logger)
-	recovery.Redis, recovery.Metrics = a.Redis, a.Metrics
+	recovery.Redis, recovery.Metrics, recovery.Interrupted = a.Redis, a.Metrics, a.Attempts
 	recovery.Interval, recovery.Grace = a.Config.RecoveryInterval, a.Config.RecoveryGrace
 	retention := maintenance.NewRetention(a.Client, sqlstore.New(a.Dialect), a.Logger, a.Config.RetentionDays)
 	retention.Redis, retention.Interval = a.Redis, a.Config.RetentionInterval

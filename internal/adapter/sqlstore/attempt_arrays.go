@@ -32,7 +32,7 @@ import (
 const saveSQL = `WITH moved AS (
   UPDATE deliveries AS d SET status = v.status, attempt_count = v.n,
     last_response_status = v.code, last_duration_ms = v.ms, last_attempt_at = v.at,
-    next_attempt_at = v.next, updated_at = $1
+    next_attempt_at = v.next, claimed_until = NULL, updated_at = $1
   FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
     $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::jsonb[],
     $15::text[], $16::jsonb[], $17::text[], $18::boolean[], $19::text[], $20::text[], $21::text[])

@@ -69,7 +69,7 @@ func SaveAttempt(ctx context.Context, client *ent.Client, d *ent.Delivery, n int
 func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, error) {
 	u := tx.Delivery.Update().
 		Where(entdelivery.ID(d.ID), entdelivery.AttemptCount(n-1)).
-		SetStatus(out.Status).SetAttemptCount(n).
+		SetStatus(out.Status).SetAttemptCount(n).ClearClaimedUntil().
 		SetLastDurationMs(int(res.Duration.Milliseconds())).SetLastAttemptAt(res.StartedAt)
 	if onlyWaiting {
 		u.Where(entdelivery.StatusIn(Waiting...))
@@ -121,6 +121,7 @@ func after(d *ent.Delivery, n int, res sender.Result, out Outcome) *ent.Delivery
 		next := out.Next
 		nd.NextAttemptAt = &next
 	}
+	nd.ClaimedUntil = nil
 	nd.UpdatedAt = time.Now()
 	return &nd
 }

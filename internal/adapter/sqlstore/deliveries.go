@@ -115,7 +115,7 @@ func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.De
 // small (BENCHMARKS.md, "Plans that depended on the tables' size").
 const readQuery = `SELECT d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
   d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
-  d.last_attempt_at, d.next_attempt_at, e.data, e.occurred_at
+  d.last_attempt_at, d.next_attempt_at, d.claimed_until, e.data, e.occurred_at
 FROM unnest($1::text[]) AS k(id)
 CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = k.id OFFSET 0) AS d
 CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.event_id OFFSET 0) AS e`
@@ -140,11 +140,12 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 			cfg            sql.NullString
 			status, ms     sql.NullInt64
 			lastAt, nextAt sql.NullTime
+			claimed        sql.NullTime
 			data           []byte
 		)
 		if err := rows.Scan(&d.ID, &d.CreatedAt, &d.UpdatedAt, &d.AccountID, &d.EventID, &cfg,
 			&d.Status, &d.EventType, &d.URL, &d.AttemptCount, &status, &ms,
-			&lastAt, &nextAt, &data, &evt.OccurredAt); err != nil {
+			&lastAt, &nextAt, &claimed, &data, &evt.OccurredAt); err != nil {
 			return nil, err
 		}
 		if cfg.Valid {
@@ -164,6 +165,9 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 		}
 		if nextAt.Valid {
 			d.NextAttemptAt = &nextAt.Time
+		}
+		if claimed.Valid {
+			d.ClaimedUntil = &claimed.Time
 		}
 		evt.ID, evt.Type, evt.AccountID, evt.Data = d.EventID, d.EventType, d.AccountID, json.RawMessage(data)
 		d.Edges.Event = &evt

@@ -26,6 +26,7 @@ var Statements = []Statement{
 	{Name: "insertEventsSQL", SQL: insertEventsSQL},
 	{Name: "readQuery", SQL: readQuery, Aliases: map[string]string{"d": "deliveries", "e": "events"}, ReadsAll: []string{"d"}},
 	{Name: "saveSQL", SQL: saveSQL, Aliases: map[string]string{"d": "deliveries"}},
+	{Name: "claimSQL", SQL: claimSQL, Aliases: map[string]string{"d": "deliveries"}},
 	{Name: "candidatesSQL", SQL: candidatesSQL, Aliases: map[string]string{"d": "deliveries", "e": "events"}},
 	{Name: "lockHistorySQL", SQL: lockHistorySQL, Aliases: map[string]string{"d": "deliveries"}},
 	{Name: "deleteHistorySQL", SQL: deleteHistorySQL, Aliases: map[string]string{"d": "deliveries", "e": "events", "a": "delivery_attempts"}},

@@ -17,6 +17,7 @@ import (
 	"github.com/ferryhq/ferry/internal/adapter/queue"
 	"github.com/ferryhq/ferry/internal/adapter/sender"
 	"github.com/ferryhq/ferry/internal/adapter/slots"
+	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 )
 
@@ -232,8 +233,17 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 				break
 			}
 		}
-		sending := todo[:n]
+		sending, held, err := e.claimRequests(sys, cfg, as, todo[:n], group[:n])
+		if err != nil {
+			// The database failed: what cannot be claimed could not be
+			// recorded either; it goes back to the queue unmade.
+			e.Slots.Free(group[:n]...)
+			e.shares.giveRequests(cfg.AccountID, n)
+			e.Logger.WarnContext(ctx, "claiming attempts failed", "configuration_id", cfg.ID, "attempts", n, "err", err)
+			break
+		}
 		todo = todo[n:]
+		n = len(sending)
 		for _, i := range sending {
 			made[i] = &attempt{d: ds[i], number: as[i].Number, trigger: deliveryattempt.TriggerAUTOMATIC, trace: as[i].Trace}
 		}
@@ -254,7 +264,7 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 				})
 			}
 			reqs.Wait()
-			e.Slots.Free(group[:n]...)
+			e.Slots.Free(held...)
 			e.shares.giveRequests(cfg.AccountID, n)
 			recs.Wait()
 		})
@@ -274,6 +284,33 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 		return nil, false, ErrShuttingDown
 	}
 	return unsent, refused, nil
+}
+
+// claimRequests claims in the database the attempts at indexes sending of
+// as, each holding the slot in group at the same place, before their
+// requests leave, so that recovery, which decides from the database alone,
+// leaves them be while they are out, and finds them cut off if this worker
+// dies. It returns the indexes it claimed and their slots; the others
+// (made elsewhere, or no longer due) give their slot and request back.
+func (e *Engine) claimRequests(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt, sending []int, group []*slots.Lease) (claimed []int, held []*slots.Lease, err error) {
+	until := e.now().Add(time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack)
+	cs := make([]sqlstore.Claim, len(sending))
+	for j, i := range sending {
+		cs[j] = sqlstore.Claim{DeliveryID: as[i].DeliveryID, Number: as[i].Number, Until: until}
+	}
+	got, errs := e.claims.DoAll(ctx, cs)
+	for j, i := range sending {
+		if errs[j] != nil {
+			return nil, nil, errs[j]
+		}
+		if got[j] {
+			claimed, held = append(claimed, i), append(held, group[j])
+			continue
+		}
+		e.Slots.Free(group[j])
+		e.shares.giveRequests(cfg.AccountID, 1)
+	}
+	return claimed, held, nil
 }
 
 // record records attempt a, just made to t, as soon as its answer is in:

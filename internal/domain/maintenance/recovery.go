@@ -34,6 +34,9 @@ type Recovery struct {
 	Grace    time.Duration
 	Batch    int                // deliveries read at a time
 	Metrics  *telemetry.Metrics // nil counts nothing
+	// Interrupted records an attempt whose claim ran out unsaved (its
+	// worker died mid-request) and queues the next; nil only re-queues.
+	Interrupted Interrupter
 
 	now func() time.Time
 }
@@ -65,6 +68,12 @@ func (r *Recovery) Run(ctx context.Context) {
 	})
 }
 
+// Interrupter records an automatic attempt cut off by its worker's death.
+// The delivery service is one.
+type Interrupter interface {
+	Interrupted(ctx context.Context, id pulid.ID, number int) error
+}
+
 // recoveryLock lets one worker process of many run each pass.
 const recoveryLock = "ferry:recovery:lock"
 
@@ -88,10 +97,12 @@ func (r *Recovery) RunOnce(ctx context.Context) (int, error) {
 			Where(
 				delivery.StatusIn(delivery.StatusPENDING, delivery.StatusRETRYING),
 				delivery.NextAttemptAtLT(cutoff),
+				// An attempt out now is its worker's, whatever Redis says.
+				delivery.Or(delivery.ClaimedUntilIsNil(), delivery.ClaimedUntilLT(r.now())),
 			).
 			Order(ent.Asc(delivery.FieldID)).
 			Limit(r.Batch).
-			Select(delivery.FieldID, delivery.FieldAttemptCount, delivery.FieldConfigurationID)
+			Select(delivery.FieldID, delivery.FieldAttemptCount, delivery.FieldConfigurationID, delivery.FieldClaimedUntil)
 		if after != "" {
 			q.Where(delivery.IDGT(after))
 		}
@@ -100,6 +111,15 @@ func (r *Recovery) RunOnce(ctx context.Context) (int, error) {
 			return total, fmt.Errorf("recover: %w", err)
 		}
 		for _, d := range batch {
+			if d.ClaimedUntil != nil && r.Interrupted != nil {
+				// Claimed, never recorded: cut off. Recorded as such, and
+				// the next attempt queued.
+				if err := r.Interrupted.Interrupted(ctx, d.ID, d.AttemptCount+1); err != nil {
+					return total, fmt.Errorf("recover %s: %w", d.ID, err)
+				}
+				total++
+				continue
+			}
 			a := queue.Attempt{DeliveryID: d.ID, Number: d.AttemptCount + 1}
 			if parked[a.TaskID()] {
 				// Waiting for its account's share: it runs by itself.
