@@ -738,7 +738,8 @@ func (c *ConfigurationClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *ConfigurationClient) Interceptors() []Interceptor {
-	return c.inters.Configuration
+	inters := c.inters.Configuration
+	return append(inters[:len(inters):len(inters)], configuration.Interceptors[:]...)
 }
 
 func (c *ConfigurationClient) mutate(ctx context.Context, m *ConfigurationMutation) (Value, error) {

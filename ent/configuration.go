@@ -52,6 +52,8 @@ type Configuration struct {
 	DisabledReason *string `json:"disabled_reason,omitempty"`
 	// When it last became ACTIVE; null if never.
 	ActivatedAt *time.Time `json:"activated_at,omitempty"`
+	// When it was deleted: the row stays for the history that names it, hidden from every query (softdelete).
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConfigurationQuery when eager-loading is set.
 	Edges        ConfigurationEdges `json:"edges"`
@@ -131,7 +133,7 @@ func (*Configuration) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case configuration.FieldName, configuration.FieldURL, configuration.FieldStatus, configuration.FieldDisabledReason:
 			values[i] = new(sql.NullString)
-		case configuration.FieldCreatedAt, configuration.FieldUpdatedAt, configuration.FieldActivatedAt:
+		case configuration.FieldCreatedAt, configuration.FieldUpdatedAt, configuration.FieldActivatedAt, configuration.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -252,6 +254,13 @@ func (_m *Configuration) assignValues(columns []string, values []any) error {
 				_m.ActivatedAt = new(time.Time)
 				*_m.ActivatedAt = value.Time
 			}
+		case configuration.FieldDeletedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field deleted_at", values[i])
+			} else if value.Valid {
+				_m.DeletedAt = new(time.Time)
+				*_m.DeletedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -353,6 +362,11 @@ func (_m *Configuration) String() string {
 	builder.WriteString(", ")
 	if v := _m.ActivatedAt; v != nil {
 		builder.WriteString("activated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletedAt; v != nil {
+		builder.WriteString("deleted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

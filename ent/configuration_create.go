@@ -174,6 +174,20 @@ func (_c *ConfigurationCreate) SetNillableActivatedAt(v *time.Time) *Configurati
 	return _c
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_c *ConfigurationCreate) SetDeletedAt(v time.Time) *ConfigurationCreate {
+	_c.mutation.SetDeletedAt(v)
+	return _c
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_c *ConfigurationCreate) SetNillableDeletedAt(v *time.Time) *ConfigurationCreate {
+	if v != nil {
+		_c.SetDeletedAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ConfigurationCreate) SetID(v pulid.ID) *ConfigurationCreate {
 	_c.mutation.SetID(v)
@@ -475,6 +489,10 @@ func (_c *ConfigurationCreate) createSpec() (*Configuration, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.ActivatedAt(); ok {
 		_spec.SetField(configuration.FieldActivatedAt, field.TypeTime, value)
 		_node.ActivatedAt = &value
+	}
+	if value, ok := _c.mutation.DeletedAt(); ok {
+		_spec.SetField(configuration.FieldDeletedAt, field.TypeTime, value)
+		_node.DeletedAt = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -780,6 +798,24 @@ func (u *ConfigurationUpsert) ClearActivatedAt() *ConfigurationUpsert {
 	return u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ConfigurationUpsert) SetDeletedAt(v time.Time) *ConfigurationUpsert {
+	u.Set(configuration.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ConfigurationUpsert) UpdateDeletedAt() *ConfigurationUpsert {
+	u.SetExcluded(configuration.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ConfigurationUpsert) ClearDeletedAt() *ConfigurationUpsert {
+	u.SetNull(configuration.FieldDeletedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1048,6 +1084,27 @@ func (u *ConfigurationUpsertOne) UpdateActivatedAt() *ConfigurationUpsertOne {
 func (u *ConfigurationUpsertOne) ClearActivatedAt() *ConfigurationUpsertOne {
 	return u.Update(func(s *ConfigurationUpsert) {
 		s.ClearActivatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ConfigurationUpsertOne) SetDeletedAt(v time.Time) *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ConfigurationUpsertOne) UpdateDeletedAt() *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ConfigurationUpsertOne) ClearDeletedAt() *ConfigurationUpsertOne {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.ClearDeletedAt()
 	})
 }
 
@@ -1486,6 +1543,27 @@ func (u *ConfigurationUpsertBulk) UpdateActivatedAt() *ConfigurationUpsertBulk {
 func (u *ConfigurationUpsertBulk) ClearActivatedAt() *ConfigurationUpsertBulk {
 	return u.Update(func(s *ConfigurationUpsert) {
 		s.ClearActivatedAt()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *ConfigurationUpsertBulk) SetDeletedAt(v time.Time) *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *ConfigurationUpsertBulk) UpdateDeletedAt() *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *ConfigurationUpsertBulk) ClearDeletedAt() *ConfigurationUpsertBulk {
+	return u.Update(func(s *ConfigurationUpsert) {
+		s.ClearDeletedAt()
 	})
 }
 

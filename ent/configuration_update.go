@@ -220,6 +220,26 @@ func (_u *ConfigurationUpdate) ClearActivatedAt() *ConfigurationUpdate {
 	return _u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_u *ConfigurationUpdate) SetDeletedAt(v time.Time) *ConfigurationUpdate {
+	_u.mutation.SetDeletedAt(v)
+	return _u
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_u *ConfigurationUpdate) SetNillableDeletedAt(v *time.Time) *ConfigurationUpdate {
+	if v != nil {
+		_u.SetDeletedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (_u *ConfigurationUpdate) ClearDeletedAt() *ConfigurationUpdate {
+	_u.mutation.ClearDeletedAt()
+	return _u
+}
+
 // SetSigningKey sets the "signing_key" edge to the SigningKey entity.
 func (_u *ConfigurationUpdate) SetSigningKey(v *SigningKey) *ConfigurationUpdate {
 	return _u.SetSigningKeyID(v.ID)
@@ -469,6 +489,12 @@ func (_u *ConfigurationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.ActivatedAtCleared() {
 		_spec.ClearField(configuration.FieldActivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletedAt(); ok {
+		_spec.SetField(configuration.FieldDeletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletedAtCleared() {
+		_spec.ClearField(configuration.FieldDeletedAt, field.TypeTime)
 	}
 	if _u.mutation.SigningKeyCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -797,6 +823,26 @@ func (_u *ConfigurationUpdateOne) ClearActivatedAt() *ConfigurationUpdateOne {
 	return _u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_u *ConfigurationUpdateOne) SetDeletedAt(v time.Time) *ConfigurationUpdateOne {
+	_u.mutation.SetDeletedAt(v)
+	return _u
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_u *ConfigurationUpdateOne) SetNillableDeletedAt(v *time.Time) *ConfigurationUpdateOne {
+	if v != nil {
+		_u.SetDeletedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (_u *ConfigurationUpdateOne) ClearDeletedAt() *ConfigurationUpdateOne {
+	_u.mutation.ClearDeletedAt()
+	return _u
+}
+
 // SetSigningKey sets the "signing_key" edge to the SigningKey entity.
 func (_u *ConfigurationUpdateOne) SetSigningKey(v *SigningKey) *ConfigurationUpdateOne {
 	return _u.SetSigningKeyID(v.ID)
@@ -1076,6 +1122,12 @@ func (_u *ConfigurationUpdateOne) sqlSave(ctx context.Context) (_node *Configura
 	}
 	if _u.mutation.ActivatedAtCleared() {
 		_spec.ClearField(configuration.FieldActivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletedAt(); ok {
+		_spec.SetField(configuration.FieldDeletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletedAtCleared() {
+		_spec.ClearField(configuration.FieldDeletedAt, field.TypeTime)
 	}
 	if _u.mutation.SigningKeyCleared() {
 		edge := &sqlgraph.EdgeSpec{

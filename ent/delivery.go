@@ -30,8 +30,10 @@ type Delivery struct {
 	AccountID pulid.ID `json:"account_id,omitempty"`
 	// Id of the event being delivered.
 	EventID pulid.ID `json:"event_id,omitempty"`
-	// null once the configuration is deleted; history stays
+	// Id of the configuration it goes to, kept when that configuration is deleted (null only for deliveries unlinked by earlier versions).
 	ConfigurationID *pulid.ID `json:"configuration_id,omitempty"`
+	// Name of the configuration, copied at creation, for history; null for deliveries made before Ferry kept it.
+	ConfigurationName *string `json:"configuration_name,omitempty"`
 	// PENDING (first attempt not made), RETRYING (waiting for the next attempt), SUCCEEDED (2xx), FAILED (retries used up) or CANCELLED.
 	Status delivery.Status `json:"status,omitempty"`
 	// copied from the event, for filters
@@ -62,7 +64,7 @@ type DeliveryEdges struct {
 	Account *Account `json:"account,omitempty"`
 	// The event being delivered.
 	Event *Event `json:"event,omitempty"`
-	// The configuration it goes to; null once that configuration is deleted.
+	// The configuration it goes to; null once that configuration is deleted (configurationID and configurationName stay).
 	Configuration *Configuration `json:"configuration,omitempty"`
 	// Every HTTP attempt made, in order of their number.
 	Attempts []*DeliveryAttempt `json:"attempts,omitempty"`
@@ -128,7 +130,7 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case delivery.FieldAttemptCount, delivery.FieldLastResponseStatus, delivery.FieldLastDurationMs:
 			values[i] = new(sql.NullInt64)
-		case delivery.FieldStatus, delivery.FieldEventType, delivery.FieldURL:
+		case delivery.FieldConfigurationName, delivery.FieldStatus, delivery.FieldEventType, delivery.FieldURL:
 			values[i] = new(sql.NullString)
 		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldLastAttemptAt, delivery.FieldNextAttemptAt, delivery.FieldClaimedUntil:
 			values[i] = new(sql.NullTime)
@@ -183,6 +185,13 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ConfigurationID = new(pulid.ID)
 				*_m.ConfigurationID = *value.S.(*pulid.ID)
+			}
+		case delivery.FieldConfigurationName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field configuration_name", values[i])
+			} else if value.Valid {
+				_m.ConfigurationName = new(string)
+				*_m.ConfigurationName = value.String
 			}
 		case delivery.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -314,6 +323,11 @@ func (_m *Delivery) String() string {
 	if v := _m.ConfigurationID; v != nil {
 		builder.WriteString("configuration_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ConfigurationName; v != nil {
+		builder.WriteString("configuration_name=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("status=")

@@ -82,6 +82,20 @@ func (_c *DeliveryCreate) SetNillableConfigurationID(v *pulid.ID) *DeliveryCreat
 	return _c
 }
 
+// SetConfigurationName sets the "configuration_name" field.
+func (_c *DeliveryCreate) SetConfigurationName(v string) *DeliveryCreate {
+	_c.mutation.SetConfigurationName(v)
+	return _c
+}
+
+// SetNillableConfigurationName sets the "configuration_name" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableConfigurationName(v *string) *DeliveryCreate {
+	if v != nil {
+		_c.SetConfigurationName(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *DeliveryCreate) SetStatus(v delivery.Status) *DeliveryCreate {
 	_c.mutation.SetStatus(v)
@@ -391,6 +405,10 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 		_spec.SetField(delivery.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.ConfigurationName(); ok {
+		_spec.SetField(delivery.FieldConfigurationName, field.TypeString, value)
+		_node.ConfigurationName = &value
+	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(delivery.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
@@ -573,6 +591,24 @@ func (u *DeliveryUpsert) UpdateConfigurationID() *DeliveryUpsert {
 // ClearConfigurationID clears the value of the "configuration_id" field.
 func (u *DeliveryUpsert) ClearConfigurationID() *DeliveryUpsert {
 	u.SetNull(delivery.FieldConfigurationID)
+	return u
+}
+
+// SetConfigurationName sets the "configuration_name" field.
+func (u *DeliveryUpsert) SetConfigurationName(v string) *DeliveryUpsert {
+	u.Set(delivery.FieldConfigurationName, v)
+	return u
+}
+
+// UpdateConfigurationName sets the "configuration_name" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateConfigurationName() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldConfigurationName)
+	return u
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (u *DeliveryUpsert) ClearConfigurationName() *DeliveryUpsert {
+	u.SetNull(delivery.FieldConfigurationName)
 	return u
 }
 
@@ -812,6 +848,27 @@ func (u *DeliveryUpsertOne) UpdateConfigurationID() *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) ClearConfigurationID() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearConfigurationID()
+	})
+}
+
+// SetConfigurationName sets the "configuration_name" field.
+func (u *DeliveryUpsertOne) SetConfigurationName(v string) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetConfigurationName(v)
+	})
+}
+
+// UpdateConfigurationName sets the "configuration_name" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateConfigurationName() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateConfigurationName()
+	})
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (u *DeliveryUpsertOne) ClearConfigurationName() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearConfigurationName()
 	})
 }
 
@@ -1242,6 +1299,27 @@ func (u *DeliveryUpsertBulk) UpdateConfigurationID() *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) ClearConfigurationID() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearConfigurationID()
+	})
+}
+
+// SetConfigurationName sets the "configuration_name" field.
+func (u *DeliveryUpsertBulk) SetConfigurationName(v string) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetConfigurationName(v)
+	})
+}
+
+// UpdateConfigurationName sets the "configuration_name" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateConfigurationName() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateConfigurationName()
+	})
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (u *DeliveryUpsertBulk) ClearConfigurationName() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearConfigurationName()
 	})
 }
 

@@ -58,6 +58,26 @@ func (_u *DeliveryUpdate) ClearConfigurationID() *DeliveryUpdate {
 	return _u
 }
 
+// SetConfigurationName sets the "configuration_name" field.
+func (_u *DeliveryUpdate) SetConfigurationName(v string) *DeliveryUpdate {
+	_u.mutation.SetConfigurationName(v)
+	return _u
+}
+
+// SetNillableConfigurationName sets the "configuration_name" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableConfigurationName(v *string) *DeliveryUpdate {
+	if v != nil {
+		_u.SetConfigurationName(*v)
+	}
+	return _u
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (_u *DeliveryUpdate) ClearConfigurationName() *DeliveryUpdate {
+	_u.mutation.ClearConfigurationName()
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *DeliveryUpdate) SetStatus(v delivery.Status) *DeliveryUpdate {
 	_u.mutation.SetStatus(v)
@@ -352,6 +372,12 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(delivery.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.ConfigurationName(); ok {
+		_spec.SetField(delivery.FieldConfigurationName, field.TypeString, value)
+	}
+	if _u.mutation.ConfigurationNameCleared() {
+		_spec.ClearField(delivery.FieldConfigurationName, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(delivery.FieldStatus, field.TypeEnum, value)
 	}
@@ -519,6 +545,26 @@ func (_u *DeliveryUpdateOne) SetNillableConfigurationID(v *pulid.ID) *DeliveryUp
 // ClearConfigurationID clears the value of the "configuration_id" field.
 func (_u *DeliveryUpdateOne) ClearConfigurationID() *DeliveryUpdateOne {
 	_u.mutation.ClearConfigurationID()
+	return _u
+}
+
+// SetConfigurationName sets the "configuration_name" field.
+func (_u *DeliveryUpdateOne) SetConfigurationName(v string) *DeliveryUpdateOne {
+	_u.mutation.SetConfigurationName(v)
+	return _u
+}
+
+// SetNillableConfigurationName sets the "configuration_name" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableConfigurationName(v *string) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetConfigurationName(*v)
+	}
+	return _u
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (_u *DeliveryUpdateOne) ClearConfigurationName() *DeliveryUpdateOne {
+	_u.mutation.ClearConfigurationName()
 	return _u
 }
 
@@ -845,6 +891,12 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(delivery.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.ConfigurationName(); ok {
+		_spec.SetField(delivery.FieldConfigurationName, field.TypeString, value)
+	}
+	if _u.mutation.ConfigurationNameCleared() {
+		_spec.ClearField(delivery.FieldConfigurationName, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(delivery.FieldStatus, field.TypeEnum, value)

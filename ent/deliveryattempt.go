@@ -27,7 +27,7 @@ type DeliveryAttempt struct {
 	AccountID pulid.ID `json:"account_id,omitempty"`
 	// Id of the delivery this attempt belongs to.
 	DeliveryID pulid.ID `json:"delivery_id,omitempty"`
-	// Id of the configuration called; null once that configuration is deleted.
+	// Id of the configuration called, kept when that configuration is deleted (null only for attempts unlinked by earlier versions).
 	ConfigurationID *pulid.ID `json:"configuration_id,omitempty"`
 	// 1 for the first attempt of the delivery, then 2, 3, …
 	Number int `json:"number,omitempty"`
@@ -67,7 +67,7 @@ type DeliveryAttemptEdges struct {
 	Account *Account `json:"account,omitempty"`
 	// The delivery this attempt belongs to.
 	Delivery *Delivery `json:"delivery,omitempty"`
-	// The configuration called; null once it is deleted.
+	// The configuration called; null once it is deleted (configurationID stays).
 	Configuration *Configuration `json:"configuration,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

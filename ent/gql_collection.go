@@ -618,6 +618,11 @@ func (_q *DeliveryQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, delivery.FieldConfigurationID)
 				fieldSeen[delivery.FieldConfigurationID] = struct{}{}
 			}
+		case "configurationName":
+			if _, ok := fieldSeen[delivery.FieldConfigurationName]; !ok {
+				selectedFields = append(selectedFields, delivery.FieldConfigurationName)
+				fieldSeen[delivery.FieldConfigurationName] = struct{}{}
+			}
 		case "status":
 			if _, ok := fieldSeen[delivery.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, delivery.FieldStatus)

@@ -1314,6 +1314,7 @@ type ConfigurationMutation struct {
 	status               *configuration.Status
 	disabled_reason      *string
 	activated_at         *time.Time
+	deleted_at           *time.Time
 	clearedFields        map[string]struct{}
 	account              *pulid.ID
 	clearedaccount       bool
@@ -2083,6 +2084,55 @@ func (m *ConfigurationMutation) ResetActivatedAt() {
 	delete(m.clearedFields, configuration.FieldActivatedAt)
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (m *ConfigurationMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *ConfigurationMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the Configuration entity.
+// If the Configuration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConfigurationMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *ConfigurationMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[configuration.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *ConfigurationMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[configuration.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *ConfigurationMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, configuration.FieldDeletedAt)
+}
+
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *ConfigurationMutation) ClearAccount() {
 	m.clearedaccount = true
@@ -2279,7 +2329,7 @@ func (m *ConfigurationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConfigurationMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, configuration.FieldCreatedAt)
 	}
@@ -2325,6 +2375,9 @@ func (m *ConfigurationMutation) Fields() []string {
 	if m.activated_at != nil {
 		fields = append(fields, configuration.FieldActivatedAt)
 	}
+	if m.deleted_at != nil {
+		fields = append(fields, configuration.FieldDeletedAt)
+	}
 	return fields
 }
 
@@ -2363,6 +2416,8 @@ func (m *ConfigurationMutation) Field(name string) (ent.Value, bool) {
 		return m.DisabledReason()
 	case configuration.FieldActivatedAt:
 		return m.ActivatedAt()
+	case configuration.FieldDeletedAt:
+		return m.DeletedAt()
 	}
 	return nil, false
 }
@@ -2402,6 +2457,8 @@ func (m *ConfigurationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldDisabledReason(ctx)
 	case configuration.FieldActivatedAt:
 		return m.OldActivatedAt(ctx)
+	case configuration.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Configuration field %s", name)
 }
@@ -2516,6 +2573,13 @@ func (m *ConfigurationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActivatedAt(v)
 		return nil
+	case configuration.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Configuration field %s", name)
 }
@@ -2582,6 +2646,9 @@ func (m *ConfigurationMutation) ClearedFields() []string {
 	if m.FieldCleared(configuration.FieldActivatedAt) {
 		fields = append(fields, configuration.FieldActivatedAt)
 	}
+	if m.FieldCleared(configuration.FieldDeletedAt) {
+		fields = append(fields, configuration.FieldDeletedAt)
+	}
 	return fields
 }
 
@@ -2604,6 +2671,9 @@ func (m *ConfigurationMutation) ClearField(name string) error {
 		return nil
 	case configuration.FieldActivatedAt:
 		m.ClearActivatedAt()
+		return nil
+	case configuration.FieldDeletedAt:
+		m.ClearDeletedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Configuration nullable field %s", name)
@@ -2657,6 +2727,9 @@ func (m *ConfigurationMutation) ResetField(name string) error {
 		return nil
 	case configuration.FieldActivatedAt:
 		m.ResetActivatedAt()
+		return nil
+	case configuration.FieldDeletedAt:
+		m.ResetDeletedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Configuration field %s", name)
@@ -3910,6 +3983,7 @@ type DeliveryMutation struct {
 	id                      *pulid.ID
 	created_at              *time.Time
 	updated_at              *time.Time
+	configuration_name      *string
 	status                  *delivery.Status
 	event_type              *string
 	url                     *string
@@ -4232,6 +4306,55 @@ func (m *DeliveryMutation) ConfigurationIDCleared() bool {
 func (m *DeliveryMutation) ResetConfigurationID() {
 	m.configuration = nil
 	delete(m.clearedFields, delivery.FieldConfigurationID)
+}
+
+// SetConfigurationName sets the "configuration_name" field.
+func (m *DeliveryMutation) SetConfigurationName(s string) {
+	m.configuration_name = &s
+}
+
+// ConfigurationName returns the value of the "configuration_name" field in the mutation.
+func (m *DeliveryMutation) ConfigurationName() (r string, exists bool) {
+	v := m.configuration_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfigurationName returns the old "configuration_name" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldConfigurationName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfigurationName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfigurationName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfigurationName: %w", err)
+	}
+	return oldValue.ConfigurationName, nil
+}
+
+// ClearConfigurationName clears the value of the "configuration_name" field.
+func (m *DeliveryMutation) ClearConfigurationName() {
+	m.configuration_name = nil
+	m.clearedFields[delivery.FieldConfigurationName] = struct{}{}
+}
+
+// ConfigurationNameCleared returns if the "configuration_name" field was cleared in this mutation.
+func (m *DeliveryMutation) ConfigurationNameCleared() bool {
+	_, ok := m.clearedFields[delivery.FieldConfigurationName]
+	return ok
+}
+
+// ResetConfigurationName resets all changes to the "configuration_name" field.
+func (m *DeliveryMutation) ResetConfigurationName() {
+	m.configuration_name = nil
+	delete(m.clearedFields, delivery.FieldConfigurationName)
 }
 
 // SetStatus sets the "status" field.
@@ -4854,7 +4977,7 @@ func (m *DeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, delivery.FieldCreatedAt)
 	}
@@ -4869,6 +4992,9 @@ func (m *DeliveryMutation) Fields() []string {
 	}
 	if m.configuration != nil {
 		fields = append(fields, delivery.FieldConfigurationID)
+	}
+	if m.configuration_name != nil {
+		fields = append(fields, delivery.FieldConfigurationName)
 	}
 	if m.status != nil {
 		fields = append(fields, delivery.FieldStatus)
@@ -4915,6 +5041,8 @@ func (m *DeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.EventID()
 	case delivery.FieldConfigurationID:
 		return m.ConfigurationID()
+	case delivery.FieldConfigurationName:
+		return m.ConfigurationName()
 	case delivery.FieldStatus:
 		return m.Status()
 	case delivery.FieldEventType:
@@ -4952,6 +5080,8 @@ func (m *DeliveryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldEventID(ctx)
 	case delivery.FieldConfigurationID:
 		return m.OldConfigurationID(ctx)
+	case delivery.FieldConfigurationName:
+		return m.OldConfigurationName(ctx)
 	case delivery.FieldStatus:
 		return m.OldStatus(ctx)
 	case delivery.FieldEventType:
@@ -5013,6 +5143,13 @@ func (m *DeliveryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetConfigurationID(v)
+		return nil
+	case delivery.FieldConfigurationName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfigurationName(v)
 		return nil
 	case delivery.FieldStatus:
 		v, ok := value.(delivery.Status)
@@ -5149,6 +5286,9 @@ func (m *DeliveryMutation) ClearedFields() []string {
 	if m.FieldCleared(delivery.FieldConfigurationID) {
 		fields = append(fields, delivery.FieldConfigurationID)
 	}
+	if m.FieldCleared(delivery.FieldConfigurationName) {
+		fields = append(fields, delivery.FieldConfigurationName)
+	}
 	if m.FieldCleared(delivery.FieldLastResponseStatus) {
 		fields = append(fields, delivery.FieldLastResponseStatus)
 	}
@@ -5180,6 +5320,9 @@ func (m *DeliveryMutation) ClearField(name string) error {
 	switch name {
 	case delivery.FieldConfigurationID:
 		m.ClearConfigurationID()
+		return nil
+	case delivery.FieldConfigurationName:
+		m.ClearConfigurationName()
 		return nil
 	case delivery.FieldLastResponseStatus:
 		m.ClearLastResponseStatus()
@@ -5218,6 +5361,9 @@ func (m *DeliveryMutation) ResetField(name string) error {
 		return nil
 	case delivery.FieldConfigurationID:
 		m.ResetConfigurationID()
+		return nil
+	case delivery.FieldConfigurationName:
+		m.ResetConfigurationName()
 		return nil
 	case delivery.FieldStatus:
 		m.ResetStatus()

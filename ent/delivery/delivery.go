@@ -29,6 +29,8 @@ const (
 	FieldEventID = "event_id"
 	// FieldConfigurationID holds the string denoting the configuration_id field in the database.
 	FieldConfigurationID = "configuration_id"
+	// FieldConfigurationName holds the string denoting the configuration_name field in the database.
+	FieldConfigurationName = "configuration_name"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldEventType holds the string denoting the event_type field in the database.
@@ -95,6 +97,7 @@ var Columns = []string{
 	FieldAccountID,
 	FieldEventID,
 	FieldConfigurationID,
+	FieldConfigurationName,
 	FieldStatus,
 	FieldEventType,
 	FieldURL,
@@ -198,6 +201,11 @@ func ByEventID(opts ...sql.OrderTermOption) OrderOption {
 // ByConfigurationID orders the results by the configuration_id field.
 func ByConfigurationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldConfigurationID, opts...).ToFunc()
+}
+
+// ByConfigurationName orders the results by the configuration_name field.
+func ByConfigurationName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConfigurationName, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

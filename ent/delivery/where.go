@@ -81,6 +81,11 @@ func ConfigurationID(v pulid.ID) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldConfigurationID, v))
 }
 
+// ConfigurationName applies equality check predicate on the "configuration_name" field. It's identical to ConfigurationNameEQ.
+func ConfigurationName(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldConfigurationName, v))
+}
+
 // EventType applies equality check predicate on the "event_type" field. It's identical to EventTypeEQ.
 func EventType(v string) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldEventType, v))
@@ -419,6 +424,81 @@ func ConfigurationIDEqualFold(v pulid.ID) predicate.Delivery {
 func ConfigurationIDContainsFold(v pulid.ID) predicate.Delivery {
 	vc := string(v)
 	return predicate.Delivery(sql.FieldContainsFold(FieldConfigurationID, vc))
+}
+
+// ConfigurationNameEQ applies the EQ predicate on the "configuration_name" field.
+func ConfigurationNameEQ(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldConfigurationName, v))
+}
+
+// ConfigurationNameNEQ applies the NEQ predicate on the "configuration_name" field.
+func ConfigurationNameNEQ(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNEQ(FieldConfigurationName, v))
+}
+
+// ConfigurationNameIn applies the In predicate on the "configuration_name" field.
+func ConfigurationNameIn(vs ...string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldIn(FieldConfigurationName, vs...))
+}
+
+// ConfigurationNameNotIn applies the NotIn predicate on the "configuration_name" field.
+func ConfigurationNameNotIn(vs ...string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNotIn(FieldConfigurationName, vs...))
+}
+
+// ConfigurationNameGT applies the GT predicate on the "configuration_name" field.
+func ConfigurationNameGT(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGT(FieldConfigurationName, v))
+}
+
+// ConfigurationNameGTE applies the GTE predicate on the "configuration_name" field.
+func ConfigurationNameGTE(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGTE(FieldConfigurationName, v))
+}
+
+// ConfigurationNameLT applies the LT predicate on the "configuration_name" field.
+func ConfigurationNameLT(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLT(FieldConfigurationName, v))
+}
+
+// ConfigurationNameLTE applies the LTE predicate on the "configuration_name" field.
+func ConfigurationNameLTE(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLTE(FieldConfigurationName, v))
+}
+
+// ConfigurationNameContains applies the Contains predicate on the "configuration_name" field.
+func ConfigurationNameContains(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldContains(FieldConfigurationName, v))
+}
+
+// ConfigurationNameHasPrefix applies the HasPrefix predicate on the "configuration_name" field.
+func ConfigurationNameHasPrefix(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldHasPrefix(FieldConfigurationName, v))
+}
+
+// ConfigurationNameHasSuffix applies the HasSuffix predicate on the "configuration_name" field.
+func ConfigurationNameHasSuffix(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldHasSuffix(FieldConfigurationName, v))
+}
+
+// ConfigurationNameIsNil applies the IsNil predicate on the "configuration_name" field.
+func ConfigurationNameIsNil() predicate.Delivery {
+	return predicate.Delivery(sql.FieldIsNull(FieldConfigurationName))
+}
+
+// ConfigurationNameNotNil applies the NotNil predicate on the "configuration_name" field.
+func ConfigurationNameNotNil() predicate.Delivery {
+	return predicate.Delivery(sql.FieldNotNull(FieldConfigurationName))
+}
+
+// ConfigurationNameEqualFold applies the EqualFold predicate on the "configuration_name" field.
+func ConfigurationNameEqualFold(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEqualFold(FieldConfigurationName, v))
+}
+
+// ConfigurationNameContainsFold applies the ContainsFold predicate on the "configuration_name" field.
+func ConfigurationNameContainsFold(v string) predicate.Delivery {
+	return predicate.Delivery(sql.FieldContainsFold(FieldConfigurationName, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

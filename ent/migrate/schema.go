@@ -70,6 +70,7 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"INACTIVE", "ACTIVE"}, Default: "INACTIVE"},
 		{Name: "disabled_reason", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "activated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeString, Size: 40},
 		{Name: "signing_key_id", Type: field.TypeString, Size: 40},
 	}
@@ -81,13 +82,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "configurations_accounts_account",
-				Columns:    []*schema.Column{ConfigurationsColumns[14]},
+				Columns:    []*schema.Column{ConfigurationsColumns[15]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "configurations_signing_keys_signing_key",
-				Columns:    []*schema.Column{ConfigurationsColumns[15]},
+				Columns:    []*schema.Column{ConfigurationsColumns[16]},
 				RefColumns: []*schema.Column{SigningKeysColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -96,12 +97,12 @@ var (
 			{
 				Name:    "configuration_account_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConfigurationsColumns[14], ConfigurationsColumns[1]},
+				Columns: []*schema.Column{ConfigurationsColumns[15], ConfigurationsColumns[1]},
 			},
 			{
 				Name:    "configuration_account_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ConfigurationsColumns[14], ConfigurationsColumns[11]},
+				Columns: []*schema.Column{ConfigurationsColumns[15], ConfigurationsColumns[11]},
 			},
 		},
 	}
@@ -147,6 +148,7 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "configuration_name", Type: field.TypeString, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED"}, Default: "PENDING"},
 		{Name: "event_type", Type: field.TypeString},
 		{Name: "url", Type: field.TypeString},
@@ -168,19 +170,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_configurations_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[12]},
+				Columns:    []*schema.Column{DeliveriesColumns[13]},
 				RefColumns: []*schema.Column{ConfigurationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "deliveries_accounts_account",
-				Columns:    []*schema.Column{DeliveriesColumns[13]},
+				Columns:    []*schema.Column{DeliveriesColumns[14]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_events_deliveries",
-				Columns:    []*schema.Column{DeliveriesColumns[14]},
+				Columns:    []*schema.Column{DeliveriesColumns[15]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -189,37 +191,37 @@ var (
 			{
 				Name:    "delivery_account_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[14], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_account_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[3], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[14], DeliveriesColumns[4], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_account_id_event_type_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[4], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[14], DeliveriesColumns[5], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_configuration_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[1]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[1]},
 			},
 			{
 				Name:    "delivery_configuration_id_status_last_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[3], DeliveriesColumns[9]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[4], DeliveriesColumns[10]},
 			},
 			{
 				Name:    "delivery_event_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[14]},
+				Columns: []*schema.Column{DeliveriesColumns[15]},
 			},
 			{
 				Name:    "delivery_status_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[3], DeliveriesColumns[10]},
+				Columns: []*schema.Column{DeliveriesColumns[4], DeliveriesColumns[11]},
 			},
 		},
 	}

@@ -136,6 +136,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	configurationInters := schema.Configuration{}.Interceptors()
+	configuration.Interceptors[0] = configurationInters[0]
 	configurationMixinFields0 := configurationMixin[0].Fields()
 	_ = configurationMixinFields0
 	configurationMixinFields1 := configurationMixin[1].Fields()
@@ -277,7 +279,7 @@ func init() {
 	// delivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	delivery.UpdateDefaultUpdatedAt = deliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// deliveryDescAttemptCount is the schema descriptor for attempt_count field.
-	deliveryDescAttemptCount := deliveryFields[5].Descriptor()
+	deliveryDescAttemptCount := deliveryFields[6].Descriptor()
 	// delivery.DefaultAttemptCount holds the default value on creation for the attempt_count field.
 	delivery.DefaultAttemptCount = deliveryDescAttemptCount.Default.(int)
 	// deliveryDescID is the schema descriptor for id field.

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/ferryhq/ferry/ent/schema/pulid"
+	"github.com/ferryhq/ferry/ent/schema/softdelete"
 )
 
 // DefaultRetrySchedule is the delay in seconds before each retry: about 48 h in all.
@@ -62,7 +63,15 @@ func (Configuration) Fields() []ent.Field {
 			Comment("Why Ferry deactivated it (e.g. the URL answered 410 Gone); cleared on activation."),
 		field.Time("activated_at").Optional().Nillable().
 			Comment("When it last became ACTIVE; null if never."),
+		field.Time("deleted_at").Optional().Nillable().
+			Comment("When it was deleted: the row stays for the history that names it, hidden from every query (softdelete).").
+			Annotations(entgql.Skip()),
 	}
+}
+
+// Interceptors of Configuration: a deleted one is gone for every query.
+func (Configuration) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{softdelete.Hide()}
 }
 
 // Edges of Configuration.

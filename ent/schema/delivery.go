@@ -26,7 +26,10 @@ func (Delivery) Fields() []ent.Field {
 		field.String("event_id").GoType(pulid.ID("")).Immutable().
 			Comment("Id of the event being delivered."),
 		field.String("configuration_id").GoType(pulid.ID("")).Optional().Nillable().
-			Comment("null once the configuration is deleted; history stays"),
+			Comment("Id of the configuration it goes to, kept when that configuration is deleted (null only for deliveries unlinked by earlier versions)."),
+		field.String("configuration_name").Optional().Nillable().
+			Comment("Name of the configuration, copied at creation, for history; null for deliveries made before Ferry kept it.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Enum("status").
 			Values("PENDING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED").
 			Default("PENDING").
@@ -60,7 +63,7 @@ func (Delivery) Edges() []ent.Edge {
 			Comment("The event being delivered."),
 		edge.From("configuration", Configuration.Type).Ref("deliveries").
 			Field("configuration_id").Unique().
-			Comment("The configuration it goes to; null once that configuration is deleted."),
+			Comment("The configuration it goes to; null once that configuration is deleted (configurationID and configurationName stay)."),
 		edge.To("attempts", DeliveryAttempt.Type).
 			Comment("Every HTTP attempt made, in order of their number.").
 			Annotations(entsql.OnDelete(entsql.Cascade)),

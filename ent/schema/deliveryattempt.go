@@ -25,7 +25,7 @@ func (DeliveryAttempt) Fields() []ent.Field {
 		field.String("delivery_id").GoType(pulid.ID("")).Immutable().
 			Comment("Id of the delivery this attempt belongs to."),
 		field.String("configuration_id").GoType(pulid.ID("")).Optional().Nillable().
-			Comment("Id of the configuration called; null once that configuration is deleted."),
+			Comment("Id of the configuration called, kept when that configuration is deleted (null only for attempts unlinked by earlier versions)."),
 		field.Int("number").Immutable().
 			Comment("1 for the first attempt of the delivery, then 2, 3, …"),
 		field.Enum("trigger").Values("AUTOMATIC", "MANUAL", "PING", "TEST").Immutable().
@@ -66,7 +66,7 @@ func (DeliveryAttempt) Edges() []ent.Edge {
 			Comment("The delivery this attempt belongs to."),
 		edge.From("configuration", Configuration.Type).Ref("attempts").
 			Field("configuration_id").Unique().
-			Comment("The configuration called; null once it is deleted."),
+			Comment("The configuration called; null once it is deleted (configurationID stays)."),
 	}
 }
 

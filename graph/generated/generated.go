@@ -172,6 +172,7 @@ type ComplexityRoot struct {
 		Attempts           func(childComplexity int) int
 		Configuration      func(childComplexity int) int
 		ConfigurationID    func(childComplexity int) int
+		ConfigurationName  func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Event              func(childComplexity int) int
 		EventID            func(childComplexity int) int
@@ -893,6 +894,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Delivery.ConfigurationID(childComplexity), true
+	case "Delivery.configurationName":
+		if e.ComplexityRoot.Delivery.ConfigurationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Delivery.ConfigurationName(childComplexity), true
 	case "Delivery.createdAt":
 		if e.ComplexityRoot.Delivery.CreatedAt == nil {
 			break
@@ -2861,9 +2868,13 @@ type Delivery implements Node {
   """
   eventID: ID!
   """
-  null once the configuration is deleted; history stays
+  Id of the configuration it goes to, kept when that configuration is deleted (null only for deliveries unlinked by earlier versions).
   """
   configurationID: ID
+  """
+  Name of the configuration, copied at creation, for history; null for deliveries made before Ferry kept it.
+  """
+  configurationName: String
   """
   PENDING (first attempt not made), RETRYING (waiting for the next attempt), SUCCEEDED (2xx), FAILED (retries used up) or CANCELLED.
   """
@@ -2901,7 +2912,7 @@ type Delivery implements Node {
   """
   event: Event!
   """
-  The configuration it goes to; null once that configuration is deleted.
+  The configuration it goes to; null once that configuration is deleted (configurationID and configurationName stay).
   """
   configuration: Configuration
   """
@@ -2926,7 +2937,7 @@ type DeliveryAttempt implements Node {
   """
   deliveryID: ID!
   """
-  Id of the configuration called; null once that configuration is deleted.
+  Id of the configuration called, kept when that configuration is deleted (null only for attempts unlinked by earlier versions).
   """
   configurationID: ID
   """
@@ -2986,7 +2997,7 @@ type DeliveryAttempt implements Node {
   """
   delivery: Delivery!
   """
-  The configuration called; null once it is deleted.
+  The configuration called; null once it is deleted (configurationID stays).
   """
   configuration: Configuration
 }
@@ -5062,6 +5073,8 @@ func (ec *executionContext) childFields_Delivery(ctx context.Context, field grap
 		return ec.fieldContext_Delivery_eventID(ctx, field)
 	case "configurationID":
 		return ec.fieldContext_Delivery_configurationID(ctx, field)
+	case "configurationName":
+		return ec.fieldContext_Delivery_configurationName(ctx, field)
 	case "status":
 		return ec.fieldContext_Delivery_status(ctx, field)
 	case "eventType":
@@ -8068,6 +8081,29 @@ func (ec *executionContext) _Delivery_configurationID(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_Delivery_configurationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Delivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Delivery_configurationName(ctx context.Context, field graphql.CollectedField, obj *ent.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Delivery_configurationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfigurationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Delivery_configurationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Delivery", field, false, false, "String")
 }
 
 func (ec *executionContext) _Delivery_status(ctx context.Context, field graphql.CollectedField, obj *ent.Delivery) (ret graphql.Marshaler) {
@@ -21636,6 +21672,11 @@ func (ec *executionContext) _Delivery(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "configurationID":
 			out.Values[i] = ec._Delivery_configurationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "configurationName":
+			out.Values[i] = ec._Delivery_configurationName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

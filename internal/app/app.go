@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -190,6 +191,9 @@ func OpenDB(ctx context.Context, url string) (*sql.DB, error) {
 	return db, nil
 }
 
+// schemaCreate serialises ent's Schema.Create within the process.
+var schemaCreate sync.Mutex
+
 // Migrate applies pending migrations and logs them.
 func (a *App) Migrate(ctx context.Context) error {
 	if a.Dialect == dialect.SQLite {
@@ -199,7 +203,12 @@ func (a *App) Migrate(ctx context.Context) error {
 		if client == nil {
 			client = ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, a.DB)))
 		}
-		if err := client.Schema.Create(ctx); err != nil {
+		// Schema.Create writes to ent's package-level table definitions:
+		// two at once in one process (parallel tests) crash on a map.
+		schemaCreate.Lock()
+		err := client.Schema.Create(ctx)
+		schemaCreate.Unlock()
+		if err != nil {
 			return fmt.Errorf("create SQLite schema: %w", err)
 		}
 		return a.sealSQLiteHeaders(ctx)

@@ -11,21 +11,17 @@ import (
 // enforce (migration 0004 dropped them): links to the account and to the
 // configuration, whose rows every concurrent publish and attempt would
 // lock. Their checks, added to the history links' on the delivery path,
-// cost more than the budget (BENCHMARKS.md, "Foreign keys"); and, with ON
-// DELETE SET NULL, an attempt's check on its configuration would deadlock
-// with configurations.Delete. What they guaranteed is kept in one place
-// each:
+// cost more than the budget (BENCHMARKS.md, "Foreign keys"). What they
+// guaranteed is kept in one place each:
 //   - a row's account exists: accounts are never deleted, and of these
 //     rows only an event takes its account from a request (the admin
 //     token names it), checked by publish.checkAccount; a delivery takes
 //     the account of its event or configuration, an attempt that of its
 //     delivery;
-//   - nothing links to a deleted configuration: configurations.Delete, the
-//     only code that deletes one, clears the links of its deliveries and
-//     then of their attempts in the same transaction. Writers of a link
-//     lock the configuration first (sqlstore.KeyShare), and an attempt
-//     takes its configuration from the delivery row it moves, so none is
-//     written after the delete.
+//   - a row's configuration exists: configurations are never removed,
+//     only marked deleted (ent/schema/softdelete), so the history keeps
+//     its link; writers take the id from a configuration they read, an
+//     attempt from its delivery's row.
 //
 // The links of deliveries to their event and of attempts to their delivery
 // are foreign keys again (0010 and 0011). apptest's CheckNoOrphans looks

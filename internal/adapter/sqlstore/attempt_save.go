@@ -88,10 +88,10 @@ func move(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Re
 	return count > 0, err
 }
 
-// moveLinked is move, and, once d moved, the configuration its row links to
-// now, read after the update locked the row: a configuration deleted
-// meanwhile has unlinked it already, or waits to unlink its attempts until
-// this commits. PostgreSQL does not check that link (see
+// moveLinked is move, and, once d moved, the configuration its row links to,
+// read after the update locked the row: the attempt takes its link from
+// there (null for rows unlinked by versions before configurations were
+// kept when deleted). PostgreSQL does not check that link (see
 // migrations.Unenforced).
 func moveLinked(ctx context.Context, tx *ent.Tx, d *ent.Delivery, n int, res sender.Result, out Outcome, onlyWaiting bool) (bool, *pulid.ID, error) {
 	moved, err := move(ctx, tx, d, n, res, out, onlyWaiting)

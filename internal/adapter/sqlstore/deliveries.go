@@ -38,19 +38,22 @@ const deliveriesPerInsert = 1000
 
 // insertDeliveriesSQL is InsertDeliveries' statement on PostgreSQL.
 const insertDeliveriesSQL = `INSERT INTO deliveries (id, created_at, updated_at, status, event_type,
-  url, attempt_count, next_attempt_at, configuration_id, account_id, event_id)
-SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.account, u.event
-FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(id, type, url, cfg, account, event)`
+  url, attempt_count, next_attempt_at, configuration_id, configuration_name, account_id, event_id)
+SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.cfg_name, u.account, u.event
+FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+  AS u(id, type, url, cfg, cfg_name, account, event)`
 
 func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
-	ids, types, urls, configs, accounts, events := make([]string, len(ds)), make([]string, len(ds)),
-		make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
+	n := len(ds)
+	ids, types, urls, configs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	names, accounts, events := make([]string, n), make([]string, n), make([]string, n)
 	for i, d := range ds {
 		ids[i], types[i], urls[i] = string(d.ID), d.EventType, d.URL
-		configs[i], accounts[i], events[i] = string(*d.ConfigurationID), string(d.AccountID), string(d.EventID)
+		configs[i], names[i] = string(*d.ConfigurationID), *d.ConfigurationName
+		accounts[i], events[i] = string(d.AccountID), string(d.EventID)
 	}
 	_, err := tx.ExecContext(ctx, insertDeliveriesSQL, ds[0].CreatedAt, string(entdelivery.StatusPENDING),
-		pq.Array(ids), pq.Array(types), pq.Array(urls), pq.Array(configs), pq.Array(accounts), pq.Array(events))
+		pq.Array(ids), pq.Array(types), pq.Array(urls), pq.Array(configs), pq.Array(names), pq.Array(accounts), pq.Array(events))
 	return err
 }
 
@@ -61,7 +64,8 @@ func insertEach(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
 		for _, d := range ds[start:end] {
 			builders = append(builders, tx.Delivery.Create().SetID(d.ID).SetCreatedAt(d.CreatedAt).
 				SetUpdatedAt(d.UpdatedAt).SetAccountID(d.AccountID).SetEventID(d.EventID).
-				SetNillableConfigurationID(d.ConfigurationID).SetEventType(d.EventType).SetURL(d.URL).
+				SetNillableConfigurationID(d.ConfigurationID).SetNillableConfigurationName(d.ConfigurationName).
+				SetEventType(d.EventType).SetURL(d.URL).
 				SetNillableNextAttemptAt(d.NextAttemptAt))
 		}
 		if err := tx.Delivery.CreateBulk(builders...).Exec(ctx); err != nil {
@@ -114,7 +118,7 @@ func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.De
 // keeps from becoming a join PostgreSQL would hash while the tables are
 // small (BENCHMARKS.md, "Plans that depended on the tables' size").
 const readQuery = `SELECT d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
-  d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
+  d.configuration_name, d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
   d.last_attempt_at, d.next_attempt_at, d.claimed_until, e.data, e.occurred_at
 FROM unnest($1::text[]) AS k(id)
 CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = k.id OFFSET 0) AS d
@@ -137,20 +141,23 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 		var (
 			d              ent.Delivery
 			evt            ent.Event
-			cfg            sql.NullString
+			cfg, cfgName   sql.NullString
 			status, ms     sql.NullInt64
 			lastAt, nextAt sql.NullTime
 			claimed        sql.NullTime
 			data           []byte
 		)
 		if err := rows.Scan(&d.ID, &d.CreatedAt, &d.UpdatedAt, &d.AccountID, &d.EventID, &cfg,
-			&d.Status, &d.EventType, &d.URL, &d.AttemptCount, &status, &ms,
+			&cfgName, &d.Status, &d.EventType, &d.URL, &d.AttemptCount, &status, &ms,
 			&lastAt, &nextAt, &claimed, &data, &evt.OccurredAt); err != nil {
 			return nil, err
 		}
 		if cfg.Valid {
 			id := pulid.ID(cfg.String)
 			d.ConfigurationID = &id
+		}
+		if cfgName.Valid {
+			d.ConfigurationName = &cfgName.String
 		}
 		if status.Valid {
 			v := int(status.Int64)

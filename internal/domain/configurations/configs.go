@@ -12,8 +12,6 @@ import (
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/configuration"
-	entdelivery "github.com/ferryhq/ferry/ent/delivery"
-	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
 	"github.com/ferryhq/ferry/internal/adapter/live"
@@ -234,46 +232,35 @@ func (s *Service) Update(ctx context.Context, id pulid.ID, in UpdateInput) (*ent
 	return cfg, nil
 }
 
-// Delete removes a configuration. Its waiting deliveries are cancelled; its
-// history stays (deliveries keep their URL, lose the link).
+// Delete makes a configuration gone for every client and stops its
+// deliveries: waiting ones are cancelled. Its row stays, marked deleted
+// (softdelete) and stripped of its headers, so its history keeps the
+// configuration's id and name, and can still be filtered by it.
 func (s *Service) Delete(ctx context.Context, id pulid.ID) error {
 	if _, err := s.get(ctx, id); err != nil {
 		return err
 	}
 	var cancelled []*ent.Delivery
 	err := sqlstore.WithTx(ctx, s.client, func(tx *ent.Tx) error {
-		var err error
-		if cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id, s.now()); err != nil {
-			return err
-		}
-		if err := tx.Configuration.DeleteOneID(id).Exec(ctx); err != nil {
+		// Inactive first: a worker that read it active sends nothing more
+		// once its cache (a second) has it anew.
+		n, err := tx.Configuration.Update().Where(configuration.ID(id), configuration.DeletedAtIsNil()).
+			SetDeletedAt(s.now()).SetStatus(configuration.StatusINACTIVE).
+			SetHeaderHints(map[string]string{}).ClearHeadersEncrypted().
+			Save(ctx)
+		if err != nil {
 			return fmt.Errorf("delete configuration %s: %w", id, err)
 		}
-		return unlink(ctx, tx, id)
+		if n == 0 {
+			return apperr.Missing("configuration " + string(id))
+		}
+		cancelled, err = delivery.CancelWaiting(ctx, tx.Client(), id, s.now())
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	for _, d := range cancelled {
-		d.ConfigurationID = nil
-	}
 	s.live.Deliveries(ctx, cancelled...)
-	return nil
-}
-
-// unlink clears the link to the deleted configuration id on its deliveries,
-// then on their attempts (PostgreSQL does not enforce it, see
-// migrations.Unenforced). In that order, and after the delete, nothing is
-// missed: publishing locked the configuration, so its deliveries are
-// committed by now, and an attempt being saved takes its configuration
-// from its delivery's row, which the first update locks or has cleared.
-func unlink(ctx context.Context, tx *ent.Tx, id pulid.ID) error {
-	if err := tx.Delivery.Update().Where(entdelivery.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
-		return fmt.Errorf("unlink deliveries of %s: %w", id, err)
-	}
-	if err := tx.DeliveryAttempt.Update().Where(deliveryattempt.ConfigurationID(id)).ClearConfigurationID().Exec(ctx); err != nil {
-		return fmt.Errorf("unlink attempts of %s: %w", id, err)
-	}
 	return nil
 }
 

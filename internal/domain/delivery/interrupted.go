@@ -12,7 +12,8 @@ import (
 )
 
 // Interrupted records attempt number of delivery id, whose claim ran out
-// unsaved (the worker making it died), as an interrupted attempt, and
+// unsaved (the worker making it died, or could not reach PostgreSQL for
+// longer than its save retries), as an interrupted attempt, and
 // queues the attempt after it: the history shows a request that the
 // receiver may have had. Recovery calls it; an attempt recorded meanwhile
 // is left as it is.
@@ -37,7 +38,7 @@ func (s *Service) Interrupted(ctx context.Context, id pulid.ID, number int) erro
 		StartedAt: claimed, RequestURL: d.URL, RequestHeaders: http.Header{},
 		RequestBody: sender.Body(string(evt.ID), evt.Type, evt.Data, evt.OccurredAt),
 		ErrorKind:   sender.ErrInterrupted,
-		Error:       "the worker making this attempt stopped before it recorded the answer; the receiver may have had the request",
+		Error:       "the answer was not recorded in time (the worker making the attempt stopped, or PostgreSQL was unreachable); the receiver may have had the request",
 	}}
 	_, err = s.finish(ctx, t, []*attempt{a})
 	return err

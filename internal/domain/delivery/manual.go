@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ferryhq/ferry/ent"
+	"github.com/ferryhq/ferry/ent/configuration"
 	entdelivery "github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/deliveryattempt"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
@@ -120,14 +121,15 @@ func (s *Service) resend(ctx context.Context, d *ent.Delivery) (*ent.Delivery, e
 }
 
 // ResendMatching queues one MANUAL attempt of every delivery matching where
-// (and still having a configuration), for the workers, and returns how many
-// it queued. A filter matching more than MaxBulk is refused.
+// (and whose configuration was not deleted), for the workers, and returns
+// how many it queued. A filter matching more than MaxBulk is refused.
 func (s *Service) ResendMatching(ctx context.Context, where *ent.DeliveryWhereInput) (int, error) {
 	q, err := where.Filter(s.Client.Delivery.Query())
 	if err != nil {
 		return 0, apperr.Invalid("where", "%v", err)
 	}
-	q = q.Where(entdelivery.ConfigurationIDNotNil())
+	// A predicate is plain SQL, which softdelete's interceptor does not see.
+	q = q.Where(entdelivery.HasConfigurationWith(configuration.DeletedAtIsNil()))
 	total, err := q.Clone().Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("resend: count: %w", err)

@@ -32,11 +32,10 @@ func (s *Service) Probe(ctx context.Context, cfg *ent.Configuration, eventType s
 		d   *ent.Delivery
 	)
 	err = sqlstore.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		// Lock the configuration as a foreign key would: deleted meanwhile,
-		// it is gone here, or waits to unlink this delivery.
-		ok, err := tx.Configuration.Query().Where(configuration.ID(cfg.ID)).Modify(sqlstore.KeyShare).Exist(ctx)
+		// Deleted since it was read: nothing to send to.
+		ok, err := tx.Configuration.Query().Where(configuration.ID(cfg.ID)).Exist(ctx)
 		if err != nil {
-			return fmt.Errorf("lock configuration %s: %w", cfg.ID, err)
+			return fmt.Errorf("find configuration %s: %w", cfg.ID, err)
 		}
 		if !ok {
 			return apperr.Missing("configuration " + string(cfg.ID))
@@ -49,7 +48,7 @@ func (s *Service) Probe(ctx context.Context, cfg *ent.Configuration, eventType s
 		}
 		if d, err = tx.Delivery.Create().
 			SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-			SetEventType(eventType).SetURL(cfg.URL).
+			SetConfigurationName(cfg.Name).SetEventType(eventType).SetURL(cfg.URL).
 			Save(ctx); err != nil {
 			return fmt.Errorf("create %s delivery: %w", eventType, err)
 		}

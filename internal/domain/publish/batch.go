@@ -122,8 +122,7 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 	}
 	configs, err := tx.Configuration.Query().
 		Where(configuration.AccountIDIn(accounts...), configuration.StatusEQ(configuration.StatusACTIVE)).
-		Select(configuration.FieldAccountID, configuration.FieldURL, configuration.FieldEventTypes).
-		Modify(sqlstore.KeyShare). // a configuration deleted meanwhile waits for this batch
+		Select(configuration.FieldAccountID, configuration.FieldName, configuration.FieldURL, configuration.FieldEventTypes).
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("publish: find configurations: %w", err)
@@ -147,10 +146,10 @@ func (p *Publisher) createDeliveries(ctx context.Context, tx *ent.Tx, events []*
 			if !slices.Contains(c.EventTypes, evt.Type) {
 				continue
 			}
-			next, cfg := now, c.ID
+			next, cfg, name := now, c.ID, c.Name
 			ds = append(ds, &ent.Delivery{ID: pulid.New("dlv"), CreatedAt: now, UpdatedAt: now,
 				Status: delivery.StatusPENDING, EventType: evt.Type, URL: c.URL, NextAttemptAt: &next,
-				ConfigurationID: &cfg, AccountID: evt.AccountID, EventID: evt.ID})
+				ConfigurationID: &cfg, ConfigurationName: &name, AccountID: evt.AccountID, EventID: evt.ID})
 			owner = append(owner, i)
 		}
 	}

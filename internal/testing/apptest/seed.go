@@ -32,7 +32,7 @@ func (e *Env) SeedDeliveries(cfg *ent.Configuration, eventType string, due time.
 			SetData(json.RawMessage(`{"seeded":true}`)).SetOccurredAt(s.Created).SetCreatedAt(s.Created).
 			SaveX(ctx)
 		c := client.Delivery.Create().SetAccountID(cfg.AccountID).SetEventID(evt.ID).SetConfigurationID(cfg.ID).
-			SetEventType(eventType).SetURL(cfg.URL).SetStatus(s.Status).SetCreatedAt(s.Created).SetUpdatedAt(s.Created)
+			SetConfigurationName(cfg.Name).SetEventType(eventType).SetURL(cfg.URL).SetStatus(s.Status).SetCreatedAt(s.Created).SetUpdatedAt(s.Created)
 		if !s.Attempted.IsZero() {
 			c.SetAttemptCount(1).SetLastAttemptAt(s.Attempted).SetLastDurationMs(5)
 		}

@@ -42,6 +42,7 @@ function delivery(attempts: ReturnType<typeof attempt>[], over: Record<string, u
     lastResponseStatus: 500,
     lastAttemptAt: '2026-12-01T10:00:02Z',
     nextAttemptAt: null,
+    configurationName: 'Orders',
     configuration: { id: 'cfg_1', name: 'Orders' },
     event: { id: 'evt_1', type: 'order.paid', data: { total: 10 }, metadata: { tenant: 'acme' }, occurredAt: '2026-12-01T10:00:00Z' },
     attempts,
@@ -110,6 +111,13 @@ describe('DeliveryDetailPage', () => {
     expect(oldest.getByText('sig1')).toBeInTheDocument();
     // JSON bodies are indented to be read.
     expect(oldest.getByLabelText('Request body').textContent).toContain('\n  "event": "order.paid"');
+  });
+
+  it('names a deleted configuration, without a link to it', () => {
+    setup([], delivery(twoAttempts, { configuration: null, configurationName: 'Old orders' }));
+    expect(screen.getByText('Old orders')).toBeInTheDocument();
+    expect(screen.getByText('(deleted)')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Old orders/ })).not.toBeInTheDocument();
   });
 
   it('says when a response body was cut, and only then', () => {

@@ -135,7 +135,10 @@ function DeliveryDetail({ id }: { id: string }) {
             {delivery.configuration ? (
               <Link to={`/configurations/${delivery.configuration.id}`}>{delivery.configuration.name}</Link>
             ) : (
-              <span className="muted">{t('detail.configurationDeleted')}</span>
+              <span>
+                {delivery.configurationName}{' '}
+                <span className="muted">{t('detail.configurationDeleted')}</span>
+              </span>
             )}
           </dd>
         </div>

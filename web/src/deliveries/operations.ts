@@ -100,6 +100,7 @@ export const DeliveryDetailQuery = graphql(`
       ... on Delivery {
         ...DeliveryRow
         nextAttemptAt
+        configurationName
         configuration {
           id
           name
