@@ -34,7 +34,7 @@ func runFaults(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.MaxParallel, "max-parallel", def.MaxParallel, "the configuration's maxParallel")
 	fs.DurationVar(&o.ShutdownTimeout, "shutdown-timeout", def.ShutdownTimeout, "the workers' FERRY_SHUTDOWN_TIMEOUT")
 	fs.StringVar(&o.Dir, "dir", "", "where to make the run directory (default: the temp directory)")
-	fs.BoolVar(&o.Keep, "keep", false, "keep the run directory and its logs after a clean run too")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the whole run directory, the servers' data too (logs alone are kept after a failed run)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	strict := fs.Bool("check", false, "exit non-zero when an event was lost or stuck, sent twice without the history showing it, or sent unrecorded")
 	if err := fs.Parse(args); err != nil {

@@ -55,9 +55,23 @@ type Tally struct {
 	Attempts    int `json:"attempt_rows"`
 }
 
+// maxExamples bounds the event ids a report names for each broken promise.
+const maxExamples = 10
+
+// Examples names, for each broken promise, up to maxExamples events that
+// broke it, to look up in the logs and the database.
+type Examples map[string][]string
+
+func (e Examples) add(kind, id string) {
+	if e != nil && len(e[kind]) < maxExamples {
+		e[kind] = append(e[kind], id)
+	}
+}
+
 // tally accounts for the events ids: what the receiver got (rcv) against
-// what PostgreSQL recorded (db), both by event id.
-func tally(ids []string, rcv map[string]Received, db map[string]Recorded) Tally {
+// what PostgreSQL recorded (db), both by event id. ex, when not nil,
+// collects examples of what went wrong.
+func tally(ids []string, rcv map[string]Received, db map[string]Recorded, ex Examples) Tally {
 	var t Tally
 	for _, id := range ids {
 		got, rec := rcv[id], db[id]
@@ -73,12 +87,19 @@ func tally(ids []string, rcv map[string]Received, db map[string]Recorded) Tally 
 		case stuck:
 		case rec.Status != "SUCCEEDED":
 			t.Lost++ // no delivery row at all is lost too
+			if !hasRow {
+				ex.add("lost without a delivery", id)
+			} else {
+				ex.add("lost", id)
+			}
 		}
 		if stuck {
 			t.Stuck++
+			ex.add("stuck", id)
 		}
 		if rec.Status == "SUCCEEDED" && got.Requests == 0 {
 			t.SucceededUnreceived++
+			ex.add("succeeded unreceived", id)
 		}
 		if got.Requests > 1 {
 			t.Duplicated++
@@ -86,9 +107,13 @@ func tally(ids []string, rcv map[string]Received, db map[string]Recorded) Tally 
 				t.DuplicatedExplained++
 			} else {
 				t.DuplicatedUnexplained++
+				ex.add("duplicated unexplained", id)
 			}
 		}
-		t.Unrecorded += max(0, got.Requests-rec.Attempts)
+		if got.Requests > rec.Attempts {
+			t.Unrecorded += got.Requests - rec.Attempts
+			ex.add("unrecorded", id)
+		}
 	}
 	return t
 }

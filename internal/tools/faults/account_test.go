@@ -94,7 +94,7 @@ func TestTallyNamesEveryBrokenPromise(t *testing.T) {
 			if tc.db != nil {
 				db["evt_1"] = *tc.db
 			}
-			got := tally([]string{"evt_1"}, map[string]Received{"evt_1": tc.rcv}, db)
+			got := tally([]string{"evt_1"}, map[string]Received{"evt_1": tc.rcv}, db, nil)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("tally (-want +got):\n%s", diff)
 			}

@@ -41,7 +41,7 @@ type Options struct {
 	MaxParallel     int           // the configuration's maxParallel
 	ShutdownTimeout time.Duration // the workers' FERRY_SHUTDOWN_TIMEOUT
 	Dir             string        // where the run directory is made ("": the temp dir)
-	Keep            bool          // keep the run directory (logs) even after a clean run
+	Keep            bool          // keep the run directory, logs and data, even after a clean run
 	Progress        io.Writer     // progress lines (default os.Stderr)
 }
 
@@ -243,6 +243,11 @@ func (r *run) runLoad(ctx context.Context) (Report, error) {
 		return Report{}, err
 	}
 	rep := r.report(l, recorded, drained, time.Since(published))
+	// Beside the logs, for whoever opens a kept run directory.
+	if f, err := os.Create(filepath.Join(r.dir.path, "report.json")); err == nil {
+		_ = Print(f, rep, true)
+		f.Close()
+	}
 	return rep, nil
 }
 
@@ -323,10 +328,15 @@ func (r *run) cleanup(failed bool) bool {
 		}
 		r.pg.proc.stop()
 	}
+	if r.o.Keep {
+		// The data too, to look into: postgres -D <dir>/pgdata.
+		r.log.Info("run directory kept", "dir", r.dir.path)
+		return true
+	}
 	for _, data := range []string{"pgdata", "pgsock", "redis"} {
 		_ = os.RemoveAll(filepath.Join(r.dir.path, data))
 	}
-	if failed || r.o.Keep {
+	if failed {
 		r.log.Info("logs kept", "dir", r.dir.path)
 		return true
 	}

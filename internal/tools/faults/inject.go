@@ -48,7 +48,7 @@ func (r *run) inject(ctx context.Context, name string) (FaultRecord, error) {
 		if err = r.pg.stop(ctx, "fast"); err == nil {
 			err = r.pg.start(ctx)
 		}
-		rec.Detail = "pg_ctl stop -m fast, then started again"
+		rec.Detail = fmt.Sprintf("pg_ctl stop -m fast with %d requests in flight, then started again", rec.InFlight)
 	case "pg-down":
 		if err = r.pg.stop(ctx, "immediate"); err == nil {
 			err = sleep(ctx, r.o.PGDown)
@@ -56,7 +56,7 @@ func (r *run) inject(ctx context.Context, name string) (FaultRecord, error) {
 		if err == nil {
 			err = r.pg.start(ctx)
 		}
-		rec.Detail = fmt.Sprintf("pg_ctl stop -m immediate, down %s", r.o.PGDown)
+		rec.Detail = fmt.Sprintf("pg_ctl stop -m immediate with %d requests in flight, down %s", rec.InFlight, r.o.PGDown)
 	case "redis-down":
 		if rec.PID, err = r.redis.proc.signal(syscall.SIGKILL); err == nil {
 			err = r.redis.proc.waitExit(ctx, 10*time.Second)
@@ -69,7 +69,8 @@ func (r *run) inject(ctx context.Context, name string) (FaultRecord, error) {
 			err = r.redis.start(ctx)
 		}
 		rec.NewPID = r.redis.proc.pid()
-		rec.Detail = fmt.Sprintf("redis-server pid %d killed, down %s, started again empty as pid %d", rec.PID, r.o.RedisDown, rec.NewPID)
+		rec.Detail = fmt.Sprintf("kill -9 of redis-server pid %d with %d requests in flight, down %s, started again empty as pid %d",
+			rec.PID, rec.InFlight, r.o.RedisDown, rec.NewPID)
 	case "sigterm-worker":
 		err = r.sigterm(ctx, r.ferry.workers[len(r.ferry.workers)-1], &rec)
 	default:

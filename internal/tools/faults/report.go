@@ -67,11 +67,13 @@ type Report struct {
 	Unacknowledged int `json:"unacknowledged"`
 	// ReceivedUnacknowledged: events the receiver got that no publisher
 	// saw acknowledged.
-	ReceivedUnacknowledged int            `json:"received_unacknowledged"`
-	Drained                bool           `json:"drained"`
-	DrainSeconds           float64        `json:"drain_seconds"`
-	LoadSeconds            float64        `json:"load_seconds"`
-	Processes              []ProcessStats `json:"processes"`
+	ReceivedUnacknowledged int `json:"received_unacknowledged"`
+	// Examples names events behind each broken promise, if any.
+	Examples     Examples       `json:"examples,omitempty"`
+	Drained      bool           `json:"drained"`
+	DrainSeconds float64        `json:"drain_seconds"`
+	LoadSeconds  float64        `json:"load_seconds"`
+	Processes    []ProcessStats `json:"processes"`
 }
 
 // report accounts for the load's events against what the receiver got
@@ -111,7 +113,7 @@ func (r *run) report(l *load, recorded map[string]Recorded, drained bool, drain 
 	var allCalls callStats
 	allCalls.errors = map[string]int{}
 	for i := range phases {
-		phases[i].Tally = tally(byPhase[i], got, recorded)
+		phases[i].Tally = tally(byPhase[i], got, recorded, nil)
 		phases[i].Publish = publishStats(calls[i])
 		allCalls.latencies = append(allCalls.latencies, calls[i].latencies...)
 		for k, v := range calls[i].errors {
@@ -119,7 +121,8 @@ func (r *run) report(l *load, recorded map[string]Recorded, drained bool, drain 
 		}
 	}
 	rep.Phases = phases
-	rep.Total = tally(all, got, recorded)
+	rep.Examples = Examples{}
+	rep.Total = tally(all, got, recorded, rep.Examples)
 	rep.Publish = publishStats(allCalls)
 	for _, p := range append([]*proc{r.pg.proc, r.redis.proc}, r.ferry.all()...) {
 		rep.Processes = append(rep.Processes, p.stats())
@@ -193,6 +196,9 @@ func Print(w io.Writer, rep Report, asJSON bool) error {
 	}
 	fmt.Fprintf(w, "requests received %d, attempt rows %d; succeeded but never received %d\n",
 		rep.Total.Requests, rep.Total.Attempts, rep.Total.SucceededUnreceived)
+	for _, kind := range slices.Sorted(maps.Keys(rep.Examples)) {
+		fmt.Fprintf(w, "%s, e.g.: %s\n", kind, strings.Join(rep.Examples[kind], " "))
+	}
 	fmt.Fprintf(w, "unacknowledged %d, received but unacknowledged %d; load %.0fs, drain %.1fs (drained: %v)\n",
 		rep.Unacknowledged, rep.ReceivedUnacknowledged, rep.LoadSeconds, rep.DrainSeconds, rep.Drained)
 	for _, p := range rep.Processes {

@@ -105,11 +105,14 @@ func newPostgres(ctx context.Context, r *runDir) (*postgresServer, error) {
 		return nil, fmt.Errorf("initdb: %w (see %s)", err, logPath)
 	}
 	p.proc = &proc{name: "postgres", logPath: logPath, user: as, log: r.logger, command: func() *exec.Cmd {
-		// fsync off: the faults are process crashes, not machine crashes,
-		// and the run must not wait on a shared disk.
+		// fsync off: the faults are process crashes, not machine crashes
+		// (what was written survives in the kernel), and the run must not
+		// wait on a shared disk. synchronous_commit stays on: with it off,
+		// a commit is acknowledged before its WAL leaves PostgreSQL's
+		// memory, and pg-down (an immediate stop) lost acknowledged events.
 		return exec.Command(filepath.Join(bin, "postgres"), "-D", p.data, "-p", strconv.Itoa(port), "-k", sock,
-			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-			"-c", "full_page_writes=off", "-c", "max_connections=300")
+			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
+			"-c", "max_connections=300")
 	}}
 	return p, nil
 }
