@@ -111,9 +111,10 @@ func (r *run) kill(ctx context.Context, p *proc, rec *FaultRecord) error {
 }
 
 // sigtermGrace is how late a request may reach the receiver after SIGTERM
-// and still count as sent before it: the handler starts a moment after
-// the bytes left the worker.
-const sigtermGrace = 100 * time.Millisecond
+// and still count as sent before it: the receiver's handler starts a
+// moment after the bytes left the worker, later on a busy machine, and
+// the worker stops starting requests once it has handled the signal.
+const sigtermGrace = 250 * time.Millisecond
 
 // sigterm slows the receiver down to SlowDelay, sends p SIGTERM while it
 // has slow requests out, waits for it to exit, and starts it again.
