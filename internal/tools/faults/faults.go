@@ -207,20 +207,8 @@ func (r *run) runLoad(ctx context.Context) (Report, error) {
 	go func() { defer close(loaded); l.run(loadCtx, stop, r.o.Publishers) }()
 	r.log.Info("load started", "rate", r.o.Rate, "receiver_delay", r.o.Delay)
 
-	if err := sleep(ctx, r.o.Pause); err != nil {
+	if err := r.injectAll(ctx); err != nil {
 		return Report{}, err
-	}
-	for _, name := range r.o.Faults {
-		r.newPhase(name)
-		rec, err := r.inject(ctx, name)
-		if err != nil {
-			return Report{}, err
-		}
-		r.setFault(rec)
-		r.log.Info("fault", "name", name, "at", fmt.Sprintf("%.1fs", rec.At), "took", fmt.Sprintf("%.1fs", rec.Seconds), "detail", rec.Detail)
-		if err := sleep(ctx, r.o.Pause); err != nil {
-			return Report{}, err
-		}
 	}
 	close(stop)
 	r.endPhases()
@@ -249,6 +237,27 @@ func (r *run) runLoad(ctx context.Context) (Report, error) {
 		f.Close()
 	}
 	return rep, nil
+}
+
+// injectAll injects the faults in turn, with steady load before each and
+// after the last.
+func (r *run) injectAll(ctx context.Context) error {
+	if err := sleep(ctx, r.o.Pause); err != nil {
+		return err
+	}
+	for _, name := range r.o.Faults {
+		r.newPhase(name)
+		rec, err := r.inject(ctx, name)
+		if err != nil {
+			return err
+		}
+		r.setFault(rec)
+		r.log.Info("fault", "name", name, "at", fmt.Sprintf("%.1fs", rec.At), "took", fmt.Sprintf("%.1fs", rec.Seconds), "detail", rec.Detail)
+		if err := sleep(ctx, r.o.Pause); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // drain waits, up to d, until every delivery of the account has ended and
