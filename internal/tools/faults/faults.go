@@ -128,6 +128,9 @@ func Run(ctx context.Context, o Options) (rep Report, err error) {
 			return Report{}, err
 		}
 	}
+	if err := requirePrograms(); err != nil {
+		return Report{}, err
+	}
 	logger := slog.New(slog.NewTextHandler(o.Progress, nil))
 	dir, err := newRunDir(o.Dir, logger)
 	if err != nil {

@@ -164,10 +164,27 @@ type redisServer struct {
 	proc *proc
 }
 
-func newRedis(r *runDir) (*redisServer, error) {
+// findRedis finds redis-server on the PATH.
+func findRedis() (string, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return nil, fmt.Errorf("%w; install it (Debian: apt-get install -y redis-server)", err)
+		return "", fmt.Errorf("%w; install it (Debian: apt-get install -y redis-server)", err)
+	}
+	return bin, nil
+}
+
+// requirePrograms fails, saying what to install, unless PostgreSQL's
+// server programs and redis-server are there: before anything starts.
+func requirePrograms() error {
+	_, pgErr := findPostgres()
+	_, redisErr := findRedis()
+	return errors.Join(pgErr, redisErr)
+}
+
+func newRedis(r *runDir) (*redisServer, error) {
+	bin, err := findRedis()
+	if err != nil {
+		return nil, err
 	}
 	port, err := freePort()
 	if err != nil {
