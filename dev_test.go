@@ -244,7 +244,7 @@ func TestFerryDevHonoursPortAndAdminTokenFromTheEnvironment(t *testing.T) {
 // without starting anything.
 func TestEveryCommandHasHelp(t *testing.T) {
 	none := func(string) string { return "" }
-	for _, cmd := range []string{"dev", "serve", "api", "worker", "migrate", "admin", "bench", "version", "healthcheck"} {
+	for _, cmd := range []string{"dev", "serve", "api", "worker", "migrate", "admin", "bench", "faults", "version", "healthcheck"} {
 		for _, flag := range []string{"--help", "-h", "help"} {
 			var out bytes.Buffer
 			if err := runCommand(t.Context(), []string{cmd, flag}, none, &out); err != nil {

@@ -7,6 +7,7 @@
 //	ferry migrate   apply database migrations and exit
 //	ferry admin     create accounts, tokens and event types from a shell
 //	ferry bench     measure throughput and latency end to end (BENCHMARKS.md)
+//	ferry faults    break Ferry's processes under load and account for every event (RELIABILITY.md)
 //	ferry version   print the version
 //
 // Everything else is configured by environment variables (see README).
@@ -38,7 +39,7 @@ import (
 	"github.com/ferryhq/ferry/internal/tools/devmode"
 )
 
-const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|bench|version>
+const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|bench|faults|version>
 
   dev       try Ferry with nothing installed: SQLite file + in-process Redis,
             seeded, with an echo receiver (flags: --data FILE, --port N);
@@ -50,6 +51,10 @@ const usage = `usage: ferry <dev|serve|api|worker|migrate|admin|bench|version>
   admin     create-account NAME | create-token ACCOUNT_ID | event-type create NAME
   bench     measure Ferry end to end: --scenario throughput|fanout|paced|
             slow-receivers|idle-latency|history, --json (see BENCHMARKS.md)
+  faults    run this binary as an API and two workers on a PostgreSQL and a
+            Redis of its own, break them under load (--faults flushall,
+            kill-worker,kill-api,pg-restart,redis-down,pg-down,sigterm-worker)
+            and account for every event; --json, --check (see RELIABILITY.md)
   version   print the version
   healthcheck  exit 0 when the local API answers /healthz (for containers)
 
@@ -76,7 +81,7 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 	cmd, rest := args[0], args[1:]
 	if slices.ContainsFunc(rest, isHelp) {
 		switch cmd {
-		case "dev", "bench":
+		case "dev", "bench", "faults":
 			rest = []string{"-h"} // their flags print themselves
 		case "admin":
 			fmt.Fprint(out, adminUsage)
@@ -98,6 +103,8 @@ func runCommand(ctx context.Context, args []string, getenv func(string) string, 
 		err = runAdmin(ctx, rest, getenv, out)
 	case "bench":
 		err = runBench(ctx, rest, getenv, out)
+	case "faults":
+		err = runFaults(ctx, rest, out)
 	default:
 		err = run(ctx, cmd)
 	}

@@ -125,7 +125,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 		return Result{}, err
 	}
 	defer rcv.close()
-	c := newClient(t.URL, o.Concurrency*2)
+	c := NewClient(t.URL, o.Concurrency*2)
 	s, err := c.prepare(ctx, t.AdminToken, rcv, o.Configs, o.MaxParallel)
 	if err != nil {
 		return Result{}, err
@@ -158,15 +158,15 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 	default:
 		return Result{}, fmt.Errorf("unknown scenario %q (one of %v)", o.Scenario, Scenarios)
 	}
-	expected := len(p.acks) * len(s.paths)
+	expected := len(p.acks) * len(s.Paths)
 	rcv.waitFor(expected, 30*time.Second)
 
-	r := Result{Scenario: o.Scenario, Events: len(p.acks), Configurations: len(s.paths), EventsPerRequest: o.Batch, Expected: expected,
+	r := Result{Scenario: o.Scenario, Events: len(p.acks), Configurations: len(s.Paths), EventsPerRequest: o.Batch, Expected: expected,
 		PublishErrors: p.errors, FirstPublishError: p.firstError}
 	repeats, last, peak := rcv.stats()
 	var samples []time.Duration
 	for id, ack := range p.acks {
-		for _, path := range s.paths {
+		for _, path := range s.Paths {
 			at, ok := rcv.arrival(path, id)
 			if !ok {
 				r.Lost++
@@ -246,14 +246,14 @@ func (c *collector) addAll(a acked) {
 
 func newCollector() *collector { return &collector{p: published{acks: map[string]time.Time{}}} }
 
-func publishUnpaced(ctx context.Context, c *client, s setup, n, workers, batch int) published {
+func publishUnpaced(ctx context.Context, c *Client, s Setup, n, workers, batch int) published {
 	col := newCollector()
 	next := make(chan []int)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for seqs := range next {
-				col.addAll(c.publishAll(ctx, s.token, seqs))
+				col.addAll(c.publishAll(ctx, s.Token, seqs))
 			}
 		})
 	}
@@ -277,7 +277,7 @@ func publishUnpaced(ctx context.Context, c *client, s setup, n, workers, batch i
 // request. It publishes what is due by the clock, not one request per
 // tick: a ticker drops ticks when the machine is busy, which would lower
 // the rate exactly when it matters.
-func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Duration, batch int) published {
+func publishPaced(ctx context.Context, c *Client, s Setup, rate int, d time.Duration, batch int) published {
 	col := newCollector()
 	tick := time.NewTicker(max(time.Second*time.Duration(batch)/time.Duration(rate), time.Millisecond))
 	defer tick.Stop()
@@ -292,7 +292,7 @@ func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Dura
 			for i := seq; i < min(seq+batch, total); i++ {
 				seqs = append(seqs, i)
 			}
-			wg.Go(func() { col.addAll(c.publishAll(ctx, s.token, seqs)) })
+			wg.Go(func() { col.addAll(c.publishAll(ctx, s.Token, seqs)) })
 		}
 	}
 	wg.Wait()
@@ -300,12 +300,12 @@ func publishPaced(ctx context.Context, c *client, s setup, rate int, d time.Dura
 	return col.p
 }
 
-func publishOneByOne(ctx context.Context, c *client, s setup, rcv *receiver, n int) published {
+func publishOneByOne(ctx context.Context, c *Client, s Setup, rcv *receiver, n int) published {
 	col := newCollector()
 	for i := range n {
-		id, ack, err := c.publish(ctx, s.token, i)
+		id, ack, err := c.publish(ctx, s.Token, i)
 		col.add(id, ack, err)
-		rcv.waitFor((i+1)*len(s.paths), 10*time.Second)
+		rcv.waitFor((i+1)*len(s.Paths), 10*time.Second)
 		time.Sleep(20 * time.Millisecond) // idle between events
 	}
 	col.p.done = time.Now()

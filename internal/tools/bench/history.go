@@ -18,7 +18,7 @@ const historyQuery = `query($types: [String!]) {
 
 // runHistory seeds o.Rows deliveries (one event per ten) for the account
 // straight into PostgreSQL, then times o.Events first-page queries.
-func runHistory(ctx context.Context, o Options, t Target, c *client, s setup) (Result, error) {
+func runHistory(ctx context.Context, o Options, t Target, c *Client, s Setup) (Result, error) {
 	if t.DB == nil {
 		return Result{}, errors.New("the history scenario seeds PostgreSQL: give it the database (DATABASE_URL)")
 	}
@@ -28,7 +28,7 @@ func runHistory(ctx context.Context, o Options, t Target, c *client, s setup) (R
 			Edges []struct{ Node struct{ ID string } }
 		}
 	}
-	if err := c.do(ctx, s.token, `{ viewer { account { id } } configurations(first: 1) { edges { node { id } } } }`, nil, &who); err != nil {
+	if err := c.Do(ctx, s.Token, `{ viewer { account { id } } configurations(first: 1) { edges { node { id } } } }`, nil, &who); err != nil {
 		return Result{}, err
 	}
 	acc, cfg := who.Viewer.Account.ID, who.Configurations.Edges[0].Node.ID
@@ -64,7 +64,7 @@ FROM generate_series(0, $1 - 1) AS i`, o.Rows, cfg, acc); err != nil {
 	for i := range o.Events {
 		vars := map[string]any{"types": []string{[]string{"bench.load", "bench.load.other"}[i%2]}}
 		start := time.Now()
-		if err := c.do(ctx, s.token, historyQuery, vars, nil); err != nil {
+		if err := c.Do(ctx, s.Token, historyQuery, vars, nil); err != nil {
 			return Result{}, fmt.Errorf("history query: %w", err)
 		}
 		samples = append(samples, time.Since(start))

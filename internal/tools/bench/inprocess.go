@@ -16,16 +16,15 @@ import (
 	"github.com/ferryhq/ferry/internal/platform/config"
 )
 
-// StartFerry runs Ferry's API and workers in this process on databaseURL and
-// redisURL, as `ferry serve` would, with what a benchmark needs: loopback
-// receivers allowed, no rate limits, warnings-only logs. vars override the
-// environment it is given. stop shuts it down.
-func StartFerry(ctx context.Context, getenv func(string) string, vars map[string]string) (Target, func(), error) {
+// Environment is what a Ferry under measurement runs with: a fresh admin
+// token and encryption key, loopback receivers allowed, no rate limits,
+// warnings-only logs, no dashboard.
+func Environment() map[string]string {
 	key := make([]byte, 32)
 	tok := make([]byte, 24)
 	_, _ = rand.Read(key)
 	_, _ = rand.Read(tok)
-	env := map[string]string{
+	return map[string]string{
 		"FERRY_ADMIN_TOKEN":         "bench-" + hex.EncodeToString(tok),
 		"FERRY_ENCRYPTION_KEY":      base64.StdEncoding.EncodeToString(key),
 		"FERRY_ALLOW_INSECURE_URLS": "true",
@@ -34,6 +33,14 @@ func StartFerry(ctx context.Context, getenv func(string) string, vars map[string
 		"FERRY_LOG_LEVEL":           "warn",
 		"FERRY_DASHBOARD":           "false",
 	}
+}
+
+// StartFerry runs Ferry's API and workers in this process on databaseURL and
+// redisURL, as `ferry serve` would, with what a benchmark needs: loopback
+// receivers allowed, no rate limits, warnings-only logs. vars override the
+// environment it is given. stop shuts it down.
+func StartFerry(ctx context.Context, getenv func(string) string, vars map[string]string) (Target, func(), error) {
+	env := Environment()
 	for k, v := range vars {
 		env[k] = v
 	}
