@@ -198,4 +198,3 @@ func (w *Worker) waitHandlers(grace time.Duration) {
 		w.Logger.Warn("handlers still running at exit; their claims expire with their leases")
 	}
 }
-
