@@ -69,12 +69,13 @@ func NewHandler(schema graphql.ExecutableSchema, o HandlerOptions) http.Handler 
 	srv.AroundOperations(o.socketRules)
 	srv.AroundOperations(requireViewer)
 	srv.AroundRootFields(sessionRules)
+	srv.AroundResponses(markUnavailable)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "graphql panic", "panic", v)
 		return gqlerror.Errorf("internal error")
 	})
-	return withRequestBase(withConnSlot(srv))
+	return withRequestBase(withUnavailableStatus(withConnSlot(srv)))
 }
 
 // requireViewer refuses every operation without a valid token, except

@@ -155,10 +155,14 @@ func From(err error) *Error {
 	}
 	if Unreachable(err) {
 		return &Error{Code: Unavailable, Message: "a service Ferry depends on is unavailable, try again",
-			Detail: map[string]any{"retryAfter": 1}, Err: err}
+			Detail: map[string]any{"retryAfter": RetryAfter}, Err: err}
 	}
 	return &Error{Code: Internal, Message: "internal error", Err: err}
 }
+
+// RetryAfter is the Retry-After, in seconds, of a request refused because a
+// dependency is down.
+const RetryAfter = 1
 
 // Unreachable reports whether err says that a dependency could not be
 // reached or went away (PostgreSQL down or restarting, Redis down), rather

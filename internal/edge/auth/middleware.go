@@ -13,10 +13,6 @@ import (
 
 type failureKey struct{}
 
-// unavailableRetry is the Retry-After, in seconds, of a request refused
-// because a dependency is down.
-const unavailableRetry = 1
-
 // Middleware authenticates the Authorization header of each request. A
 // request without a valid token goes on without a viewer (and the reason is
 // kept for FailureMessage), so the GraphQL layer answers UNAUTHENTICATED in
@@ -35,9 +31,9 @@ func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.
 			// no verdict on the token, and the client should retry.
 			id := middleware.RequestID(ctx)
 			logger.ErrorContext(ctx, "authenticate", "err", err, "request_id", id)
-			w.Header().Set("Retry-After", strconv.Itoa(unavailableRetry))
+			w.Header().Set("Retry-After", strconv.Itoa(apperr.RetryAfter))
 			apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.New(apperr.Unavailable,
-				"authentication is unavailable, try again", map[string]any{"retryAfter": unavailableRetry, "requestId": id}))
+				"authentication is unavailable, try again", map[string]any{"retryAfter": apperr.RetryAfter, "requestId": id}))
 			return
 		}
 		if err != nil {
