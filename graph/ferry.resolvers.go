@@ -59,7 +59,7 @@ func (r *mutationResolver) CreateAccountToken(ctx context.Context, input model.C
 
 // RevokeAccountToken is the resolver for the revokeAccountToken field.
 func (r *mutationResolver) RevokeAccountToken(ctx context.Context, id pulid.ID) (*ent.AccountToken, error) {
-	t, err := accounts.RevokeToken(ctx, r.Client, id, r.Auth.Now())
+	t, err := accounts.RevokeToken(ctx, r.Client, r.Auth, id, r.Auth.Now())
 	if err == nil && r.Sockets != nil {
 		r.Sockets.Revoke(ctx, string(t.ID))
 	}

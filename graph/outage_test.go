@@ -2,14 +2,11 @@ package graph_test
 
 import (
 	"encoding/json"
-	"maps"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/testing/apptest"
-	"github.com/ferryhq/ferry/internal/testing/testenv"
 )
 
 // PostgreSQL going away after the token was checked (here: the admin
@@ -21,15 +18,7 @@ func TestAnOperationMeetingAnOutageIsA503(t *testing.T) {
 	e := apptest.New(t, true)
 	acc := e.CreateAccount("outage")
 	e.CreateEventType("outage.tested")
-	db, err := url.Parse(e.Vars["DATABASE_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	fwd := testenv.NewForwarder(t, db.Host)
-	db.Host = fwd.Addr()
-	vars := maps.Clone(e.Vars)
-	vars["DATABASE_URL"] = db.String()
-	api := apptest.NewWith(t, vars)
+	api, fwd := e.Cuttable(t)
 
 	ask := func(query string, vars map[string]any) (*http.Response, map[string]any) {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})

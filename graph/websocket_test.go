@@ -11,6 +11,8 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/ferryhq/ferry/ent/accounttoken"
+	"github.com/ferryhq/ferry/internal/edge/auth"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/testing/apptest"
 )
@@ -217,13 +219,15 @@ func TestRevokingATokenClosesItsSocketsOnEveryInstance(t *testing.T) {
 		t.Errorf("another token's socket: %s, want it untouched", code)
 	}
 
-	// Revoked in the database without telling anyone: the next operation
-	// re-checks the token.
+	// Revoked in the database with the sockets left unwarned (only the
+	// token caches hear of it): the next operation re-checks the token.
 	quiet := signedIn(t, other, acc.Token)
 	ctx := viewer.System(t.Context())
 	if err := e.App.Client.AccountToken.Update().SetRevokedAt(time.Now()).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
+	tok := e.App.Client.AccountToken.Query().Where(accounttoken.TokenHash(auth.HashToken(acc.Token))).OnlyX(ctx)
+	e.App.Auth.Revoked(ctx, tok.ID)
 	quiet.start("1", `mutation { createSigningKey(input: {name: "k"}) { secret } }`)
 	if code, _ := quiet.result("1"); code != "UNAUTHENTICATED" {
 		t.Errorf("createSigningKey on a revoked token's socket: %q, want UNAUTHENTICATED", code)

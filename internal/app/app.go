@@ -123,7 +123,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	if autoDisable != nil {
 		attempts.Failures = autoDisable
 	}
-	authn := auth.NewAuthenticator(client, cfg.AdminToken)
+	authn := auth.NewAuthenticator(client, cfg.AdminToken, rdb, logger)
 	ws := cfg.Websockets
 	socks := sockets.New(rdb, sockets.Rules{
 		InitTimeout: ws.InitTimeout, MaxLifetime: ws.MaxLifetime, IdleTimeout: ws.IdleTimeout,
@@ -295,6 +295,7 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 
 // Close releases connections.
 func (a *App) Close() error {
+	a.Auth.Close()
 	errs := []error{a.Sockets.Close(), a.Hub.Close(), a.Redis.Close(), a.Client.Close()}
 	for _, c := range a.closers {
 		errs = append(errs, c())

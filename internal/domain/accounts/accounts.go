@@ -94,11 +94,17 @@ func Tokens(ctx context.Context, client *ent.Client, requested *pulid.ID) ([]*en
 	return tokens, nil
 }
 
+// Revocations hears of revoked tokens: the processes' token caches.
+type Revocations interface {
+	Revoked(ctx context.Context, id pulid.ID)
+}
+
 // RevokeToken revokes a token at once: the next request carrying it is
-// UNAUTHENTICATED (tokens are looked up on every request, never cached).
-// Revoking twice is harmless and keeps the first revocation time. Account
-// tokens may revoke their own account's tokens, themselves included.
-func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID, now time.Time) (*ent.AccountToken, error) {
+// UNAUTHENTICATED (once stored, the revocation goes to every process's
+// token cache through tokens). Revoking twice is harmless and keeps the
+// first revocation time. Account tokens may revoke their own account's
+// tokens, themselves included.
+func RevokeToken(ctx context.Context, client *ent.Client, tokens Revocations, id pulid.ID, now time.Time) (*ent.AccountToken, error) {
 	t, err := client.AccountToken.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, apperr.Missing("account token " + string(id))
@@ -118,5 +124,6 @@ func RevokeToken(ctx context.Context, client *ent.Client, id pulid.ID, now time.
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %s: %w", id, err)
 	}
+	tokens.Revoked(ctx, id)
 	return client.AccountToken.Get(ctx, id)
 }

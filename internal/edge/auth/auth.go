@@ -12,10 +12,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/ferryhq/ferry/ent"
 	"github.com/ferryhq/ferry/ent/accounttoken"
@@ -68,16 +71,23 @@ type Authenticator struct {
 	client    *ent.Client
 	adminHash [sha256.Size]byte
 	now       atomic.Pointer[func() time.Time]
-	// Concurrent requests look their tokens up in one query. Each request
-	// still reads the database, so a revoked token fails on the next one.
+	// Concurrent requests that miss the cache look their tokens up in one
+	// query.
 	lookups  *coalesce.Batcher[string, *ent.AccountToken]
 	sessions *coalesce.Batcher[string, *ent.ConsoleSession]
+	// cache keeps account tokens while revocations reach it through
+	// Redis; nil reads the database on every request.
+	cache *tokenCache
 }
 
 // NewAuthenticator returns an Authenticator for the admin token and the
-// account tokens in client's database.
-func NewAuthenticator(client *ent.Client, adminToken string) *Authenticator {
+// account tokens in client's database. With rdb, it keeps the tokens it
+// has seen, and hears of revocations through rdb (Close stops that).
+func NewAuthenticator(client *ent.Client, adminToken string, rdb *redis.Client, logger *slog.Logger) *Authenticator {
 	a := &Authenticator{client: client, adminHash: sha256.Sum256([]byte(adminToken))}
+	if rdb != nil {
+		a.cache = newTokenCache(rdb, logger)
+	}
 	a.SetClock(time.Now)
 	a.lookups = coalesce.New(a.lookUp, coalesce.Options{})
 	a.sessions = coalesce.New(a.lookUpSessions, coalesce.Options{})
@@ -156,25 +166,43 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return viewer.Viewer{}, ErrInvalidToken
 	}
-	t, err := a.lookups.Do(ctx, HashToken(token))
-	if err != nil {
-		return viewer.Viewer{}, fmt.Errorf("look up token: %w", err)
-	}
+	hash := HashToken(token)
+	t, gen := a.cache.get(hash)
 	if t == nil {
-		return viewer.Viewer{}, ErrInvalidToken
+		var err error
+		if t, err = a.lookups.Do(ctx, hash); err != nil {
+			return viewer.Viewer{}, fmt.Errorf("look up token: %w", err)
+		}
+		if t == nil {
+			return viewer.Viewer{}, ErrInvalidToken
+		}
+		a.cache.put(hash, t, gen)
 	}
-	a.touch(viewer.System(ctx), t)
+	a.touch(viewer.System(ctx), hash, t)
 	return viewer.Viewer{Role: viewer.RoleAccount, AccountID: t.AccountID, TokenID: t.ID}, nil
 }
 
 // touch records when a token was last used, at most once a minute per token.
-func (a *Authenticator) touch(ctx context.Context, t *ent.AccountToken) {
+func (a *Authenticator) touch(ctx context.Context, hash string, t *ent.AccountToken) {
 	now := a.Now()
 	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < lastUsedResolution {
 		return
 	}
+	a.cache.touched(hash, t, now)
 	// Best effort: failing to record usage must not fail the request.
 	_ = a.client.AccountToken.UpdateOneID(t.ID).SetLastUsedAt(now).Exec(ctx)
+}
+
+// Revoked forgets the account token id, here and, through Redis, in every
+// process: the next request carrying it reads the database, which says it
+// is revoked. RevokeToken calls it once the revocation is stored.
+func (a *Authenticator) Revoked(ctx context.Context, id pulid.ID) { a.cache.revoked(ctx, id) }
+
+// Close stops hearing of revocations.
+func (a *Authenticator) Close() {
+	if a != nil {
+		a.cache.close()
+	}
 }
 
 // OwnerAccount resolves which account an operation acts for. An account token
