@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,18 +111,38 @@ func (c *tokenCache) forget(id pulid.ID) {
 	}
 }
 
-// revoked forgets id here and tells every other process.
+// ackWait bounds how long a revocation waits for every process to say it
+// forgot the token.
+const ackWait = time.Second
+
+// revoked forgets id here and in every other process, and returns once
+// each process that heard it has said so (or after ackWait): the next
+// request anywhere then reads the database.
 func (c *tokenCache) revoked(ctx context.Context, id pulid.ID) {
 	if c == nil {
 		return
 	}
 	c.forget(id)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackWait)
 	defer cancel()
-	if err := c.rdb.Publish(ctx, revokedChannel, string(id)).Err(); err != nil {
+	nonce := pulid.New("rvk")
+	acks := c.rdb.Subscribe(ctx, revokedChannel+":"+string(nonce))
+	defer acks.Close()
+	n, err := int64(0), error(nil)
+	if _, err = acks.Receive(ctx); err == nil { // subscribed
+		n, err = c.rdb.Publish(ctx, revokedChannel, string(id)+" "+string(nonce)).Result()
+	}
+	if err != nil {
 		// Other processes are cut off from Redis too, or will be before
 		// tokenTTL runs out: either way they stop trusting their cache.
 		c.logger.WarnContext(ctx, "token revocation not announced", "token_id", id, "err", err)
+		return
+	}
+	for ; n > 0; n-- {
+		if _, err := acks.ReceiveMessage(ctx); err != nil {
+			c.logger.WarnContext(ctx, "token revocation not acknowledged by every process", "token_id", id, "missing", n, "err", err)
+			return
+		}
 	}
 }
 
@@ -163,7 +184,11 @@ func (c *tokenCache) receive(ctx context.Context, ps *redis.PubSub) {
 			c.forget("")
 			c.live.Store(true)
 		case *redis.Message:
-			c.forget(pulid.ID(m.Payload))
+			id, nonce, _ := strings.Cut(m.Payload, " ")
+			c.forget(pulid.ID(id))
+			if nonce != "" {
+				_ = c.rdb.Publish(ctx, revokedChannel+":"+nonce, "").Err()
+			}
 		}
 	}
 }
