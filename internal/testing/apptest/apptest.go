@@ -182,6 +182,14 @@ type Response struct {
 // Do posts a GraphQL operation with token (none when empty).
 func (e *Env) Do(token, query string, vars map[string]any) Response {
 	e.T.Helper()
+	_, out := e.Post(token, query, vars)
+	return out
+}
+
+// Post is Do that also returns the HTTP response (its body read and
+// closed), for its status and headers.
+func (e *Env) Post(token, query string, vars map[string]any) (*http.Response, Response) {
+	e.T.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -197,7 +205,7 @@ func (e *Env) Do(token, query string, vars map[string]any) Response {
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
 		e.T.Fatalf("graphql response (HTTP %d): %v", res.StatusCode, err)
 	}
-	return out
+	return res, out
 }
 
 // MustDo is Do that fails the test on any GraphQL error and decodes data into v.
