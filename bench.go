@@ -26,6 +26,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fs.IntVar(&o.Rate, "rate", 0, "events per second (paced; default 1000)")
 	fs.DurationVar(&o.Duration, "duration", 0, "how long to publish (paced; default 60s)")
 	fs.IntVar(&o.Concurrency, "concurrency", 0, "publishers at once (default 32)")
+	publishers := fs.Int("publishers", 0, "publishers at once, each publishing one event per call (publishEvent): --concurrency N --batch 1")
 	fs.IntVar(&o.Batch, "batch", 0, "events per publish request: 1 uses publishEvent, more publishEvents (default 1; not idle-latency)")
 	fs.DurationVar(&o.Delay, "delay", 0, "receiver answer time (slow-receivers; default 200ms)")
 	fs.IntVar(&o.MaxParallel, "max-parallel", 0, "configurations' maxParallel (slow-receivers 10, else 100)")
@@ -41,6 +42,12 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	memProfile := fs.String("memprofile", "", "write an allocation profile of this process (in-process Ferry included) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *publishers > 0 {
+		if o.Batch > 1 {
+			return fmt.Errorf("--publishers publishes one event per call; drop --batch %d", o.Batch)
+		}
+		o.Concurrency, o.Batch = *publishers, 1
 	}
 	var t bench.Target
 	if *url == "" {

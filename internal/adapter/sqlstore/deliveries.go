@@ -44,16 +44,8 @@ FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text
   AS u(id, type, url, cfg, cfg_name, account, event)`
 
 func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
-	n := len(ds)
-	ids, types, urls, configs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	names, accounts, events := make([]string, n), make([]string, n), make([]string, n)
-	for i, d := range ds {
-		ids[i], types[i], urls[i] = string(d.ID), d.EventType, d.URL
-		configs[i], names[i] = string(*d.ConfigurationID), *d.ConfigurationName
-		accounts[i], events[i] = string(d.AccountID), string(d.EventID)
-	}
-	_, err := tx.ExecContext(ctx, insertDeliveriesSQL, ds[0].CreatedAt, string(entdelivery.StatusPENDING),
-		pq.Array(ids), pq.Array(types), pq.Array(urls), pq.Array(configs), pq.Array(names), pq.Array(accounts), pq.Array(events))
+	args := append([]any{ds[0].CreatedAt, string(entdelivery.StatusPENDING)}, deliveryArrays(ds)...)
+	_, err := tx.ExecContext(ctx, insertDeliveriesSQL, args...)
 	return err
 }
 

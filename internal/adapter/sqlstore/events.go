@@ -2,10 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-
-	"github.com/lib/pq"
+	"slices"
 
 	"github.com/ferryhq/ferry/ent"
 )
@@ -23,11 +20,7 @@ func (s Store) InsertEvents(ctx context.Context, tx *ent.Tx, evts []*ent.Event) 
 	if len(evts) == 0 {
 		return nil
 	}
-	keyed := false
-	for _, e := range evts {
-		keyed = keyed || e.IdempotencyKey != nil
-	}
-	if keyed || !s.postgres() {
+	if keyed(evts) || !s.postgres() {
 		builders := make([]*ent.EventCreate, len(evts))
 		for i, e := range evts {
 			builders[i] = tx.Event.Create().SetID(e.ID).SetCreatedAt(e.CreatedAt).SetUpdatedAt(e.UpdatedAt).
@@ -36,16 +29,15 @@ func (s Store) InsertEvents(ctx context.Context, tx *ent.Tx, evts []*ent.Event) 
 		}
 		return tx.Event.CreateBulk(builders...).Exec(ctx)
 	}
-	n := len(evts)
-	ids, types, data, metadata, accounts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	for i, e := range evts {
-		raw, err := json.Marshal(e.Metadata)
-		if err != nil {
-			return fmt.Errorf("metadata of %s: %w", e.ID, err)
-		}
-		ids[i], types[i], data[i], metadata[i], accounts[i] = string(e.ID), e.Type, string(e.Data), string(raw), string(e.AccountID)
+	cols, err := eventArrays(evts)
+	if err != nil {
+		return err
 	}
-	_, err := tx.ExecContext(ctx, insertEventsSQL, evts[0].CreatedAt,
-		pq.Array(ids), pq.Array(types), pq.Array(data), pq.Array(metadata), pq.Array(accounts))
+	_, err = tx.ExecContext(ctx, insertEventsSQL, append([]any{evts[0].CreatedAt}, cols...)...)
 	return err
+}
+
+// keyed reports whether one of evts has an idempotency key.
+func keyed(evts []*ent.Event) bool {
+	return slices.ContainsFunc(evts, func(e *ent.Event) bool { return e.IdempotencyKey != nil })
 }

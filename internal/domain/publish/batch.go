@@ -12,15 +12,14 @@ import (
 	"github.com/ferryhq/ferry/ent/configuration"
 	"github.com/ferryhq/ferry/ent/delivery"
 	"github.com/ferryhq/ferry/ent/schema/pulid"
-	"github.com/ferryhq/ferry/internal/adapter/sqlstore"
 	"github.com/ferryhq/ferry/internal/edge/viewer"
 	"github.com/ferryhq/ferry/internal/platform/telemetry"
 )
 
-// Group commit: under load, each publish paying its own transaction makes
+// Group commit: under load, each publish paying its own statements makes
 // the commit (an fsync) and the round trips the bottleneck. Publishes that
-// arrive while others are being stored share the next transaction instead;
-// each caller still returns only after that transaction has committed.
+// arrive while others are being stored share the next insert instead; each
+// caller still returns only after that insert has committed.
 
 // request is one publish waiting for a group commit; its account has been
 // checked against the caller's viewer.
@@ -42,10 +41,14 @@ func (p *Publisher) storeGrouped(ctx context.Context, accountID pulid.ID, in Inp
 	return s.event, s.deliveries, err
 }
 
-// storeBatch stores the events of reqs and their deliveries in one
-// transaction: three statements (more only past deliveriesPerInsert)
-// whatever the number of events. Then it queues their first attempts, a
-// task per configuration.
+// storeBatch stores the events of reqs and their deliveries together:
+// two statements whatever the number of events (the configurations' read,
+// then one insert of both, see sqlstore.InsertPublished). Then it queues
+// their first attempts, a task per configuration.
+//
+// The configurations are read before the insert, as a transaction at READ
+// COMMITTED would read them too: a configuration deactivated or deleted in
+// between has its deliveries cancelled by the worker that finds it so.
 func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, error) {
 	// The batch runs with the first caller's viewer, but holds events of any
 	// account. Each caller's account was checked by auth.OwnerAccount before
@@ -54,52 +57,34 @@ func (p *Publisher) storeBatch(ctx context.Context, reqs []request) ([]stored, e
 	ctx = viewer.System(ctx)
 	ctx, span := telemetry.StartSpan(ctx, "ferry.publish.batch", attribute.Int("ferry.batch_size", len(reqs)))
 	defer span.End()
-	var (
-		events     []*ent.Event
-		deliveries [][]*ent.Delivery
-	)
-	err := sqlstore.WithTx(ctx, p.client, func(tx *ent.Tx) error {
-		now := p.now()
-		var err error
-		if events, err = p.createEvents(ctx, tx, reqs, now); err != nil {
-			return err
-		}
-		configs, err := activeConfigs(ctx, tx, reqs)
-		if err != nil {
-			return err
-		}
-		deliveries, err = p.createDeliveries(ctx, tx, events, configs, now)
-		return err
-	})
+	configs, err := activeConfigs(ctx, p.client, reqs)
 	if err != nil {
 		return nil, err
 	}
+	now := p.now()
+	events := newEvents(reqs, now)
+	deliveries, all := newDeliveries(events, configs, now)
+	if err := p.sql.InsertPublished(ctx, p.client, events, all); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
 	out := make([]stored, len(events))
 	for i, evt := range events {
-		out[i] = stored{event: evt.Unwrap(), deliveries: deliveries[i]}
+		out[i] = stored{event: evt.Bind(p.client), deliveries: deliveries[i]}
 	}
-	// Queued once committed, before any publish of the batch returns.
+	// Queued once stored, before any publish of the batch returns.
 	p.enqueue(ctx, reqs, out)
 	return out, nil
 }
 
-// createEvents stores the events of reqs in tx and returns them, bound to
-// tx. A keyed event's constraint error tells a key already used.
-func (p *Publisher) createEvents(ctx context.Context, tx *ent.Tx, reqs []request, now time.Time) ([]*ent.Event, error) {
+// newEvents are the events of reqs, created at now.
+func newEvents(reqs []request, now time.Time) []*ent.Event {
 	events := make([]*ent.Event, len(reqs))
 	for i, r := range reqs {
 		events[i] = &ent.Event{ID: pulid.New("evt"), CreatedAt: now, UpdatedAt: now, Type: r.in.Type,
 			Data: r.in.Data, Metadata: metadataOf(r.in), IdempotencyKey: r.in.IdempotencyKey, OccurredAt: now,
 			AccountID: r.accountID}
 	}
-	if err := p.sql.InsertEvents(ctx, tx, events); err != nil {
-		return nil, fmt.Errorf("publish: store events: %w", err)
-	}
-	client := tx.Client()
-	for i, evt := range events {
-		events[i] = evt.Bind(client)
-	}
-	return events, nil
+	return events
 }
 
 // metadataOf is in's metadata, empty rather than nil.
@@ -113,14 +98,14 @@ func metadataOf(in Input) map[string]string {
 // activeConfigs returns the active configurations of the accounts of reqs,
 // by account, in one query. Which event types each subscribes to is matched
 // in Go, so that one query serves every type in the batch.
-func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.ID][]*ent.Configuration, error) {
+func activeConfigs(ctx context.Context, client *ent.Client, reqs []request) (map[pulid.ID][]*ent.Configuration, error) {
 	var accounts []pulid.ID
 	for _, r := range reqs {
 		if !slices.Contains(accounts, r.accountID) {
 			accounts = append(accounts, r.accountID)
 		}
 	}
-	configs, err := tx.Configuration.Query().
+	configs, err := client.Configuration.Query().
 		Where(configuration.AccountIDIn(accounts...), configuration.StatusEQ(configuration.StatusACTIVE)).
 		Select(configuration.FieldAccountID, configuration.FieldName, configuration.FieldURL, configuration.FieldEventTypes).
 		All(ctx)
@@ -134,31 +119,22 @@ func activeConfigs(ctx context.Context, tx *ent.Tx, reqs []request) (map[pulid.I
 	return byAccount, nil
 }
 
-// createDeliveries creates one delivery per event and subscribed
-// configuration of the event's own account, and returns them by event.
-func (p *Publisher) createDeliveries(ctx context.Context, tx *ent.Tx, events []*ent.Event, configs map[pulid.ID][]*ent.Configuration, now time.Time) ([][]*ent.Delivery, error) {
-	var (
-		ds    []*ent.Delivery
-		owner []int // index in events of each of ds
-	)
+// newDeliveries are the deliveries of events, one per event and subscribed
+// configuration of the event's own account, by event and all together.
+func newDeliveries(events []*ent.Event, configs map[pulid.ID][]*ent.Configuration, now time.Time) (byEvent [][]*ent.Delivery, all []*ent.Delivery) {
+	byEvent = make([][]*ent.Delivery, len(events))
 	for i, evt := range events {
 		for _, c := range configs[evt.AccountID] {
 			if !slices.Contains(c.EventTypes, evt.Type) {
 				continue
 			}
 			next, cfg, name := now, c.ID, c.Name
-			ds = append(ds, &ent.Delivery{ID: pulid.New("dlv"), CreatedAt: now, UpdatedAt: now,
+			d := &ent.Delivery{ID: pulid.New("dlv"), CreatedAt: now, UpdatedAt: now,
 				Status: delivery.StatusPENDING, EventType: evt.Type, URL: c.URL, NextAttemptAt: &next,
-				ConfigurationID: &cfg, ConfigurationName: &name, AccountID: evt.AccountID, EventID: evt.ID})
-			owner = append(owner, i)
+				ConfigurationID: &cfg, ConfigurationName: &name, AccountID: evt.AccountID, EventID: evt.ID}
+			byEvent[i] = append(byEvent[i], d)
+			all = append(all, d)
 		}
 	}
-	if err := p.sql.InsertDeliveries(ctx, tx, ds); err != nil {
-		return nil, fmt.Errorf("publish: store deliveries: %w", err)
-	}
-	byEvent := make([][]*ent.Delivery, len(events))
-	for j, d := range ds {
-		byEvent[owner[j]] = append(byEvent[owner[j]], d)
-	}
-	return byEvent, nil
+	return byEvent, all
 }

@@ -53,18 +53,21 @@ type Target struct {
 
 // Result is what one run measured.
 type Result struct {
-	Scenario          string         `json:"scenario"`
-	Events            int            `json:"events"`
-	Configurations    int            `json:"configurations"`
-	EventsPerRequest  int            `json:"events_per_request"`
-	Expected          int            `json:"expected_deliveries"`
-	Delivered         int            `json:"delivered"`
-	Lost              int            `json:"lost"`
-	Duplicates        int            `json:"duplicates"`
-	Seconds           float64        `json:"seconds"`
-	DeliveriesPerSec  float64        `json:"deliveries_per_sec"`
-	PublishesPerSec   float64        `json:"publishes_per_sec"`
-	Latency           Latency        `json:"latency"`
+	Scenario         string  `json:"scenario"`
+	Events           int     `json:"events"`
+	Configurations   int     `json:"configurations"`
+	EventsPerRequest int     `json:"events_per_request"`
+	Expected         int     `json:"expected_deliveries"`
+	Delivered        int     `json:"delivered"`
+	Lost             int     `json:"lost"`
+	Duplicates       int     `json:"duplicates"`
+	Seconds          float64 `json:"seconds"`
+	DeliveriesPerSec float64 `json:"deliveries_per_sec"`
+	PublishesPerSec  float64 `json:"publishes_per_sec"`
+	Latency          Latency `json:"latency"`
+	// PublishLatency is each publish request's round trip, as its client
+	// sees it: an upper bound of the time Ferry took to answer.
+	PublishLatency    Latency        `json:"publish_latency"`
 	QueryLatency      *Latency       `json:"query_latency,omitempty"`
 	PeakInFlight      map[string]int `json:"peak_in_flight,omitempty"`
 	PeakRSSMiB        float64        `json:"peak_rss_mib,omitempty"`
@@ -178,6 +181,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 	}
 	r.Duplicates = repeats
 	r.Latency = summarise(samples)
+	r.PublishLatency = summarise(p.rtts)
 	r.Seconds = last.Sub(start).Seconds()
 	if r.Seconds > 0 {
 		r.DeliveriesPerSec = float64(r.Delivered) / r.Seconds
@@ -208,6 +212,7 @@ func Run(ctx context.Context, o Options, t Target) (Result, error) {
 // published is what a publisher saw: each event's acknowledgement time.
 type published struct {
 	acks       map[string]time.Time
+	rtts       []time.Duration // each request's round trip, answered or not
 	done       time.Time
 	errors     int
 	firstError string
@@ -233,6 +238,9 @@ func (c *collector) add(id string, ack time.Time, err error) {
 
 // addAll adds what one publish request got back.
 func (c *collector) addAll(a acked) {
+	c.mu.Lock()
+	c.p.rtts = append(c.p.rtts, a.rtt)
+	c.mu.Unlock()
 	if a.err != nil {
 		for range a.n {
 			c.add("", a.at, a.err)
@@ -303,8 +311,7 @@ func publishPaced(ctx context.Context, c *Client, s Setup, rate int, d time.Dura
 func publishOneByOne(ctx context.Context, c *Client, s Setup, rcv *receiver, n int) published {
 	col := newCollector()
 	for i := range n {
-		id, ack, err := c.publish(ctx, s.Token, i)
-		col.add(id, ack, err)
+		col.addAll(c.publishAll(ctx, s.Token, []int{i}))
 		rcv.waitFor((i+1)*len(s.Paths), 10*time.Second)
 		time.Sleep(20 * time.Millisecond) // idle between events
 	}
@@ -331,6 +338,8 @@ func Print(w io.Writer, r Result, asJSON bool) error {
 		row("deliveries/s (first publish → last arrival)", fmt.Sprintf("%.0f in %.2fs", r.DeliveriesPerSec, r.Seconds))
 		row("publishes/s", fmt.Sprintf("%.0f", r.PublishesPerSec))
 		row("latency ack → arrival p50/p95/p99/max", fmt.Sprintf("%.1f / %.1f / %.1f / %.1f ms", r.Latency.P50, r.Latency.P95, r.Latency.P99, r.Latency.Max))
+		p := r.PublishLatency
+		row("publish round trip p50/p95/p99/max", fmt.Sprintf("%.2f / %.2f / %.2f / %.2f ms", p.P50, p.P95, p.P99, p.Max))
 	} else {
 		q := r.QueryLatency
 		row("first page of deliveries p50/p95/p99/max", fmt.Sprintf("%.1f / %.1f / %.1f / %.1f ms", q.P50, q.P95, q.P99, q.Max))

@@ -157,18 +157,20 @@ func (c *Client) Prepare(ctx context.Context, adminToken string, spec Spec) (Set
 
 // acked is what one publish request got back.
 type acked struct {
-	ids []string  // the events' ids, in order
-	at  time.Time // when Ferry acknowledged them
-	n   int       // events sent
+	ids []string      // the events' ids, in order
+	at  time.Time     // when Ferry acknowledged them
+	rtt time.Duration // the request's round trip
+	n   int           // events sent
 	err error
 }
 
 // publishAll publishes the events seqs in one request: publishEvent for
 // one, publishEvents for more.
 func (c *Client) publishAll(ctx context.Context, token string, seqs []int) acked {
+	start := time.Now()
 	if len(seqs) == 1 {
 		id, at, err := c.publish(ctx, token, seqs[0])
-		return acked{ids: []string{id}, at: at, n: 1, err: err}
+		return acked{ids: []string{id}, at: at, rtt: at.Sub(start), n: 1, err: err}
 	}
 	in := make([]map[string]any, len(seqs))
 	for i, seq := range seqs {
@@ -177,7 +179,8 @@ func (c *Client) publishAll(ctx context.Context, token string, seqs []int) acked
 	var out struct{ PublishEvents []struct{ ID string } }
 	err := c.Do(ctx, token, `mutation($in: [PublishEventInput!]!) { publishEvents(input: $in) { id } }`,
 		map[string]any{"in": in}, &out)
-	a := acked{at: time.Now(), n: len(seqs), err: err}
+	at := time.Now()
+	a := acked{at: at, rtt: at.Sub(start), n: len(seqs), err: err}
 	for _, e := range out.PublishEvents {
 		a.ids = append(a.ids, e.ID)
 	}

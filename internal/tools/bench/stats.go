@@ -19,7 +19,8 @@ import (
 	"github.com/ferryhq/ferry/internal/app"
 )
 
-// Latency summarises publish-acknowledged → arrival times, in milliseconds.
+// Latency summarises times in milliseconds: publish acknowledged → arrival,
+// or a request's round trip.
 type Latency struct {
 	P50 float64 `json:"p50_ms"`
 	P95 float64 `json:"p95_ms"`
