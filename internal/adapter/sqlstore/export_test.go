@@ -24,6 +24,7 @@ type Statement struct {
 var Statements = []Statement{
 	{Name: "insertDeliveriesSQL", SQL: insertDeliveriesSQL},
 	{Name: "insertEventsSQL", SQL: insertEventsSQL},
+	{Name: "insertPublishedSQL", SQL: insertPublishedSQL},
 	{Name: "readQuery", SQL: readQuery, Aliases: map[string]string{"d": "deliveries", "e": "events"}, ReadsAll: []string{"d"}},
 	{Name: "saveSQL", SQL: saveSQL, Aliases: map[string]string{"d": "deliveries"}},
 	{Name: "claimSQL", SQL: claimSQL, Aliases: map[string]string{"d": "deliveries"}},
