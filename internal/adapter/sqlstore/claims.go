@@ -22,22 +22,28 @@ type Claim struct {
 
 // claimSQL claims attempts ($1 ids, $2 numbers, $3 deadlines) whose
 // delivery is still waiting ($4) at the attempt before, unless a claim
-// that has not run out ($5 is now) holds it already.
-const claimSQL = `UPDATE deliveries AS d SET claimed_until = v.until
-FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS v(id, n, until)
-WHERE d.id = v.id AND d.attempt_count = v.n - 1 AND d.status || '' = ANY($4)
-  AND (d.claimed_until IS NULL OR d.claimed_until < $5)
-RETURNING d.id`
+// that has not run out ($5 is now) holds it already, and reads what it
+// claimed as readQuery does.
+const claimSQL = `WITH d AS (
+  UPDATE deliveries AS c SET claimed_until = v.until
+  FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS v(id, n, until)
+  WHERE c.id = v.id AND c.attempt_count = v.n - 1 AND c.status || '' = ANY($4)
+    AND (c.claimed_until IS NULL OR c.claimed_until < $5)
+  RETURNING c.*)
+SELECT ` + readColumns + `
+FROM d CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.event_id OFFSET 0) AS e`
 
 // ClaimAttempts records in the database, before their requests leave, that
-// the attempts cs are being made, and reports for each whether it got its
-// claim: one that did not is made elsewhere, or no longer due. Saving the
-// attempt ends its claim; one that runs out unsaved was cut off.
-func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim) ([]bool, error) {
+// the attempts cs are being made, and returns for each the delivery with
+// its event as claimed, or nil when it did not get its claim: it is made
+// elsewhere, or no longer due. Saving the attempt ends its claim; one that
+// runs out unsaved was cut off.
+func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim) ([]*ent.Delivery, error) {
 	now := time.Now()
-	got := make([]bool, len(cs))
+	got := make([]*ent.Delivery, len(cs))
 	if !s.postgres() {
-		for i, c := range cs {
+		var ids []pulid.ID
+		for _, c := range cs {
 			n, err := client.Delivery.Update().
 				Where(entdelivery.ID(c.DeliveryID), entdelivery.AttemptCount(c.Number-1), entdelivery.StatusIn(Waiting...),
 					entdelivery.Or(entdelivery.ClaimedUntilIsNil(), entdelivery.ClaimedUntilLT(now))).
@@ -45,9 +51,18 @@ func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim
 			if err != nil {
 				return nil, fmt.Errorf("claim attempts: %w", err)
 			}
-			got[i] = n > 0
+			if n > 0 {
+				ids = append(ids, c.DeliveryID)
+			}
 		}
-		return got, nil
+		if len(ids) == 0 {
+			return got, nil
+		}
+		found, err := readEnt(ctx, client, ids)
+		if err != nil {
+			return nil, fmt.Errorf("claim attempts: %w", err)
+		}
+		return claimedInOrder(cs, found), nil
 	}
 	ids, numbers, untils := make([]string, len(cs)), make([]int64, len(cs)), make([]time.Time, len(cs))
 	for i, c := range cs {
@@ -57,22 +72,24 @@ func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim
 	if err != nil {
 		return nil, fmt.Errorf("claim attempts: %w", err)
 	}
-	defer rows.Close()
-	claimed := make(map[string]bool, len(cs))
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("claim attempts: %w", err)
-		}
-		claimed[id] = true
-	}
-	if err := rows.Err(); err != nil {
+	found, err := scanDeliveries(rows, len(cs))
+	if err != nil {
 		return nil, fmt.Errorf("claim attempts: %w", err)
 	}
-	for i, c := range cs {
-		// One delivery listed twice is claimed once, for its first.
-		got[i] = claimed[string(c.DeliveryID)]
-		delete(claimed, string(c.DeliveryID))
+	return claimedInOrder(cs, found), nil
+}
+
+// claimedInOrder lines the deliveries claimed up with cs. One delivery
+// listed twice is claimed once, for its first.
+func claimedInOrder(cs []Claim, found []*ent.Delivery) []*ent.Delivery {
+	byID := make(map[pulid.ID]*ent.Delivery, len(found))
+	for _, d := range found {
+		byID[d.ID] = d
 	}
-	return got, nil
+	got := make([]*ent.Delivery, len(cs))
+	for i, c := range cs {
+		got[i] = byID[c.DeliveryID]
+		delete(byID, c.DeliveryID)
+	}
+	return got
 }

@@ -109,12 +109,16 @@ func readEnt(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*ent.De
 // delivery and then its event looked up by id in subqueries that OFFSET 0
 // keeps from becoming a join PostgreSQL would hash while the tables are
 // small (BENCHMARKS.md, "Plans that depended on the tables' size").
-const readQuery = `SELECT d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
-  d.configuration_name, d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
-  d.last_attempt_at, d.next_attempt_at, d.claimed_until, e.data, e.occurred_at
+const readQuery = `SELECT ` + readColumns + `
 FROM unnest($1::text[]) AS k(id)
 CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = k.id OFFSET 0) AS d
 CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.event_id OFFSET 0) AS e`
+
+// readColumns are what a wave reads of a delivery (d) and its event (e),
+// in the order scanDeliveries scans them.
+const readColumns = `d.id, d.created_at, d.updated_at, d.account_id, d.event_id, d.configuration_id,
+  d.configuration_name, d.status, d.event_type, d.url, d.attempt_count, d.last_response_status, d.last_duration_ms,
+  d.last_attempt_at, d.next_attempt_at, d.claimed_until, e.data, e.occurred_at`
 
 // readPostgres scans every column straight into ent's entities, which
 // ent's own scanning of the joined columns made costly.
@@ -127,8 +131,13 @@ func readPostgres(ctx context.Context, client *ent.Client, ids []pulid.ID) ([]*e
 	if err != nil {
 		return nil, err
 	}
+	return scanDeliveries(rows, len(ids))
+}
+
+// scanDeliveries scans and closes rows of readColumns.
+func scanDeliveries(rows *sql.Rows, n int) ([]*ent.Delivery, error) {
 	defer rows.Close()
-	found := make([]*ent.Delivery, 0, len(ids))
+	found := make([]*ent.Delivery, 0, n)
 	for rows.Next() {
 		var (
 			d              ent.Delivery

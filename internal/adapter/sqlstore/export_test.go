@@ -27,7 +27,7 @@ var Statements = []Statement{
 	{Name: "insertPublishedSQL", SQL: insertPublishedSQL},
 	{Name: "readQuery", SQL: readQuery, Aliases: map[string]string{"d": "deliveries", "e": "events"}, ReadsAll: []string{"d"}},
 	{Name: "saveSQL", SQL: saveSQL, Aliases: map[string]string{"d": "deliveries"}},
-	{Name: "claimSQL", SQL: claimSQL, Aliases: map[string]string{"d": "deliveries"}},
+	{Name: "claimSQL", SQL: claimSQL, Aliases: map[string]string{"c": "deliveries", "d": "deliveries", "e": "events"}},
 	{Name: "candidatesSQL", SQL: candidatesSQL, Aliases: map[string]string{"d": "deliveries", "e": "events"}},
 	{Name: "lockHistorySQL", SQL: lockHistorySQL, Aliases: map[string]string{"d": "deliveries"}},
 	{Name: "deleteHistorySQL", SQL: deleteHistorySQL, Aliases: map[string]string{"d": "deliveries", "e": "events", "a": "delivery_attempts"}},

@@ -80,12 +80,12 @@ func (e *Engine) DeliverMany(ctx context.Context, m queue.Many, retried bool) er
 }
 
 // deliver makes automatic attempts as, all to the configuration cfgID, in
-// waves of at most maxParallel: claim each, read the deliveries, send each
-// once it holds one of the configuration's slots, record. Each attempt is
-// claimed before its delivery is read, so an attempt that another task also
+// waves of at most maxParallel: claim each in Redis, take the
+// configuration's slots, claim each in PostgreSQL, which reads its delivery
+// in the same statement, send, record. An attempt that another task also
 // carries is made once: the other task finds it claimed, or, once it is
-// recorded, no longer due. The slots are taken after the read, so they are
-// held only while requests are out.
+// recorded, no longer due. The slots are held from the database's claim to
+// the request's end.
 //
 // The task holds one of this process's handlers for the configuration's
 // account meanwhile, and each request one of its requests: when the
@@ -172,35 +172,20 @@ func (e *Engine) handOn(ctx context.Context, cfgID pulid.ID, as []queue.Attempt,
 	return nil
 }
 
-// wave makes attempts as, each claimed by its lease in leases: it reads
-// their deliveries, sends each as soon as it gets a slot of the
-// configuration and one of the account's requests, frees the slots of
-// each group sent together once its requests are over, records what was
-// sent and then ends the claims. It returns the attempts that got no slot
-// in time, unmade and unclaimed, and whether the account's share of
-// requests held some of them back.
+// wave makes attempts as, each claimed by its lease in leases: it sends
+// each as soon as it gets a slot of the configuration, one of the
+// account's requests and its claim in the database (which reads its
+// delivery), frees the slots of each group sent together once its requests
+// are over, records what was sent and then ends the claims. It returns the
+// attempts that got no slot in time, unmade and unclaimed, and whether the
+// account's share of requests held some of them back.
 func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases []*slots.Lease) (unsent []queue.Attempt, refused bool, err error) {
 	sys := viewer.System(ctx)
 	cfg := t.cfg
 	defer e.Slots.End(leases...)
-	ds, err := e.loadAll(sys, as)
-	if err != nil {
-		return nil, false, err
-	}
-	var todo []int // index in as of each attempt to send
-	for i, d := range ds {
-		if d == nil {
-			continue
-		}
-		if d.ConfigurationID == nil {
-			// The configuration was deleted since it was read.
-			if err := e.cancel(sys, d); err != nil {
-				return nil, false, err
-			}
-			continue
-		}
-		d.Edges.Configuration = cfg
-		todo = append(todo, i)
+	todo := make([]int, len(as)) // index in as of each attempt to send
+	for i := range as {
+		todo[i] = i
 	}
 	made := make([]*attempt, len(as))
 	var (
@@ -233,7 +218,7 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 				break
 			}
 		}
-		sending, held, err := e.claimRequests(sys, cfg, as, todo[:n], group[:n])
+		sending, held, ds, err := e.claimRequests(sys, cfg, as, todo[:n], group[:n])
 		if err != nil {
 			// The database failed: what cannot be claimed could not be
 			// recorded either; it goes back to the queue unmade.
@@ -244,8 +229,8 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 		}
 		todo = todo[n:]
 		n = len(sending)
-		for _, i := range sending {
-			made[i] = &attempt{d: ds[i], number: as[i].Number, trigger: deliveryattempt.TriggerAUTOMATIC, trace: as[i].Trace}
+		for j, i := range sending {
+			made[i] = &attempt{d: ds[j], number: as[i].Number, trigger: deliveryattempt.TriggerAUTOMATIC, trace: as[i].Trace}
 		}
 		wg.Go(func() {
 			// The slots go back once the requests are over, not once they
@@ -290,27 +275,39 @@ func (e *Engine) wave(ctx context.Context, t *target, as []queue.Attempt, leases
 // as, each holding the slot in group at the same place, before their
 // requests leave, so that recovery, which decides from the database alone,
 // leaves them be while they are out, and finds them cut off if this worker
-// dies. It returns the indexes it claimed and their slots; the others
-// (made elsewhere, or no longer due) give their slot and request back.
-func (e *Engine) claimRequests(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt, sending []int, group []*slots.Lease) (claimed []int, held []*slots.Lease, err error) {
+// dies. It returns the indexes it claimed, their slots and their
+// deliveries, read as claimed; the others (made elsewhere, or no longer
+// due) give their slot and request back.
+func (e *Engine) claimRequests(ctx context.Context, cfg *ent.Configuration, as []queue.Attempt, sending []int, group []*slots.Lease) (claimed []int, held []*slots.Lease, ds []*ent.Delivery, err error) {
 	until := e.now().Add(time.Duration(cfg.TimeoutSeconds)*time.Second + leaseSlack)
 	cs := make([]sqlstore.Claim, len(sending))
 	for j, i := range sending {
 		cs[j] = sqlstore.Claim{DeliveryID: as[i].DeliveryID, Number: as[i].Number, Until: until}
 	}
 	got, errs := e.claims.DoAll(ctx, cs)
-	for j, i := range sending {
+	for j := range sending {
 		if errs[j] != nil {
-			return nil, nil, errs[j]
+			return nil, nil, nil, errs[j]
 		}
-		if got[j] {
-			claimed, held = append(claimed, i), append(held, group[j])
+	}
+	for j, i := range sending {
+		d := got[j]
+		if d != nil && d.ConfigurationID == nil {
+			// The configuration was deleted since the attempt was queued.
+			if err := e.cancel(ctx, d); err != nil {
+				e.Logger.WarnContext(ctx, "cancel a delivery of a deleted configuration", "delivery_id", d.ID, "err", err)
+			}
+			d = nil
+		}
+		if d == nil {
+			e.Slots.Free(group[j])
+			e.shares.giveRequests(cfg.AccountID, 1)
 			continue
 		}
-		e.Slots.Free(group[j])
-		e.shares.giveRequests(cfg.AccountID, 1)
+		d.Edges.Configuration = cfg
+		claimed, held, ds = append(claimed, i), append(held, group[j]), append(ds, d)
 	}
-	return claimed, held, nil
+	return claimed, held, ds, nil
 }
 
 // record records attempt a, just made to t, as soon as its answer is in:

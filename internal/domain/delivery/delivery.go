@@ -80,7 +80,7 @@ type Service struct {
 	// their automatic attempts in one transaction.
 	loads   *coalesce.Batcher[pulid.ID, *ent.Delivery]
 	records *coalesce.Batcher[sqlstore.Pending, *ent.Delivery]
-	claims  *coalesce.Batcher[sqlstore.Claim, bool]
+	claims  *coalesce.Batcher[sqlstore.Claim, *ent.Delivery]
 }
 
 // New returns a Service.
@@ -93,7 +93,7 @@ func New(d Deps) *Service {
 	s.records = coalesce.New(func(ctx context.Context, ps []sqlstore.Pending) ([]*ent.Delivery, error) {
 		return store.SaveAttempts(ctx, d.Client, ps)
 	}, coalesce.Options{})
-	s.claims = coalesce.New(func(ctx context.Context, cs []sqlstore.Claim) ([]bool, error) {
+	s.claims = coalesce.New(func(ctx context.Context, cs []sqlstore.Claim) ([]*ent.Delivery, error) {
 		return store.ClaimAttempts(ctx, d.Client, cs)
 	}, coalesce.Options{})
 	return s
