@@ -21,14 +21,14 @@ type Claim struct {
 }
 
 // claimSQL claims attempts ($1 ids, $2 numbers, $3 deadlines) whose
-// delivery is still waiting ($4) at the attempt before, unless a claim
-// that has not run out ($5 is now) holds it already, and reads what it
-// claimed as readQuery does.
+// delivery is still waiting ($4) at the attempt before and holds no claim,
+// and reads what it claimed as readQuery does. A claim that ran out is
+// recovery's: it records the attempt cut off before the next is made.
 const claimSQL = `WITH d AS (
   UPDATE deliveries AS c SET claimed_until = v.until
   FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS v(id, n, until)
   WHERE c.id = v.id AND c.attempt_count = v.n - 1 AND c.status || '' = ANY($4)
-    AND (c.claimed_until IS NULL OR c.claimed_until < $5)
+    AND c.claimed_until IS NULL
   RETURNING c.*)
 SELECT ` + readColumns + `
 FROM d CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.event_id OFFSET 0) AS e`
@@ -36,17 +36,16 @@ FROM d CROSS JOIN LATERAL (SELECT data, occurred_at FROM events WHERE id = d.eve
 // ClaimAttempts records in the database, before their requests leave, that
 // the attempts cs are being made, and returns for each the delivery with
 // its event as claimed, or nil when it did not get its claim: it is made
-// elsewhere, or no longer due. Saving the attempt ends its claim; one that
-// runs out unsaved was cut off.
+// elsewhere, no longer due, or was cut off (its claim ran out unsaved) and
+// waits for recovery to record that. Saving the attempt ends its claim.
 func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim) ([]*ent.Delivery, error) {
-	now := time.Now()
 	got := make([]*ent.Delivery, len(cs))
 	if !s.postgres() {
 		var ids []pulid.ID
 		for _, c := range cs {
 			n, err := client.Delivery.Update().
 				Where(entdelivery.ID(c.DeliveryID), entdelivery.AttemptCount(c.Number-1), entdelivery.StatusIn(Waiting...),
-					entdelivery.Or(entdelivery.ClaimedUntilIsNil(), entdelivery.ClaimedUntilLT(now))).
+					entdelivery.ClaimedUntilIsNil()).
 				SetClaimedUntil(c.Until).Save(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("claim attempts: %w", err)
@@ -68,7 +67,7 @@ func (s Store) ClaimAttempts(ctx context.Context, client *ent.Client, cs []Claim
 	for i, c := range cs {
 		ids[i], numbers[i], untils[i] = string(c.DeliveryID), int64(c.Number), c.Until
 	}
-	rows, err := client.QueryContext(ctx, claimSQL, pq.Array(ids), pq.Array(numbers), pq.Array(untils), waitingArg, now)
+	rows, err := client.QueryContext(ctx, claimSQL, pq.Array(ids), pq.Array(numbers), pq.Array(untils), waitingArg)
 	if err != nil {
 		return nil, fmt.Errorf("claim attempts: %w", err)
 	}

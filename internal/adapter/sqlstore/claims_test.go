@@ -13,13 +13,16 @@ import (
 )
 
 // A claim reads the delivery it claimed, with its event, in the same
-// statement; an attempt not due, already claimed or listed twice reads
-// nothing, and the claim it did not get is left as it was.
+// statement; an attempt not due, claimed, cut off (its claim ran out) or
+// listed twice reads nothing, and the claim it did not get is left as it
+// was: a worker must not make again, unrecorded, what recovery records.
 func TestClaimingAnAttemptReadsItsDelivery(t *testing.T) {
 	apptest.InBothModes(t, func(t *testing.T, e *apptest.Env) {
-		ctx, cfg, ds, now := pending(t, e, "claims", 3)
-		// ds[2]'s first attempt is made.
+		ctx, cfg, ds, now := pending(t, e, "claims", 4)
+		// ds[2]'s first attempt is made; ds[3]'s was cut off: its claim ran
+		// out unsaved, and recovery is to record that before a next one.
 		e.App.Client.Delivery.UpdateOne(ds[2]).SetStatus(entdelivery.StatusSUCCEEDED).SetAttemptCount(1).ExecX(ctx)
+		e.App.Client.Delivery.UpdateOne(ds[3]).SetClaimedUntil(now.Add(-time.Second)).ExecX(ctx)
 		store := sqlstore.New(e.App.Dialect)
 		until := now.Add(time.Minute)
 		claim := func(d pulid.ID, n int) sqlstore.Claim { return sqlstore.Claim{DeliveryID: d, Number: n, Until: until} }
@@ -33,6 +36,7 @@ func TestClaimingAnAttemptReadsItsDelivery(t *testing.T) {
 			claim(ds[1].ID, 1), // claimed elsewhere
 			claim(ds[2].ID, 1), // made already
 			claim(ds[0].ID, 2), // not the next attempt
+			claim(ds[3].ID, 1), // cut off, recovery's
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -58,9 +62,11 @@ func TestClaimingAnAttemptReadsItsDelivery(t *testing.T) {
 		if evt == nil || evt.ID != ds[0].EventID || data.String() != `{"seeded":true}` || !evt.OccurredAt.Equal(now) {
 			t.Errorf("claimed delivery's event read as %+v, want %s with its data and time", evt, ds[0].EventID)
 		}
-		stored := e.App.Client.Delivery.GetX(ctx, ds[2].ID)
-		if stored.ClaimedUntil != nil {
+		if stored := e.App.Client.Delivery.GetX(ctx, ds[2].ID); stored.ClaimedUntil != nil {
 			t.Errorf("a delivery made already was claimed until %v", stored.ClaimedUntil)
+		}
+		if stored := e.App.Client.Delivery.GetX(ctx, ds[3].ID); stored.ClaimedUntil == nil || !stored.ClaimedUntil.Before(now) {
+			t.Errorf("a cut-off attempt was claimed again (until %v) before recovery recorded it", stored.ClaimedUntil)
 		}
 	})
 }
