@@ -37,11 +37,18 @@ func (s Store) InsertDeliveries(ctx context.Context, tx *ent.Tx, ds []*ent.Deliv
 const deliveriesPerInsert = 1000
 
 // insertDeliveriesSQL is InsertDeliveries' statement on PostgreSQL.
-const insertDeliveriesSQL = `INSERT INTO deliveries (id, created_at, updated_at, status, event_type,
+var insertDeliveriesSQL = insertDeliveriesFrom(2, 3)
+
+// insertDeliveriesFrom is the deliveries' insert from arrays, in a statement
+// whose $1 is their creation time, $status their status, and whose
+// deliveryArrays start at $first: alone, or after the events' insert.
+func insertDeliveriesFrom(status, first int) string {
+	return fmt.Sprintf(`INSERT INTO deliveries (id, created_at, updated_at, status, event_type,
   url, attempt_count, next_attempt_at, configuration_id, configuration_name, account_id, event_id)
-SELECT u.id, $1, $1, $2, u.type, u.url, 0, $1, u.cfg, u.cfg_name, u.account, u.event
-FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-  AS u(id, type, url, cfg, cfg_name, account, event)`
+SELECT u.id, $1, $1, $%d, u.type, u.url, 0, $1, u.cfg, u.cfg_name, u.account, u.event
+FROM unnest($%d::text[], $%d::text[], $%d::text[], $%d::text[], $%d::text[], $%d::text[], $%d::text[])
+  AS u(id, type, url, cfg, cfg_name, account, event)`, status, first, first+1, first+2, first+3, first+4, first+5, first+6)
+}
 
 func insertArrays(ctx context.Context, tx *ent.Tx, ds []*ent.Delivery) error {
 	args := append([]any{ds[0].CreatedAt, string(entdelivery.StatusPENDING)}, deliveryArrays(ds)...)

@@ -15,12 +15,8 @@ import (
 // events' insert as a data-modifying WITH, the deliveries' after it. Both
 // are one statement, so they commit together without a transaction to
 // open and commit; the deliveries' foreign key is checked once both are in.
-const insertPublishedSQL = `WITH e AS (` + insertEventsSQL + `)
-INSERT INTO deliveries (id, created_at, updated_at, status, event_type,
-  url, attempt_count, next_attempt_at, configuration_id, configuration_name, account_id, event_id)
-SELECT u.id, $1, $1, $7, u.type, u.url, 0, $1, u.cfg, u.cfg_name, u.account, u.event
-FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-  AS u(id, type, url, cfg, cfg_name, account, event)`
+var insertPublishedSQL = `WITH e AS (` + insertEventsSQL + `)
+` + insertDeliveriesFrom(7, 8)
 
 // InsertPublished stores evts, built by the caller and created at one
 // time, and ds, their deliveries, all or none. On PostgreSQL that is one
@@ -76,8 +72,7 @@ func eventArrays(evts []*ent.Event) ([]any, error) {
 	return []any{pq.Array(ids), pq.Array(types), pq.Array(data), pq.Array(metadata), pq.Array(accounts)}, nil
 }
 
-// deliveryArrays are the columns of ds as insertDeliveriesSQL takes them
-// ($3 to $9).
+// deliveryArrays are the columns of ds as insertDeliveriesFrom takes them.
 func deliveryArrays(ds []*ent.Delivery) []any {
 	n := len(ds)
 	ids, types, urls, configs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
